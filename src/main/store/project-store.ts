@@ -1,0 +1,821 @@
+/**
+ * The project store: one SQLite file (better-sqlite3, WAL) holding images,
+ * model inputs, embeddings, labels, orders, models and learning curves.
+ * Image files stay where they are, referenced by absolute path and SHA-256.
+ *
+ * Every write that must survive a crash is one transaction; a label is
+ * durable when addLabel returns (WAL + synchronous=FULL).
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import { AppError } from '../../shared/errors.js';
+import { wrapDegrees, periodOf } from '../../shared/angle.js';
+import type { Degrees } from '../../shared/angle.js';
+import {
+  DEFAULT_SETTINGS,
+  type Arm,
+  type CurvePoint,
+  type ImageId,
+  type ImageRecord,
+  type ImageStatus,
+  type LabelId,
+  type LabelRecord,
+  type LabelValue,
+  type ModelId,
+  type OrderId,
+  type ProjectSettings,
+  type ProjectStatus,
+  type QueueEntry,
+  type ComputeBackend,
+  type EmbeddingInfo,
+} from '../../shared/types.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { projectSettingsSchema } from './settings-schema.js';
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+export interface NewImage {
+  readonly folderId: number;
+  readonly relPath: string;
+  readonly absPath: string;
+  readonly sha256: string | null;
+  readonly sizeBytes: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly status: ImageStatus;
+  readonly error: string | null;
+  /** Model input, uint8, inputSize x inputSize x channels, row-major (HWC). */
+  readonly modelInput: Uint8Array | null;
+}
+
+/** Embeddings of a set of images: row i of `data` (length dim) belongs to ids[i]. */
+export interface EmbeddingMatrix {
+  readonly setId: number;
+  readonly ids: readonly ImageId[];
+  readonly dim: number;
+  /** Row-major N x dim. */
+  readonly data: Float32Array;
+}
+
+export interface StoredModel {
+  readonly id: ModelId;
+  readonly kind: 'autoencoder' | 'orientation';
+  readonly createdAt: string;
+  readonly backend: string | null;
+  readonly params: Record<string, unknown>;
+  readonly topology: unknown;
+  readonly weights: Uint8Array | null;
+  readonly metrics: Record<string, unknown>;
+}
+
+export interface OrderEntryInput {
+  readonly imageId: ImageId;
+  readonly coverageRadius: number | null;
+  readonly arm: Arm;
+}
+
+export interface NewCurvePoint {
+  readonly size: number;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly maeDeg: number;
+  readonly medianDeg: number;
+  readonly within10: number;
+  readonly testSize: number;
+}
+
+interface ImageRow {
+  id: number;
+  rel_path: string;
+  abs_path: string;
+  sha256: string | null;
+  width: number | null;
+  height: number | null;
+  status: ImageStatus;
+  error: string | null;
+  duplicate_of: number | null;
+  in_test_split: number;
+}
+
+interface LabelRow {
+  id: number;
+  image_id: number;
+  angle_deg: number | null;
+  no_orientation: number;
+  annotator: string;
+  created_at: string;
+  duration_ms: number | null;
+  arm: string;
+  source: string;
+}
+
+const now = (): string => new Date().toISOString();
+
+function toImage(r: ImageRow): ImageRecord {
+  return {
+    id: r.id as ImageId,
+    path: r.abs_path,
+    relPath: r.rel_path,
+    sha256: r.sha256,
+    status: r.status,
+    error: r.error,
+    width: r.width,
+    height: r.height,
+    duplicateOf: r.duplicate_of as ImageId | null,
+    inTestSplit: r.in_test_split === 1,
+  };
+}
+
+function toLabel(r: LabelRow): LabelRecord {
+  const value: LabelValue =
+    r.no_orientation === 1 || r.angle_deg === null
+      ? { kind: 'none' }
+      : { kind: 'angle', angle: r.angle_deg as Degrees };
+  return {
+    id: r.id as LabelId,
+    imageId: r.image_id as ImageId,
+    value,
+    annotator: r.annotator,
+    createdAt: r.created_at,
+    durationMs: r.duration_ms,
+    arm: r.arm as Arm,
+    source: r.source as LabelRecord['source'],
+  };
+}
+
+/**
+ * Check that a file is a Novelty Labeler project before opening it.
+ * @throws AppError('not-a-project') naming the file when it is not SQLite or not ours.
+ */
+function assertProjectFile(path: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw new AppError('not-found', `project file ${path} cannot be opened (${(e as Error).message}); check the path or create it with "novelty-labeler init ${path}"`);
+  }
+  try {
+    const head = Buffer.alloc(100);
+    const n = fs.readSync(fd, head, 0, 100, 0);
+    if (n < 100 || head.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
+      throw new AppError('not-a-project', `${path} is not a Novelty Labeler project (not an SQLite file); create a project with "novelty-labeler init"`);
+    }
+    const appId = head.readUInt32BE(68);
+    if (appId !== APPLICATION_ID) {
+      throw new AppError('not-a-project', `${path} is an SQLite file but not a Novelty Labeler project (application id ${appId.toString(16)})`);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export class ProjectStore {
+  readonly path: string;
+  readonly db: Database.Database;
+  private cachedSettings: ProjectSettings | null = null;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+  }
+
+  /**
+   * Create a new project file with the given settings.
+   * @throws AppError('invalid-argument') when the file exists or a setting is out of range.
+   */
+  static create(path: string, settings: Partial<ProjectSettings> = {}): ProjectStore {
+    if (fs.existsSync(path)) {
+      throw new AppError('invalid-argument', `${path} already exists; open it, or choose another file name for the new project`);
+    }
+    const parsed = projectSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...settings });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError('invalid-argument', `setting ${issue.path.join('.')}: ${issue.message}`);
+    }
+    const db = new Database(path);
+    const store = new ProjectStore(path, db);
+    store.configure();
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    store.migrate();
+    db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('settings', JSON.stringify(parsed.data));
+    db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', now());
+    return store;
+  }
+
+  /**
+   * Open an existing project, migrating an older schema.
+   * @throws AppError('not-found' | 'not-a-project' | 'project-too-new')
+   */
+  static open(path: string, options: { readonly readonly?: boolean } = {}): ProjectStore {
+    assertProjectFile(path);
+    const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true });
+    const store = new ProjectStore(path, db);
+    try {
+      store.configure();
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new AppError(
+          'project-too-new',
+          `${path} uses project schema version ${version}, newer than this Novelty Labeler understands (${SCHEMA_VERSION}); update the app to open it`,
+        );
+      }
+      if (version < SCHEMA_VERSION && !options.readonly) store.migrate();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private configure(): void {
+    this.db.pragma('busy_timeout = 5000');
+    if (!this.db.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+    }
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < SCHEMA_VERSION; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Run fn in one transaction (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  get settings(): ProjectSettings {
+    if (!this.cachedSettings) {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string } | undefined;
+      this.cachedSettings = projectSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...(row ? JSON.parse(row.value) : {}) });
+    }
+    return this.cachedSettings;
+  }
+
+  /** Change the settings that may change after creation (strategy, testFraction, testMax). */
+  updateSettings(patch: Partial<Pick<ProjectSettings, 'strategy' | 'testFraction' | 'testMax'>>): ProjectSettings {
+    const next = projectSettingsSchema.parse({ ...this.settings, ...patch });
+    this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('settings', ?)").run(JSON.stringify(next));
+    this.cachedSettings = next;
+    return next;
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  // ----------------------------------------------------------------- folders
+
+  /** Id of an imported folder (absolute path), adding it when new. */
+  folderId(absFolder: string): number {
+    const row = this.db.prepare('SELECT id FROM folders WHERE path = ?').get(absFolder) as { id: number } | undefined;
+    if (row) return row.id;
+    return Number(this.db.prepare('INSERT INTO folders(path, added_at) VALUES (?, ?)').run(absFolder, now()).lastInsertRowid);
+  }
+
+  listFolders(): { id: number; path: string }[] {
+    return this.db.prepare('SELECT id, path FROM folders ORDER BY id').all() as { id: number; path: string }[];
+  }
+
+  /** Point a folder at its new location (images' absolute paths follow). */
+  relinkFolder(folderId: number, newAbsFolder: string, joinPath: (folder: string, rel: string) => string): void {
+    this.transaction(() => {
+      this.db.prepare('UPDATE folders SET path = ? WHERE id = ?').run(newAbsFolder, folderId);
+      const rows = this.db.prepare('SELECT id, rel_path FROM images WHERE folder_id = ?').all(folderId) as { id: number; rel_path: string }[];
+      const upd = this.db.prepare('UPDATE images SET abs_path = ? WHERE id = ?');
+      for (const r of rows) upd.run(joinPath(newAbsFolder, r.rel_path), r.id);
+    });
+  }
+
+  // ------------------------------------------------------------------ images
+
+  /**
+   * Insert an image. Exact duplicates (same SHA-256 as an earlier ready image)
+   * are flagged with duplicate_of and never queued.
+   */
+  insertImage(img: NewImage): ImageId {
+    let duplicateOf: number | null = null;
+    if (img.sha256 && img.status === 'ready') {
+      const first = this.db
+        .prepare("SELECT id FROM images WHERE sha256 = ? AND status = 'ready' AND duplicate_of IS NULL ORDER BY id LIMIT 1")
+        .get(img.sha256) as { id: number } | undefined;
+      duplicateOf = first?.id ?? null;
+    }
+    const r = this.db
+      .prepare(
+        `INSERT INTO images(folder_id, rel_path, abs_path, sha256, size_bytes, width, height, status, error, duplicate_of, model_input, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        img.folderId,
+        img.relPath,
+        img.absPath,
+        img.sha256,
+        img.sizeBytes,
+        img.width,
+        img.height,
+        img.status,
+        img.error,
+        duplicateOf,
+        img.modelInput ? Buffer.from(img.modelInput.buffer, img.modelInput.byteOffset, img.modelInput.byteLength) : null,
+        now(),
+      );
+    return Number(r.lastInsertRowid) as ImageId;
+  }
+
+  /** Replace the decoded content of an image already in the project (e.g. a re-import of a changed file). */
+  updateImageContent(id: ImageId, img: Omit<NewImage, 'folderId' | 'relPath' | 'absPath'>): void {
+    this.db
+      .prepare('UPDATE images SET sha256 = ?, size_bytes = ?, width = ?, height = ?, status = ?, error = ?, model_input = ? WHERE id = ?')
+      .run(
+        img.sha256,
+        img.sizeBytes,
+        img.width,
+        img.height,
+        img.status,
+        img.error,
+        img.modelInput ? Buffer.from(img.modelInput.buffer, img.modelInput.byteOffset, img.modelInput.byteLength) : null,
+        id,
+      );
+  }
+
+  setImageStatus(id: ImageId, status: ImageStatus, error: string | null): void {
+    this.db.prepare('UPDATE images SET status = ?, error = ? WHERE id = ?').run(status, error, id);
+  }
+
+  setImagePath(id: ImageId, absPath: string): void {
+    this.db.prepare('UPDATE images SET abs_path = ? WHERE id = ?').run(absPath, id);
+  }
+
+  getImage(id: ImageId): ImageRecord | null {
+    const r = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
+    return r ? toImage(r) : null;
+  }
+
+  findImageByPath(absPath: string): ImageRecord | null {
+    const r = this.db.prepare('SELECT * FROM images WHERE abs_path = ?').get(absPath) as ImageRow | undefined;
+    return r ? toImage(r) : null;
+  }
+
+  findImagesBySha(sha256: string): ImageRecord[] {
+    return (this.db.prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id').all(sha256) as ImageRow[]).map(toImage);
+  }
+
+  /** Images whose path relative to their folder is relPath (any folder). */
+  findImagesByRelPath(relPath: string): ImageRecord[] {
+    return (this.db.prepare('SELECT * FROM images WHERE rel_path = ? ORDER BY id').all(relPath) as ImageRow[]).map(toImage);
+  }
+
+  listImages(filter: { readonly status?: ImageStatus } = {}): ImageRecord[] {
+    const rows = filter.status
+      ? (this.db.prepare('SELECT * FROM images WHERE status = ? ORDER BY id').all(filter.status) as ImageRow[])
+      : (this.db.prepare('SELECT * FROM images ORDER BY id').all() as ImageRow[]);
+    return rows.map(toImage);
+  }
+
+  /** Ready, non-duplicate images: the pool every queue and split draws from. */
+  listPoolImages(): ImageRecord[] {
+    return (
+      this.db.prepare("SELECT * FROM images WHERE status = 'ready' AND duplicate_of IS NULL ORDER BY id").all() as ImageRow[]
+    ).map(toImage);
+  }
+
+  /**
+   * Model inputs of the given images (default: the pool), concatenated.
+   * Returns data of length ids.length * inputSize^2 * channels (uint8, HWC per image).
+   * @throws AppError('not-found') when an id has no model input.
+   */
+  getModelInputs(ids?: readonly ImageId[]): { ids: ImageId[]; data: Uint8Array; size: number; channels: number } {
+    const { inputSize, colorMode } = this.settings;
+    const channels = colorMode === 'rgb' ? 3 : 1;
+    const per = inputSize * inputSize * channels;
+    const list = ids ? [...ids] : this.listPoolImages().map((i) => i.id);
+    const data = new Uint8Array(list.length * per);
+    const stmt = this.db.prepare('SELECT model_input FROM images WHERE id = ?').pluck();
+    list.forEach((id, i) => {
+      const b = stmt.get(id) as Buffer | null | undefined;
+      if (!b || b.length !== per) {
+        throw new AppError('not-found', `image ${id} has no model input of ${per} bytes; re-import its folder`);
+      }
+      data.set(b, i * per);
+    });
+    return { ids: list, data, size: inputSize, channels };
+  }
+
+  /**
+   * Grow the test split to min(round(testFraction * pool), testMax) images,
+   * choosing by a seeded hash of each image's SHA-256 so the choice does not
+   * depend on import order. Images already in the split stay there.
+   * Returns the split's size.
+   */
+  updateTestSplit(rank: (sha256: string, seed: number) => number): number {
+    const { testFraction, testMax, seed } = this.settings;
+    return this.transaction(() => {
+      const pool = this.listPoolImages();
+      const target = Math.min(Math.round(testFraction * pool.length), testMax);
+      const current = pool.filter((p) => p.inTestSplit).length;
+      if (current >= target) return current;
+      const labeled = new Set(this.currentLabels().map((l) => l.imageId));
+      const candidates = pool
+        .filter((p) => !p.inTestSplit && !labeled.has(p.id))
+        .map((p) => ({ id: p.id, r: rank(p.sha256 ?? String(p.id), seed) }))
+        .sort((a, b) => a.r - b.r || a.id - b.id)
+        .slice(0, target - current);
+      const upd = this.db.prepare('UPDATE images SET in_test_split = 1 WHERE id = ?');
+      for (const c of candidates) upd.run(c.id);
+      return current + candidates.length;
+    });
+  }
+
+  // ------------------------------------------------------------------ labels
+
+  /**
+   * Store a label (committed when this returns). The angle is wrapped into
+   * [0, period); "none" records "no orientation / not applicable".
+   * @throws AppError('not-found') for an unknown image.
+   */
+  addLabel(input: {
+    readonly imageId: ImageId;
+    readonly value: LabelValue;
+    readonly annotator: string;
+    readonly durationMs?: number | null;
+    readonly arm?: Arm;
+    readonly source?: LabelRecord['source'];
+    readonly createdAt?: string;
+  }): LabelRecord {
+    const img = this.getImage(input.imageId);
+    if (!img) throw new AppError('not-found', `no image with id ${input.imageId} in this project`);
+    const angle = input.value.kind === 'angle' ? wrapDegrees(input.value.angle, periodOf(this.settings.axial)) : null;
+    const r = this.db
+      .prepare(
+        `INSERT INTO labels(image_id, angle_deg, no_orientation, annotator, created_at, duration_ms, arm, source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        input.imageId,
+        angle,
+        angle === null ? 1 : 0,
+        input.annotator,
+        input.createdAt ?? now(),
+        input.durationMs ?? null,
+        input.arm ?? 'none',
+        input.source ?? 'annotator',
+      );
+    this.db.prepare('DELETE FROM skips WHERE image_id = ?').run(input.imageId);
+    return toLabel(this.db.prepare('SELECT * FROM labels WHERE id = ?').get(r.lastInsertRowid) as LabelRow);
+  }
+
+  /** Undo the most recent label that is not undone yet (the previous label of that image, if any, applies again). */
+  undoLastLabel(annotator?: string): LabelRecord | null {
+    const row = (
+      annotator
+        ? this.db.prepare('SELECT * FROM labels WHERE undone_at IS NULL AND annotator = ? ORDER BY id DESC LIMIT 1').get(annotator)
+        : this.db.prepare('SELECT * FROM labels WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1').get()
+    ) as LabelRow | undefined;
+    if (!row) return null;
+    this.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ?').run(now(), row.id);
+    return toLabel(row);
+  }
+
+  /** The current label of every labeled image (latest, not undone), by label id. */
+  currentLabels(): LabelRecord[] {
+    return (this.db.prepare('SELECT * FROM current_labels ORDER BY id').all() as LabelRow[]).map(toLabel);
+  }
+
+  currentLabel(imageId: ImageId): LabelRecord | null {
+    const r = this.db
+      .prepare('SELECT * FROM labels WHERE image_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
+      .get(imageId) as LabelRow | undefined;
+    return r ? toLabel(r) : null;
+  }
+
+  /** Add many labels in one transaction: all or nothing. */
+  addLabels(inputs: readonly Parameters<ProjectStore['addLabel']>[0][]): number {
+    return this.transaction(() => {
+      for (const i of inputs) this.addLabel(i);
+      return inputs.length;
+    });
+  }
+
+  skipImage(imageId: ImageId): void {
+    this.db.prepare('INSERT OR REPLACE INTO skips(image_id, skipped_at) VALUES (?, ?)').run(imageId, now());
+  }
+
+  // ------------------------------------------------------------------ models
+
+  saveModel(m: {
+    readonly kind: StoredModel['kind'];
+    readonly backend: string | null;
+    readonly params: Record<string, unknown>;
+    readonly topology: unknown;
+    readonly weights: Uint8Array | null;
+    readonly metrics?: Record<string, unknown>;
+  }): ModelId {
+    const r = this.db
+      .prepare('INSERT INTO models(kind, created_at, backend, params, topology, weights, metrics) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        m.kind,
+        now(),
+        m.backend,
+        JSON.stringify(m.params),
+        m.topology === undefined ? null : JSON.stringify(m.topology),
+        m.weights ? Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength) : null,
+        JSON.stringify(m.metrics ?? {}),
+      );
+    return Number(r.lastInsertRowid) as ModelId;
+  }
+
+  getModel(id: ModelId): StoredModel | null {
+    const r = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as
+      | { id: number; kind: StoredModel['kind']; created_at: string; backend: string | null; params: string; topology: string | null; weights: Buffer | null; metrics: string | null }
+      | undefined;
+    if (!r) return null;
+    return {
+      id: r.id as ModelId,
+      kind: r.kind,
+      createdAt: r.created_at,
+      backend: r.backend,
+      params: JSON.parse(r.params) as Record<string, unknown>,
+      topology: r.topology ? (JSON.parse(r.topology) as unknown) : null,
+      weights: r.weights ? new Uint8Array(r.weights.buffer, r.weights.byteOffset, r.weights.byteLength) : null,
+      metrics: r.metrics ? (JSON.parse(r.metrics) as Record<string, unknown>) : {},
+    };
+  }
+
+  latestModel(kind: StoredModel['kind']): StoredModel | null {
+    const r = this.db.prepare('SELECT id FROM models WHERE kind = ? ORDER BY id DESC LIMIT 1').get(kind) as { id: number } | undefined;
+    return r ? this.getModel(r.id as ModelId) : null;
+  }
+
+  // -------------------------------------------------------------- embeddings
+
+  /**
+   * Store a new embedding set and make it the active one (one transaction).
+   * data is row-major ids.length x dim; pca (optional) is ids.length x 2.
+   * @throws AppError('invalid-argument') on a shape mismatch or a non-finite value.
+   */
+  saveEmbeddings(input: {
+    readonly modelId: ModelId | null;
+    readonly source: string;
+    readonly backend: ComputeBackend | null;
+    readonly loss: number | null;
+    readonly ids: readonly ImageId[];
+    readonly dim: number;
+    readonly data: Float32Array;
+    readonly pca: Float32Array | null;
+  }): number {
+    const { ids, dim, data, pca } = input;
+    if (data.length !== ids.length * dim) {
+      throw new AppError('invalid-argument', `embedding matrix has ${data.length} values, expected ${ids.length} x ${dim}`);
+    }
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i]!)) {
+        throw new AppError('invalid-argument', `embedding of image ${ids[Math.floor(i / dim)]} has a non-finite value at dimension ${i % dim}`);
+      }
+    }
+    if (pca && pca.length !== ids.length * 2) throw new AppError('invalid-argument', 'PCA projection must be N x 2');
+    return this.transaction(() => {
+      const setId = Number(
+        this.db
+          .prepare('INSERT INTO embedding_sets(model_id, source, dim, backend, loss, created_at, active) VALUES (?, ?, ?, ?, ?, ?, 0)')
+          .run(input.modelId, input.source, dim, input.backend, input.loss, now()).lastInsertRowid,
+      );
+      const ins = this.db.prepare('INSERT INTO embeddings(set_id, image_id, vector, pca_x, pca_y) VALUES (?, ?, ?, ?, ?)');
+      for (let i = 0; i < ids.length; i++) {
+        const v = data.subarray(i * dim, (i + 1) * dim);
+        ins.run(setId, ids[i], Buffer.from(v.buffer, v.byteOffset, v.byteLength), pca ? pca[2 * i] : null, pca ? pca[2 * i + 1] : null);
+      }
+      this.db.prepare('UPDATE embedding_sets SET active = (id = ?)').run(setId);
+      // Keep the active set and the one before it; older sets only cost space.
+      this.db.prepare('DELETE FROM embedding_sets WHERE active = 0 AND id < (SELECT MAX(id) FROM embedding_sets WHERE active = 0)').run();
+      return setId;
+    });
+  }
+
+  embeddingInfo(): EmbeddingInfo | null {
+    const r = this.db.prepare('SELECT * FROM embedding_sets WHERE active = 1').get() as
+      | { id: number; model_id: number | null; source: string; dim: number; backend: string | null; loss: number | null }
+      | undefined;
+    if (!r) return null;
+    const count = (this.db.prepare('SELECT COUNT(*) FROM embeddings WHERE set_id = ?').pluck().get(r.id) as number) ?? 0;
+    return {
+      modelId: r.model_id as ModelId | null,
+      latentDim: r.dim,
+      backend: r.backend as ComputeBackend | null,
+      source: r.source,
+      count,
+      reconstructionLoss: r.loss,
+    };
+  }
+
+  /** The active embeddings (rows in image-id order), or null when none. */
+  getEmbeddings(): EmbeddingMatrix | null {
+    const set = this.db.prepare('SELECT id, dim FROM embedding_sets WHERE active = 1').get() as { id: number; dim: number } | undefined;
+    if (!set) return null;
+    const rows = this.db.prepare('SELECT image_id, vector FROM embeddings WHERE set_id = ? ORDER BY image_id').all(set.id) as {
+      image_id: number;
+      vector: Buffer;
+    }[];
+    const data = new Float32Array(rows.length * set.dim);
+    const ids: ImageId[] = [];
+    rows.forEach((r, i) => {
+      ids.push(r.image_id as ImageId);
+      data.set(new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)), i * set.dim);
+    });
+    return { setId: set.id, ids, dim: set.dim, data };
+  }
+
+  /** PCA plane coordinates of the active embeddings. */
+  getPcaPoints(): { imageId: ImageId; x: number; y: number }[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT e.image_id AS imageId, e.pca_x AS x, e.pca_y AS y FROM embeddings e JOIN embedding_sets s ON s.id = e.set_id WHERE s.active = 1 AND e.pca_x IS NOT NULL',
+        )
+        .all() as { imageId: number; x: number; y: number }[]
+    ).map((r) => ({ imageId: r.imageId as ImageId, x: r.x, y: r.y }));
+  }
+
+  // ------------------------------------------------------------------ orders
+
+  /** Store an order and make it the active queue (one transaction). */
+  saveOrder(input: {
+    readonly strategy: string;
+    readonly seed: number;
+    readonly embeddingSetId: number | null;
+    readonly params?: Record<string, unknown>;
+    readonly entries: readonly OrderEntryInput[];
+  }): OrderId {
+    return this.transaction(() => {
+      const id = Number(
+        this.db
+          .prepare('INSERT INTO orders(strategy, seed, embedding_set_id, params, created_at, active) VALUES (?, ?, ?, ?, ?, 0)')
+          .run(input.strategy, input.seed, input.embeddingSetId, JSON.stringify(input.params ?? {}), now()).lastInsertRowid,
+      );
+      const ins = this.db.prepare('INSERT INTO order_entries(order_id, rank, image_id, coverage_radius, arm) VALUES (?, ?, ?, ?, ?)');
+      input.entries.forEach((e, rank) => ins.run(id, rank, e.imageId, e.coverageRadius, e.arm));
+      this.db.prepare('UPDATE orders SET active = (id = ?)').run(id);
+      this.db.prepare('DELETE FROM orders WHERE active = 0').run();
+      return id as OrderId;
+    });
+  }
+
+  activeOrder(): { id: OrderId; strategy: string; seed: number; length: number; embeddingSetId: number | null } | null {
+    const r = this.db.prepare('SELECT id, strategy, seed, embedding_set_id FROM orders WHERE active = 1').get() as
+      | { id: number; strategy: string; seed: number; embedding_set_id: number | null }
+      | undefined;
+    if (!r) return null;
+    const length = this.db.prepare('SELECT COUNT(*) FROM order_entries WHERE order_id = ?').pluck().get(r.id) as number;
+    return { id: r.id as OrderId, strategy: r.strategy, seed: r.seed, length, embeddingSetId: r.embedding_set_id };
+  }
+
+  /**
+   * The next `count` images of the active order that are unlabeled, ready,
+   * not duplicates and not in the test split; skipped images come last.
+   */
+  queue(count: number, offset = 0): QueueEntry[] {
+    const order = this.activeOrder();
+    if (!order) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT e.rank, e.coverage_radius, e.arm, i.id, i.abs_path, i.rel_path, i.width, i.height
+         FROM order_entries e JOIN images i ON i.id = e.image_id
+         LEFT JOIN skips s ON s.image_id = i.id
+         WHERE e.order_id = ? AND i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
+           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)
+         ORDER BY (s.image_id IS NOT NULL), s.skipped_at, e.rank
+         LIMIT ? OFFSET ?`,
+      )
+      .all(order.id, count, offset) as {
+      rank: number;
+      coverage_radius: number | null;
+      arm: Arm;
+      id: number;
+      abs_path: string;
+      rel_path: string;
+      width: number | null;
+      height: number | null;
+    }[];
+    return rows.map((r) => ({
+      imageId: r.id as ImageId,
+      path: r.abs_path,
+      relPath: r.rel_path,
+      rank: r.rank,
+      coverageRadius: r.coverage_radius,
+      arm: r.arm,
+      width: r.width,
+      height: r.height,
+    }));
+  }
+
+  /** Number of queue entries left (see queue). */
+  queueRemaining(): number {
+    const order = this.activeOrder();
+    if (!order) return 0;
+    return this.db
+      .prepare(
+        `SELECT COUNT(*) FROM order_entries e JOIN images i ON i.id = e.image_id
+         WHERE e.order_id = ? AND i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
+           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)`,
+      )
+      .pluck()
+      .get(order.id) as number;
+  }
+
+  /** Test-split images without a label, in a seeded random order (the caller shuffles). */
+  unlabeledTestImages(): ImageRecord[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM images i WHERE i.in_test_split = 1 AND i.status = 'ready'
+           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL) ORDER BY id`,
+        )
+        .all() as ImageRow[]
+    ).map(toImage);
+  }
+
+  // ------------------------------------------------------------------- curve
+
+  addCurvePoints(runId: string, source: CurvePoint['source'], points: readonly NewCurvePoint[]): void {
+    this.transaction(() => {
+      const ins = this.db.prepare(
+        `INSERT INTO curve_points(run_id, source, strategy, seed, size, mae_deg, median_deg, within10, test_size, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const t = now();
+      for (const p of points) ins.run(runId, source, p.strategy, p.seed, p.size, p.maeDeg, p.medianDeg, p.within10, p.testSize, t);
+    });
+  }
+
+  curvePoints(source?: CurvePoint['source']): CurvePoint[] {
+    const rows = (
+      source
+        ? this.db.prepare('SELECT * FROM curve_points WHERE source = ? ORDER BY id').all(source)
+        : this.db.prepare('SELECT * FROM curve_points ORDER BY id').all()
+    ) as {
+      size: number;
+      strategy: string;
+      seed: number;
+      mae_deg: number;
+      median_deg: number;
+      within10: number;
+      test_size: number;
+      source: CurvePoint['source'];
+      created_at: string;
+    }[];
+    return rows.map((r) => ({
+      size: r.size,
+      strategy: r.strategy,
+      seed: r.seed,
+      maeDeg: r.mae_deg,
+      medianDeg: r.median_deg,
+      within10: r.within10,
+      testSize: r.test_size,
+      source: r.source,
+      createdAt: r.created_at,
+    }));
+  }
+
+  // ------------------------------------------------------------------ status
+
+  status(): ProjectStatus {
+    const count = (sql: string, ...args: unknown[]): number => this.db.prepare(sql).pluck().get(...args) as number;
+    const ready = count("SELECT COUNT(*) FROM images WHERE status = 'ready'");
+    const unreadable = count("SELECT COUNT(*) FROM images WHERE status = 'unreadable'");
+    const missing = count("SELECT COUNT(*) FROM images WHERE status = 'missing'");
+    const order = this.activeOrder();
+    return {
+      path: this.path,
+      settings: this.settings,
+      images: { ready, unreadable, missing, total: ready + unreadable + missing },
+      duplicates: count('SELECT COUNT(*) FROM images WHERE duplicate_of IS NOT NULL'),
+      labeled: count('SELECT COUNT(*) FROM current_labels c JOIN images i ON i.id = c.image_id WHERE i.in_test_split = 0'),
+      labeledNone: count('SELECT COUNT(*) FROM current_labels WHERE no_orientation = 1'),
+      testSplit: {
+        size: count('SELECT COUNT(*) FROM images WHERE in_test_split = 1'),
+        labeled: count('SELECT COUNT(*) FROM current_labels c JOIN images i ON i.id = c.image_id WHERE i.in_test_split = 1'),
+      },
+      embedding: this.embeddingInfo(),
+      order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: this.queueRemaining() } : null,
+      curve: this.curvePoints(),
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * SQLite schema of a project file (*.nlproj) and its migrations.
+ * Version n is reached by running migrations[0..n-1] in order, each in one
+ * transaction, and recording `PRAGMA user_version = n`.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** Application id written to the SQLite header, so a project is recognised as ours ("NLPJ"). */
+export const APPLICATION_ID = 0x4e4c504a;
+
+export const MIGRATIONS: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE folders (
+    id       INTEGER PRIMARY KEY,
+    path     TEXT NOT NULL UNIQUE,
+    added_at TEXT NOT NULL
+  );
+  CREATE TABLE images (
+    id            INTEGER PRIMARY KEY,
+    folder_id     INTEGER NOT NULL REFERENCES folders(id),
+    rel_path      TEXT NOT NULL,
+    abs_path      TEXT NOT NULL UNIQUE,
+    sha256        TEXT,
+    size_bytes    INTEGER,
+    width         INTEGER,
+    height        INTEGER,
+    status        TEXT NOT NULL CHECK (status IN ('ready', 'unreadable', 'missing')),
+    error         TEXT,
+    duplicate_of  INTEGER REFERENCES images(id),
+    in_test_split INTEGER NOT NULL DEFAULT 0,
+    model_input   BLOB,
+    imported_at   TEXT NOT NULL
+  );
+  CREATE INDEX images_sha256 ON images(sha256);
+  CREATE TABLE models (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('autoencoder', 'orientation')),
+    created_at TEXT NOT NULL,
+    backend    TEXT,
+    params     TEXT NOT NULL,
+    topology   TEXT,
+    weights    BLOB,
+    metrics    TEXT
+  );
+  CREATE TABLE embedding_sets (
+    id         INTEGER PRIMARY KEY,
+    model_id   INTEGER REFERENCES models(id),
+    source     TEXT NOT NULL,
+    dim        INTEGER NOT NULL,
+    backend    TEXT,
+    loss       REAL,
+    created_at TEXT NOT NULL,
+    active     INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE embeddings (
+    set_id   INTEGER NOT NULL REFERENCES embedding_sets(id) ON DELETE CASCADE,
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    vector   BLOB NOT NULL,
+    pca_x    REAL,
+    pca_y    REAL,
+    PRIMARY KEY (set_id, image_id)
+  );
+  CREATE TABLE labels (
+    id           INTEGER PRIMARY KEY,
+    image_id     INTEGER NOT NULL REFERENCES images(id),
+    angle_deg    REAL,
+    no_orientation INTEGER NOT NULL DEFAULT 0,
+    annotator    TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    duration_ms  INTEGER,
+    arm          TEXT NOT NULL DEFAULT 'none',
+    source       TEXT NOT NULL DEFAULT 'annotator',
+    undone_at    TEXT,
+    CHECK ((angle_deg IS NULL) = (no_orientation = 1))
+  );
+  CREATE INDEX labels_image ON labels(image_id, undone_at);
+  CREATE TABLE skips (
+    image_id   INTEGER PRIMARY KEY REFERENCES images(id),
+    skipped_at TEXT NOT NULL
+  );
+  CREATE TABLE orders (
+    id               INTEGER PRIMARY KEY,
+    strategy         TEXT NOT NULL,
+    seed             INTEGER NOT NULL,
+    embedding_set_id INTEGER REFERENCES embedding_sets(id),
+    params           TEXT NOT NULL DEFAULT '{}',
+    created_at       TEXT NOT NULL,
+    active           INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE order_entries (
+    order_id        INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    rank            INTEGER NOT NULL,
+    image_id        INTEGER NOT NULL REFERENCES images(id),
+    coverage_radius REAL,
+    arm             TEXT NOT NULL DEFAULT 'novelty',
+    PRIMARY KEY (order_id, rank)
+  );
+  CREATE TABLE curve_points (
+    id         INTEGER PRIMARY KEY,
+    run_id     TEXT NOT NULL,
+    source     TEXT NOT NULL CHECK (source IN ('live', 'compare')),
+    strategy   TEXT NOT NULL,
+    seed       INTEGER NOT NULL,
+    size       INTEGER NOT NULL,
+    mae_deg    REAL NOT NULL,
+    median_deg REAL NOT NULL,
+    within10   REAL NOT NULL,
+    test_size  INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE VIEW current_labels AS
+    SELECT l.* FROM labels l
+    WHERE l.undone_at IS NULL
+      AND l.id = (SELECT MAX(id) FROM labels l2 WHERE l2.image_id = l.image_id AND l2.undone_at IS NULL);
+  `,
+];

@@ -1,0 +1,132 @@
+/**
+ * The API contract between the UI (renderer) and the service (main process).
+ * One typed map of operations and one of events; the Electron preload bridge,
+ * the HTTP transport and the CLI all speak exactly this.
+ * (Style: GitHub Desktop's shared IPC channel maps.)
+ */
+import type { Degrees } from './angle.js';
+import type {
+  Arm,
+  BackendChoice,
+  CompareResult,
+  ComputeBackend,
+  CurvePoint,
+  ExportFormat,
+  ExportReport,
+  ImageId,
+  ImageRecord,
+  ImportReport,
+  JobId,
+  JobProgress,
+  LabelRecord,
+  LatentPoint,
+  ProjectSettings,
+  ProjectStatus,
+  QueueEntry,
+  StrategyName,
+} from './types.js';
+import type { SerializedError } from './errors.js';
+
+export interface RecentProject {
+  readonly path: string;
+  readonly openedAt: string;
+}
+
+/** Every operation: name -> request and response (both JSON-serialisable). */
+export interface ApiOperations {
+  /** Recent projects, newest first, and the bundled demo folder if present. */
+  'app:info': {
+    request: Record<string, never>;
+    response: { readonly recent: readonly RecentProject[]; readonly demoFolder: string | null; readonly backend: ComputeBackend | null; readonly version: string; readonly openProject: string | null };
+  };
+  'project:create': { request: { readonly path: string; readonly settings?: Partial<ProjectSettings> }; response: ProjectStatus };
+  'project:open': { request: { readonly path: string }; response: ProjectStatus };
+  'project:close': { request: Record<string, never>; response: null };
+  'project:status': { request: Record<string, never>; response: ProjectStatus };
+  'project:set-strategy': { request: { readonly strategy: StrategyName }; response: ProjectStatus };
+  /** Import a folder (recursive). Long: reports 'job:progress'. */
+  'images:import': { request: { readonly folder: string }; response: ImportReport };
+  'images:unreadable': { request: Record<string, never>; response: readonly ImageRecord[] };
+  /** Train the autoencoder and write embeddings (or import them from a file). Long. */
+  'embed:run': {
+    request: { readonly epochs?: number; readonly backend?: BackendChoice; readonly fromFile?: string };
+    response: { readonly modelId: number | null; readonly backend: ComputeBackend | null; readonly loss: number | null; readonly count: number };
+  };
+  /** Compute the queue order. Long for large projects. */
+  'order:run': { request: { readonly strategy?: StrategyName; readonly seed?: number }; response: { readonly strategy: string; readonly length: number } };
+  /** The next images to label. mode 'test' returns unlabeled test-split images in random order. */
+  'queue:next': { request: { readonly count: number; readonly mode?: 'queue' | 'test' }; response: readonly QueueEntry[] };
+  /** Commit one label; resolves only after it is in SQLite. */
+  'label:set': {
+    request: {
+      readonly imageId: ImageId;
+      readonly angle: Degrees | null; // null = "no orientation / not applicable"
+      readonly durationMs?: number;
+      readonly annotator?: string;
+      readonly arm?: Arm;
+    };
+    response: LabelRecord;
+  };
+  'label:undo': { request: Record<string, never>; response: LabelRecord | null };
+  'label:skip': { request: { readonly imageId: ImageId }; response: null };
+  'labels:list': { request: Record<string, never>; response: readonly LabelRecord[] };
+  /** Train on the labels so far and add a learning-curve point. Long. */
+  'evaluate:run': { request: Record<string, never>; response: readonly CurvePoint[] };
+  'compare:run': {
+    request: { readonly truthFile?: string; readonly sizes: readonly number[]; readonly seeds: number; readonly strategies?: readonly string[]; readonly outDir?: string };
+    response: CompareResult;
+  };
+  'curve:get': { request: Record<string, never>; response: readonly CurvePoint[] };
+  'latent:map': { request: Record<string, never>; response: readonly LatentPoint[] };
+  'export:run': { request: { readonly format: ExportFormat; readonly out: string; readonly upright?: boolean }; response: ExportReport };
+  'job:cancel': { request: { readonly jobId: JobId }; response: null };
+}
+
+export type OperationName = keyof ApiOperations;
+export type RequestOf<K extends OperationName> = ApiOperations[K]['request'];
+export type ResponseOf<K extends OperationName> = ApiOperations[K]['response'];
+
+/** Events pushed from the service to every UI. */
+export interface ApiEvents {
+  'job:progress': JobProgress;
+  'job:done': { readonly jobId: JobId; readonly stage: JobProgress['stage']; readonly error: SerializedError | null };
+  'labels:changed': { readonly labeled: number };
+  'curve:changed': { readonly points: readonly CurvePoint[] };
+  'order:changed': { readonly strategy: string; readonly length: number };
+}
+export type EventName = keyof ApiEvents;
+
+/** Result envelope as it crosses IPC or HTTP. */
+export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
+
+/** The one object the renderer sees (window.noveltyLabeler in Electron; an HTTP client in a browser). */
+export interface NoveltyLabelerApi {
+  invoke<K extends OperationName>(op: K, request: RequestOf<K>): Promise<ResponseOf<K>>;
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** URL the renderer may put in <img src> for an image of the open project (by id only). */
+  imageUrl(id: ImageId): string;
+}
+
+export const OPERATION_NAMES: readonly OperationName[] = [
+  'app:info',
+  'project:create',
+  'project:open',
+  'project:close',
+  'project:status',
+  'project:set-strategy',
+  'images:import',
+  'images:unreadable',
+  'embed:run',
+  'order:run',
+  'queue:next',
+  'label:set',
+  'label:undo',
+  'label:skip',
+  'labels:list',
+  'evaluate:run',
+  'compare:run',
+  'curve:get',
+  'latent:map',
+  'export:run',
+  'job:cancel',
+];

@@ -1,0 +1,197 @@
+/**
+ * Domain model of a Novelty Labeler project, shared by engine, CLI and UI.
+ * Terms follow DESIGN.md. All records are readonly plain data (JSON-safe).
+ */
+import type { Brand } from './brand.js';
+import type { Degrees } from './angle.js';
+
+export type ImageId = Brand<number, 'ImageId'>;
+export type ModelId = Brand<number, 'ModelId'>;
+export type OrderId = Brand<number, 'OrderId'>;
+export type LabelId = Brand<number, 'LabelId'>;
+export type JobId = Brand<string, 'JobId'>;
+
+export type ImageStatus = 'ready' | 'unreadable' | 'missing';
+export type ColorMode = 'gray' | 'rgb';
+
+/** Project settings, fixed at creation except where noted. */
+export interface ProjectSettings {
+  /** Side of the square model input in px (default 64). */
+  readonly inputSize: number;
+  /** Length of an embedding (default 32). */
+  readonly latentDim: number;
+  /** Objects with no front: angles in [0, 180). */
+  readonly axial: boolean;
+  /** Share of images held out as the test split (default 0.1, at most testMax images). */
+  readonly testFraction: number;
+  readonly testMax: number;
+  readonly colorMode: ColorMode;
+  /** Seed of the test split and the random orders. */
+  readonly seed: number;
+  /** Queue strategy used by `next` and the app (changeable). */
+  readonly strategy: StrategyName;
+}
+
+export const DEFAULT_SETTINGS: ProjectSettings = {
+  inputSize: 64,
+  latentDim: 32,
+  axial: false,
+  testFraction: 0.1,
+  testMax: 500,
+  colorMode: 'gray',
+  seed: 1,
+  strategy: 'fps',
+};
+
+/**
+ * Background the model input is composited on when an image has alpha:
+ * mid gray (128), so that both black and white strokes on a transparent
+ * background stay visible.
+ */
+export const ALPHA_BACKGROUND_GRAY = 128;
+
+export interface ImageRecord {
+  readonly id: ImageId;
+  /** Absolute path of the file. */
+  readonly path: string;
+  /** Path relative to the imported folder, '/'-separated. */
+  readonly relPath: string;
+  readonly sha256: string | null;
+  readonly status: ImageStatus;
+  /** Decoder's message when unreadable; why it is missing. */
+  readonly error: string | null;
+  /** Displayed (EXIF-corrected) size in px; null when unreadable. */
+  readonly width: number | null;
+  readonly height: number | null;
+  /** Id of the first image with the same SHA-256, when this one is an exact duplicate. */
+  readonly duplicateOf: ImageId | null;
+  readonly inTestSplit: boolean;
+}
+
+/** Queue strategies (issue 6). 'interleaved' alternates the default novelty strategy and random. */
+export const STRATEGIES = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'interleaved'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+/** Which arm of an interleaved queue chose a label. */
+export type Arm = 'novelty' | 'random' | 'test' | 'none';
+
+export type LabelValue =
+  | { readonly kind: 'angle'; readonly angle: Degrees }
+  | { readonly kind: 'none' }; // "no orientation / not applicable"
+
+export interface LabelRecord {
+  readonly id: LabelId;
+  readonly imageId: ImageId;
+  readonly value: LabelValue;
+  readonly annotator: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** Time the annotator spent on the image, ms (null when imported). */
+  readonly durationMs: number | null;
+  readonly arm: Arm;
+  readonly source: 'annotator' | 'import' | 'simulated';
+}
+
+export interface QueueEntry {
+  readonly imageId: ImageId;
+  readonly path: string;
+  readonly relPath: string;
+  /** 0-based position in the order. */
+  readonly rank: number;
+  /** Latent distance to the nearest earlier pick or label when picked (null for random order). */
+  readonly coverageRadius: number | null;
+  readonly arm: Arm;
+  readonly width: number | null;
+  readonly height: number | null;
+}
+
+export interface CurvePoint {
+  /** Labeled-set size the model was trained on. */
+  readonly size: number;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly maeDeg: number;
+  readonly medianDeg: number;
+  /** Share of test images within 10 degrees, in [0, 1]. */
+  readonly within10: number;
+  readonly testSize: number;
+  readonly source: 'live' | 'compare';
+  readonly createdAt: string;
+}
+
+export type ComputeBackend = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | ComputeBackend;
+
+export interface EmbeddingInfo {
+  readonly modelId: ModelId | null;
+  readonly latentDim: number;
+  readonly backend: ComputeBackend | null;
+  /** 'autoencoder' or the file embeddings were imported from. */
+  readonly source: string;
+  readonly count: number;
+  readonly reconstructionLoss: number | null;
+}
+
+export interface ProjectStatus {
+  readonly path: string;
+  readonly settings: ProjectSettings;
+  readonly images: { readonly ready: number; readonly unreadable: number; readonly missing: number; readonly total: number };
+  readonly duplicates: number;
+  readonly labeled: number;
+  readonly labeledNone: number;
+  readonly testSplit: { readonly size: number; readonly labeled: number };
+  readonly embedding: EmbeddingInfo | null;
+  readonly order: { readonly strategy: string; readonly seed: number; readonly length: number; readonly remaining: number } | null;
+  readonly curve: readonly CurvePoint[];
+}
+
+export interface ImportReport {
+  readonly folder: string;
+  readonly scanned: number;
+  readonly added: number;
+  readonly ready: number;
+  readonly unreadable: readonly { readonly path: string; readonly error: string }[];
+  readonly duplicates: number;
+  readonly skippedExisting: number;
+  readonly relinked: number;
+}
+
+/** One point of the latent map (PCA plane of the embeddings). */
+export interface LatentPoint {
+  readonly imageId: ImageId;
+  readonly x: number;
+  readonly y: number;
+  readonly state: 'unlabeled' | 'labeled' | 'next' | 'test';
+}
+
+export type ExportFormat = 'csv' | 'jsonl' | 'coco' | 'folder';
+
+export interface ExportReport {
+  readonly format: ExportFormat;
+  readonly out: string;
+  readonly count: number;
+}
+
+/** Progress of a long job, as reported to the CLI and the UI. */
+export interface JobProgress {
+  readonly jobId: JobId;
+  readonly stage: 'import' | 'embed' | 'order' | 'evaluate' | 'compare' | 'export' | 'demo';
+  readonly done: number;
+  readonly total: number;
+  readonly message: string;
+  /** Per-epoch reconstruction or training loss, when training. */
+  readonly loss?: number;
+}
+
+export interface CompareResult {
+  readonly points: readonly CurvePoint[];
+  /** Per strategy: smallest size whose mean error reaches the other's error at its largest size. */
+  readonly labelsNeeded: readonly {
+    readonly strategy: string;
+    readonly reference: string;
+    readonly targetMaeDeg: number;
+    readonly size: number | null;
+  }[];
+  readonly csvPath: string | null;
+  readonly svgPath: string | null;
+}
