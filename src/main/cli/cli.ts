@@ -1,0 +1,367 @@
+/**
+ * The command-line interface: a thin layer over LabelerService, so the whole
+ * product runs headless. `novelty-labeler --help` lists the commands.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AppError, isAppError } from '../../shared/errors.js';
+import { parseDegrees, periodOf } from '../../shared/angle.js';
+import { STRATEGIES, type BackendChoice, type ImageId, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { LabelerService } from '../service/labeler-service.js';
+import { readLabelsCsv } from '../io/labels-import.js';
+import { ProgressPrinter } from './progress-printer.js';
+import { runDemo } from './demo.js';
+import { demoFolder } from './paths.js';
+
+const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** Where the app keeps its own state (recent projects), overridable with NL_DATA_DIR. */
+export function dataDir(): string {
+  return process.env.NL_DATA_DIR ?? path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'novelty-labeler');
+}
+
+function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}; got "${v}"`);
+    return n;
+  };
+}
+
+function fraction(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 0.9) throw new InvalidArgumentError(`must be a number from 0 to 0.9; got "${v}"`);
+  return n;
+}
+
+function sizeList(v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const out = parts.map((s) => Number(s));
+  if (out.length === 0 || out.some((n, i) => !/^\d+$/.test(parts[i]!) || n < 1)) {
+    throw new InvalidArgumentError(`must be a comma-separated list of positive whole numbers, e.g. 25,50,100; got "${v}"`);
+  }
+  return out;
+}
+
+/** Open a project in a fresh service, run fn, close. Progress goes to stderr; Ctrl+C cancels the running job. */
+async function withProject<T>(projectPath: string, fn: (svc: LabelerService, printer: ProgressPrinter) => Promise<T>, opts: { backend?: BackendChoice; quiet?: boolean } = {}): Promise<T> {
+  const svc = await LabelerService.create({ dataDir: dataDir(), demoFolder: demoFolder(), ...(opts.backend ? { backend: opts.backend } : {}) });
+  const printer = new ProgressPrinter(process.stderr, opts.quiet ?? false);
+  const running = new Set<string>();
+  svc.onEvent((event, payload) => {
+    if (event === 'job:progress') {
+      const p = payload as import('../../shared/types.js').JobProgress;
+      running.add(p.jobId);
+      printer.update(p);
+    }
+  });
+  const onSigint = (): void => {
+    printer.line('interrupted: cancelling; the project keeps everything committed so far');
+    for (const id of running) void svc.invoke('job:cancel', { jobId: id as import('../../shared/types.js').JobId });
+    setTimeout(() => process.exit(130), 4000).unref();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await svc.invoke('project:open', { path: projectPath });
+    return await fn(svc, printer);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    svc.close();
+  }
+}
+
+/** An image given by id or by path (absolute, relative to the working folder, or relative to its imported folder). */
+function resolveImage(svc: LabelerService, ref: string): ImageId {
+  const store = svc.project;
+  if (/^\d+$/.test(ref)) {
+    const img = store.getImage(Number(ref) as ImageId);
+    if (!img) throw new AppError('not-found', `no image with id ${ref} in ${store.path}; "next --json" lists ids`);
+    return img.id;
+  }
+  const byAbs = store.findImageByPath(path.resolve(ref));
+  if (byAbs) return byAbs.id;
+  const byRel = store.findImagesByRelPath(ref.split(path.sep).join('/'));
+  if (byRel.length === 1) return byRel[0]!.id;
+  if (byRel.length > 1) throw new AppError('invalid-argument', `"${ref}" matches ${byRel.length} images in different folders; give the id or the absolute path`);
+  throw new AppError('not-found', `no image "${ref}" in ${store.path}; give its id (see "next --json") or its path`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('novelty-labeler')
+    .description('Label images most-novel-first: furthest point sampling in an autoencoder latent space, an orientation widget, and a learning curve against random order.')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('demo')
+    .description('run the whole loop on the bundled demo images (rotated Fashion-MNIST) with a simulated annotator')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--epochs <n>', 'autoencoder epochs (default: by pool size)', int('--epochs', 1, 1000))
+    .option('--labels <n>', 'labels the simulated annotator gives in novelty order', int('--labels', 10), 400)
+    .option('--sizes <list>', 'compare: labeled-set sizes', sizeList, [25, 50, 100, 200, 400])
+    .option('--seeds <n>', 'compare: seeds per strategy', int('--seeds', 1, 50), 3)
+    .option('--strategies <list>', 'compare: strategies', 'fps,random')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .action(async (o: { out: string; epochs?: number; labels: number; sizes: number[]; seeds: number; strategies: string; backend: BackendChoice }) => {
+      await runDemo({ out: path.resolve(o.out), epochs: o.epochs, labels: o.labels, sizes: o.sizes, seeds: o.seeds, strategies: o.strategies.split(','), backend: o.backend, dataDir: dataDir() });
+    });
+
+  program
+    .command('init')
+    .description('create a project file (*.nlproj)')
+    .argument('<project>', 'project file to create, e.g. parts.nlproj')
+    .option('--input-size <px>', 'model input side in px (multiple of 8)', int('--input-size', 16, 256), 64)
+    .option('--latent-dim <d>', 'embedding length', int('--latent-dim', 2, 1024), 32)
+    .option('--axial', 'objects have no front: angles in [0, 180)', false)
+    .option('--test-fraction <f>', 'share of images held out as the test split', fraction, 0.1)
+    .option('--test-max <n>', 'largest test split', int('--test-max', 0), 500)
+    .addOption(new Option('--color <mode>', 'model input colour').choices(['gray', 'rgb']).default('gray'))
+    .option('--seed <s>', 'seed of the test split and random orders', int('--seed', 0), 1)
+    .addOption(new Option('--strategy <name>', 'queue strategy').choices(STRATEGIES).default('fps'))
+    .action(async (p: string, o: { inputSize: number; latentDim: number; axial: boolean; testFraction: number; testMax: number; color: 'gray' | 'rgb'; seed: number; strategy: StrategyName }) => {
+      const settings: Partial<ProjectSettings> = {
+        inputSize: o.inputSize,
+        latentDim: o.latentDim,
+        axial: o.axial,
+        testFraction: o.testFraction,
+        testMax: o.testMax,
+        colorMode: o.color,
+        seed: o.seed,
+        strategy: o.strategy,
+      };
+      const svc = await LabelerService.create({ dataDir: dataDir() });
+      try {
+        const st = await svc.invoke('project:create', { path: p, settings });
+        console.log(`created ${st.path} (input ${o.inputSize}px ${o.color}, latent ${o.latentDim}, ${o.axial ? 'axial [0,180)' : '[0,360)'}, test split ${o.testFraction})`);
+      } finally {
+        svc.close();
+      }
+    });
+
+  program
+    .command('import')
+    .description('import a folder of images (recursive); re-import adds only new files')
+    .argument('<project>')
+    .argument('<folder>')
+    .action(async (p: string, folder: string) => {
+      if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+        throw new AppError('not-found', `folder ${folder} does not exist or is not a folder`);
+      }
+      await withProject(p, async (svc, printer) => {
+        const r = await svc.invoke('images:import', { folder });
+        printer.line('');
+        console.log(`scanned ${r.scanned} files: ${r.added} added (${r.ready} ready, ${r.unreadable.length} unreadable, ${r.duplicates} duplicates), ${r.skippedExisting} already in the project, ${r.relinked} re-linked`);
+        for (const u of r.unreadable) console.log(`  unreadable: ${u.path}: ${u.error}`);
+        const st = svc.project.status();
+        console.log(`test split: ${st.testSplit.size} images`);
+      });
+    });
+
+  program
+    .command('embed')
+    .description('train the autoencoder and write an embedding per image (or import embeddings)')
+    .argument('<project>')
+    .option('--epochs <n>', 'training epochs (default: by pool size)', int('--epochs', 1, 10000))
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .option('--from <file>', 'import embeddings from a .npy (float32 N x d) or .csv file instead of training')
+    .action(async (p: string, o: { epochs?: number; backend: BackendChoice; from?: string }) => {
+      await withProject(
+        p,
+        async (svc) => {
+          const r = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend, ...(o.from ? { fromFile: o.from } : {}) });
+          console.log(
+            o.from
+              ? `imported ${r.count} embeddings from ${o.from}`
+              : `embedded ${r.count} images with the autoencoder (model ${r.modelId}, backend ${r.backend}, reconstruction loss ${r.loss?.toFixed(5)})`,
+          );
+        },
+        { backend: o.backend },
+      );
+    });
+
+  program
+    .command('order')
+    .description('order the unlabeled images (seeded with the labeled ones)')
+    .argument('<project>')
+    .addOption(new Option('--strategy <name>', 'queue strategy (default: the project setting)').choices(STRATEGIES))
+    .option('--seed <s>', 'seed (default: the project seed)', int('--seed', 0))
+    .action(async (p: string, o: { strategy?: StrategyName; seed?: number }) => {
+      await withProject(p, async (svc) => {
+        const r = await svc.invoke('order:run', { ...(o.strategy ? { strategy: o.strategy } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+        console.log(`ordered ${r.length} images by ${r.strategy}`);
+      });
+    });
+
+  program
+    .command('next')
+    .description('show the next images of the queue (test-split images are never in it)')
+    .argument('<project>')
+    .option('--count <k>', 'how many', int('--count', 1, 1000), 10)
+    .option('--test', 'the unlabeled test-split images instead, in random order', false)
+    .option('--json', 'one JSON object per line', false)
+    .action(async (p: string, o: { count: number; test: boolean; json: boolean }) => {
+      await withProject(p, async (svc) => {
+        const q = await svc.invoke('queue:next', { count: o.count, mode: o.test ? 'test' : 'queue' });
+        for (const e of q) {
+          if (o.json) console.log(JSON.stringify({ id: e.imageId, path: e.path, rank: e.rank, coverageRadius: e.coverageRadius, arm: e.arm }));
+          else console.log(`${String(e.rank).padStart(6)}  id ${String(e.imageId).padEnd(7)} r=${e.coverageRadius === null ? '-' : e.coverageRadius.toFixed(4)}  ${e.path}`);
+        }
+      }, { quiet: true });
+    });
+
+  program
+    .command('label')
+    .description('store one label: ANGLE in degrees clockwise from image up, or --none')
+    .argument('<project>')
+    .argument('<image>', 'image id or path')
+    .argument('[angle]', 'degrees, clockwise from image up (wrapped into [0,360) or [0,180) when axial)')
+    .option('--none', 'no orientation / not applicable', false)
+    .option('--annotator <name>', 'who labeled it (default: the OS user)')
+    .action(async (p: string, image: string, angle: string | undefined, o: { none: boolean; annotator?: string }) => {
+      if (o.none === (angle !== undefined)) throw new AppError('invalid-argument', 'give either an ANGLE in degrees or --none (not both)');
+      await withProject(p, async (svc) => {
+        const id = resolveImage(svc, image);
+        const deg = angle === undefined ? null : parseDegrees(angle, periodOf(svc.project.settings.axial), 'ANGLE');
+        const l = await svc.invoke('label:set', { imageId: id, angle: deg, ...(o.annotator ? { annotator: o.annotator } : {}) });
+        console.log(`image ${id}: ${l.value.kind === 'angle' ? `${l.value.angle} deg` : 'no orientation'} (label ${l.id})`);
+      }, { quiet: true });
+    });
+
+  const labels = program.command('labels').description('label sets');
+  labels
+    .command('import')
+    .description('import labels from CSV (columns: path relative to the imported folder, or sha256; angle)')
+    .argument('<project>')
+    .argument('<file>')
+    .action(async (p: string, file: string) => {
+      await withProject(p, async (svc) => {
+        const rows = await readLabelsCsv(svc.project, file);
+        const n = svc.project.addLabels(rows.map((r) => ({ imageId: r.imageId, value: r.value, annotator: 'import', source: 'import' as const })));
+        console.log(`imported ${n} labels from ${file}`);
+      }, { quiet: true });
+    });
+
+  program
+    .command('evaluate')
+    .description('train the orientation model on the labels so far; add a learning-curve point (error on the labeled test split)')
+    .argument('<project>')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .action(async (p: string, o: { backend: BackendChoice }) => {
+      await withProject(
+        p,
+        async (svc) => {
+          const pts = await svc.invoke('evaluate:run', {});
+          for (const pt of pts) {
+            console.log(`${pt.strategy}: ${pt.size} labels -> mean angular error ${pt.maeDeg.toFixed(1)} deg, median ${pt.medianDeg.toFixed(1)}, within 10 deg ${(pt.within10 * 100).toFixed(0)}% (test ${pt.testSize})`);
+          }
+        },
+        { backend: o.backend },
+      );
+    });
+
+  program
+    .command('compare')
+    .description('learning curves of strategies on a labeled pool (the paper\'s Fig. 2): curve.csv, curve.svg')
+    .argument('<project>')
+    .option('--truth <file>', 'ground-truth CSV (path or sha256, angle); default: the project labels')
+    .option('--sizes <list>', 'labeled-set sizes', sizeList, [25, 50, 100, 200, 400])
+    .option('--seeds <n>', 'seeds per strategy', int('--seeds', 1, 100), 3)
+    .option('--strategies <list>', 'comma-separated strategies', 'fps,random')
+    .requiredOption('--out <dir>', 'output folder')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice }) => {
+      await withProject(
+        p,
+        async (svc) => {
+          const r = await svc.invoke('compare:run', {
+            ...(o.truth ? { truthFile: o.truth } : {}),
+            sizes: o.sizes,
+            seeds: o.seeds,
+            strategies: o.strategies.split(',').map((s) => s.trim()).filter(Boolean),
+            outDir: o.out,
+          });
+          printCompare(r);
+        },
+        { backend: o.backend },
+      );
+    });
+
+  program
+    .command('export')
+    .description('export the labeled images with the angle convention and project settings')
+    .argument('<project>')
+    .addOption(new Option('--format <f>', 'output format').choices(['csv', 'jsonl', 'coco', 'folder']).makeOptionMandatory())
+    .requiredOption('--out <path>', 'output file (csv, jsonl, coco) or folder (folder)')
+    .option('--upright', 'folder format: rotate each copy so its front points up', false)
+    .action(async (p: string, o: { format: 'csv' | 'jsonl' | 'coco' | 'folder'; out: string; upright: boolean }) => {
+      await withProject(p, async (svc) => {
+        const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright });
+        console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);
+      });
+    });
+
+  program
+    .command('status')
+    .description('what the project holds')
+    .argument('<project>')
+    .option('--json', 'one JSON object', false)
+    .action(async (p: string, o: { json: boolean }) => {
+      await withProject(p, async (svc) => {
+        const st = await svc.invoke('project:status', {});
+        if (o.json) {
+          console.log(JSON.stringify(st));
+          return;
+        }
+        console.log(`${st.path}`);
+        console.log(`images: ${st.images.ready} ready, ${st.images.unreadable} unreadable, ${st.images.missing} missing; ${st.duplicates} duplicates`);
+        console.log(`labeled: ${st.labeled} (+${st.testSplit.labeled} of ${st.testSplit.size} test-split images)`);
+        console.log(st.embedding ? `embedding: ${st.embedding.count} x ${st.embedding.latentDim} from ${st.embedding.source} (${st.embedding.backend ?? 'imported'})` : 'embedding: none (run "embed")');
+        console.log(st.order ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` : 'order: none (run "order")');
+        console.log(`learning curve: ${st.curve.length} points`);
+      }, { quiet: true });
+    });
+
+  program
+    .command('serve')
+    .description('serve the app to a local browser (loopback only, with a per-launch token)')
+    .argument('[project]', 'project to open')
+    .option('--port <n>', 'port (0 = any free port)', int('--port', 0, 65535), 0)
+    .action(async (p: string | undefined, o: { port: number }) => {
+      const { serveApp } = await import('./serve.js');
+      await serveApp({ project: p, port: o.port, dataDir: dataDir() });
+    });
+
+  return program;
+}
+
+export function printCompare(r: import('../../shared/types.js').CompareResult): void {
+  for (const n of r.labelsNeeded) {
+    console.log(
+      n.size === null
+        ? `${n.strategy}: does not reach ${n.reference}'s ${n.targetMaeDeg.toFixed(1)} deg within the sizes tried`
+        : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg) with ${n.size} labels`,
+    );
+  }
+  if (r.csvPath) console.log(`curve: ${r.csvPath}`);
+  if (r.svgPath) console.log(`chart: ${r.svgPath}`);
+}
+
+/** Entry point: parse argv, print clear errors, set the exit code. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (e) {
+    if (isAppError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exitCode = e.code === 'cancelled' ? 130 : 1;
+    } else {
+      process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

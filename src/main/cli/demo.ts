@@ -1,0 +1,113 @@
+/**
+ * `novelty-labeler demo`: the whole loop on the bundled real images (rotated
+ * Fashion-MNIST, angles known) with a simulated annotator: import, embed,
+ * order by furthest point sampling, label the test split and then the queue
+ * in novelty order from the ground truth, add live learning-curve points,
+ * compare novelty against random order, and export.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import { wrapDegrees } from '../../shared/angle.js';
+import type { BackendChoice, ImageId, JobProgress } from '../../shared/types.js';
+import { LabelerService } from '../service/labeler-service.js';
+import { readLabelsCsv } from '../io/labels-import.js';
+import { ProgressPrinter, formatSeconds } from './progress-printer.js';
+import { demoFolder, demoTruthFile } from './paths.js';
+import { printCompare } from './cli.js';
+
+export interface DemoOptions {
+  readonly out: string;
+  readonly epochs?: number | undefined;
+  readonly labels: number;
+  readonly sizes: readonly number[];
+  readonly seeds: number;
+  readonly strategies: readonly string[];
+  readonly backend: BackendChoice;
+  readonly dataDir: string;
+}
+
+/** Demo projects use 32 px model inputs: the demo images are 40 px. */
+export const DEMO_INPUT_SIZE = 32;
+
+export async function runDemo(o: DemoOptions): Promise<void> {
+  const images = demoFolder();
+  const truthFile = demoTruthFile();
+  if (!images || !truthFile) throw new AppError('not-found', 'the bundled demo images (assets/demo) are missing from this installation');
+  fs.mkdirSync(o.out, { recursive: true });
+  const project = path.join(o.out, 'demo.nlproj');
+  for (const f of [project, `${project}-wal`, `${project}-shm`]) fs.rmSync(f, { force: true });
+
+  const t0 = Date.now();
+  const stageTimes: [string, number][] = [];
+  let tStage = Date.now();
+  const printer = new ProgressPrinter();
+  const stage = (name: string): void => {
+    const now = Date.now();
+    stageTimes.push([name, (now - tStage) / 1000]);
+    tStage = now;
+  };
+
+  const svc = await LabelerService.create({ dataDir: o.dataDir, demoFolder: images, backend: o.backend, annotator: 'simulated' });
+  svc.onEvent((event, payload) => {
+    if (event === 'job:progress') printer.update(payload as JobProgress);
+  });
+  try {
+    printer.line(`demo: project ${project}`);
+    await svc.invoke('project:create', { path: project, settings: { inputSize: DEMO_INPUT_SIZE, latentDim: 32, testFraction: 0.1, seed: 1, strategy: 'fps' } });
+
+    const imp = await svc.invoke('images:import', { folder: images });
+    printer.line(`imported ${imp.ready} images (${imp.unreadable.length} unreadable, ${imp.duplicates} duplicates); test split ${svc.project.status().testSplit.size}`);
+    stage('import');
+
+    const emb = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend });
+    printer.line(`autoencoder trained on ${emb.count} images (${emb.backend}), reconstruction loss ${emb.loss?.toFixed(5)}`);
+    stage('embed');
+
+    const ord = await svc.invoke('order:run', { strategy: 'fps' });
+    printer.line(`novelty order (furthest point sampling) of ${ord.length} images`);
+    stage('order');
+
+    // The simulated annotator: labels come from the ground truth.
+    const truth = new Map<ImageId, number>();
+    for (const r of await readLabelsCsv(svc.project, truthFile)) if (r.value.kind === 'angle') truth.set(r.imageId, r.value.angle);
+    const store = svc.project;
+    const testImages = store.unlabeledTestImages();
+    store.addLabels(testImages.filter((i) => truth.has(i.id)).map((i) => ({ imageId: i.id, value: { kind: 'angle', angle: wrapDegrees(truth.get(i.id)!) } as const, annotator: 'simulated', arm: 'test' as const, source: 'simulated' as const })));
+    printer.line(`simulated annotator labeled the test split (${testImages.length} images)`);
+    const checkpoints = new Set(o.sizes.filter((s) => s <= o.labels));
+    let labeled = 0;
+    while (labeled < o.labels) {
+      const [next] = await svc.invoke('queue:next', { count: 1 });
+      if (!next) break;
+      const angle = truth.get(next.imageId);
+      store.addLabel({ imageId: next.imageId, value: angle === undefined ? { kind: 'none' } : { kind: 'angle', angle: wrapDegrees(angle) }, annotator: 'simulated', arm: next.arm, source: 'simulated', durationMs: 0 });
+      labeled++;
+      if (checkpoints.has(labeled)) {
+        const [pt] = await svc.invoke('evaluate:run', {});
+        if (pt) printer.line(`live learning curve: ${pt.size} labels in novelty order -> mean angular error ${pt.maeDeg.toFixed(1)} deg`);
+      }
+    }
+    stage('label + live curve');
+
+    const cmp = await svc.invoke('compare:run', { truthFile, sizes: o.sizes, seeds: o.seeds, strategies: o.strategies, outDir: o.out });
+    printCompare(cmp);
+    stage('compare');
+
+    const csv = path.join(o.out, 'labels.csv');
+    const jsonl = path.join(o.out, 'labels.jsonl');
+    await svc.invoke('export:run', { format: 'csv', out: csv });
+    await svc.invoke('export:run', { format: 'jsonl', out: jsonl });
+    stage('export');
+
+    const total = (Date.now() - t0) / 1000;
+    console.log('');
+    console.log(`demo finished in ${formatSeconds(total)} (${stageTimes.map(([n, s]) => `${n} ${formatSeconds(s)}`).join(', ')})`);
+    console.log(`  project:        ${project}   (try: novelty-labeler status ${path.relative(process.cwd(), project) || project})`);
+    console.log(`  learning curve: ${cmp.csvPath}`);
+    console.log(`  chart:          ${cmp.svgPath}`);
+    console.log(`  labels:         ${csv}, ${jsonl}`);
+  } finally {
+    svc.close();
+  }
+}

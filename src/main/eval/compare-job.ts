@@ -1,0 +1,103 @@
+/**
+ * Compare (DESIGN pipeline 6; the paper's Fig. 2): on a labeled pool, retrain
+ * the orientation model on the first n images of each strategy's order, for
+ * a schedule of sizes and several seeds, and measure every model on the same
+ * labeled test split. Writes curve.csv and curve.svg and reports how many
+ * labels each strategy needs to reach the reference's error at its largest size.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors.js';
+import { STRATEGIES, type CompareResult, type CurvePoint, type ImageId, type StrategyName } from '../../shared/types.js';
+import type { NewCurvePoint, ProjectStore } from '../store/project-store.js';
+import { selectBackend } from '../ml/backend.js';
+import { selectOrder } from '../selection/select-order.js';
+import { readLabelsCsv } from '../io/labels-import.js';
+import { renderCurveSvg } from '../report/curve-svg.js';
+import { curveCsv } from '../report/curve-csv.js';
+import { labelsNeeded } from '../report/labels-needed.js';
+import type { JobContext, JobSpec } from '../jobs/job-types.js';
+import { poolEmbeddings } from './pool-embeddings.js';
+import { loadEncoder, loadTestSet, trainAndMeasure } from './train-and-measure.js';
+
+type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
+
+export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'compare' }>, ctx: JobContext): Promise<CompareResult> {
+  const strategies = spec.strategies.map((s) => {
+    if (!STRATEGIES.includes(s as StrategyName) || s === 'interleaved') {
+      throw new AppError('invalid-argument', `--strategies: unknown strategy "${s}"; use ${STRATEGIES.filter((x) => x !== 'interleaved').join(', ')}`);
+    }
+    return s as OrderStrategy;
+  });
+  const sizes = [...new Set(spec.sizes)].sort((a, b) => a - b);
+  if (sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new AppError('invalid-argument', `--sizes must be positive whole numbers, e.g. 25,50,100; got ${spec.sizes.join(',')}`);
+  }
+  if (!Number.isInteger(spec.seeds) || spec.seeds < 1) throw new AppError('invalid-argument', `--seeds must be a whole number >= 1; got ${spec.seeds}`);
+
+  const emb = store.getEmbeddings();
+  if (!emb) throw new AppError('no-embedding', 'the project has no embeddings yet; run "embed" first');
+
+  // Ground truth: the truth file when given, else the project's own labels.
+  const truth = new Map<ImageId, number>();
+  if (spec.truthFile) {
+    for (const row of await readLabelsCsv(store, spec.truthFile)) {
+      if (row.value.kind === 'angle') truth.set(row.imageId, row.value.angle);
+    }
+  } else {
+    for (const l of store.currentLabels()) if (l.value.kind === 'angle') truth.set(l.imageId, l.value.angle);
+  }
+  const testImages = store.listPoolImages().filter((i) => i.inTestSplit && truth.has(i.id));
+  if (testImages.length === 0) {
+    throw new AppError('not-enough-labels', 'no test-split image has a ground-truth angle; give --truth with angles for the test split, or label it with "next --test"');
+  }
+  const pool = poolEmbeddings(store, emb, { excludeTest: true, only: new Set(truth.keys()) });
+  const usable = sizes.filter((s) => s <= pool.ids.length);
+  if (usable.length === 0) {
+    throw new AppError('not-enough-labels', `the labeled pool has ${pool.ids.length} images, fewer than the smallest size ${sizes[0]}`);
+  }
+
+  await selectBackend(spec.backend);
+  const testSet = loadTestSet(store, { ids: testImages.map((i) => i.id), angles: Float32Array.from(testImages, (i) => truth.get(i.id)!) });
+  const encoder = await loadEncoder(store);
+  const total = strategies.length * spec.seeds * usable.length;
+  const points: NewCurvePoint[] = [];
+  let done = 0;
+  try {
+    for (const strategy of strategies) {
+      for (let s = 1; s <= spec.seeds; s++) {
+        const seed = store.settings.seed * 1000 + s;
+        const { order } = selectOrder(strategy, { data: pool.data, n: pool.ids.length, d: emb.dim, labeled: [], seed, k: usable[usable.length - 1]! });
+        for (const size of usable) {
+          if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
+          const ids = Array.from(order.subarray(0, size), (row) => pool.ids[row]!);
+          const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, { seed, signal: ctx.signal });
+          points.push({ size, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n });
+          done++;
+          ctx.progress({ done, total, message: `${strategy} seed ${s}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
+        }
+      }
+    }
+  } finally {
+    encoder.dispose();
+  }
+
+  const runId = randomUUID();
+  store.transaction(() => {
+    store.db.prepare("DELETE FROM curve_points WHERE source = 'compare'").run();
+    store.addCurvePoints(runId, 'compare', points);
+  });
+  const stored: CurvePoint[] = store.curvePoints('compare');
+  const needed = labelsNeeded(stored);
+  let csvPath: string | null = null;
+  let svgPath: string | null = null;
+  if (spec.outDir) {
+    fs.mkdirSync(spec.outDir, { recursive: true });
+    csvPath = path.join(spec.outDir, 'curve.csv');
+    svgPath = path.join(spec.outDir, 'curve.svg');
+    fs.writeFileSync(csvPath, curveCsv(stored));
+    fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error vs labeled-set size (${path.basename(store.path)})` }));
+  }
+  return { points: stored, labelsNeeded: needed, csvPath, svgPath };
+}

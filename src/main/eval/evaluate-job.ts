@@ -1,0 +1,62 @@
+/**
+ * Live evaluation (DESIGN pipeline 5): train the orientation model on the
+ * labels so far and add a learning-curve point measured on the labeled test
+ * split. With an interleaved queue, the novelty and random arms each get
+ * their own point, so both curves grow from the same annotator's labels.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors.js';
+import type { CurvePoint, ImageId } from '../../shared/types.js';
+import type { ProjectStore, NewCurvePoint } from '../store/project-store.js';
+import { selectBackend } from '../ml/backend.js';
+import type { JobContext, JobSpec } from '../jobs/job-types.js';
+import { loadEncoder, loadTestSet, trainAndMeasure, type AngleSet } from './train-and-measure.js';
+
+/** Smallest arm that gets its own learning-curve point in an interleaved project. */
+const MIN_ARM_SIZE = 5;
+
+export async function runEvaluateJob(
+  store: ProjectStore,
+  spec: Extract<JobSpec, { kind: 'evaluate' }>,
+  ctx: JobContext,
+): Promise<CurvePoint[]> {
+  await selectBackend(spec.backend);
+  const labels = store.currentLabels().filter((l) => l.value.kind === 'angle');
+  const testIds = new Set(store.listImages().filter((i) => i.inTestSplit).map((i) => i.id));
+  const angleOf = (l: (typeof labels)[number]): number => (l.value.kind === 'angle' ? l.value.angle : NaN);
+  const test = labels.filter((l) => testIds.has(l.imageId));
+  const train = labels.filter((l) => !testIds.has(l.imageId));
+  if (test.length === 0) {
+    throw new AppError('not-enough-labels', `no labeled test-split images (the split has ${testIds.size}); label some with "next --test" first`);
+  }
+  if (train.length === 0) throw new AppError('not-enough-labels', 'no labeled training images with an angle yet; label some from the queue first');
+
+  const groups = new Map<string, typeof train>();
+  const novelty = train.filter((l) => l.arm === 'novelty');
+  const random = train.filter((l) => l.arm === 'random');
+  const orderStrategy = store.activeOrder()?.strategy ?? store.settings.strategy;
+  if (orderStrategy === 'interleaved' && novelty.length >= MIN_ARM_SIZE && random.length >= MIN_ARM_SIZE) {
+    groups.set('novelty', novelty);
+    groups.set('random', random);
+  }
+  groups.set(orderStrategy === 'interleaved' ? 'all labels' : orderStrategy, train);
+
+  const testSet = loadTestSet(store, { ids: test.map((l) => l.imageId), angles: Float32Array.from(test, angleOf) });
+  const encoder = await loadEncoder(store);
+  const points: NewCurvePoint[] = [];
+  let done = 0;
+  try {
+    for (const [name, group] of groups) {
+      ctx.progress({ done, total: groups.size, message: `training the orientation model on ${group.length} labels (${name})` });
+      const set: AngleSet = { ids: group.map((l) => l.imageId as ImageId), angles: Float32Array.from(group, angleOf) };
+      const s = await trainAndMeasure(store, encoder, set, testSet, { seed: store.settings.seed, signal: ctx.signal });
+      points.push({ size: group.length, strategy: name, seed: store.settings.seed, maeDeg: s.maeDeg, medianDeg: s.medianDeg, within10: s.within10, testSize: s.n });
+      done++;
+    }
+  } finally {
+    encoder.dispose();
+  }
+  store.addCurvePoints(randomUUID(), 'live', points);
+  ctx.progress({ done, total: groups.size, message: points.map((p) => `${p.strategy}: ${p.maeDeg.toFixed(1)} deg at ${p.size} labels`).join('; ') });
+  return store.curvePoints('live').slice(-points.length);
+}

@@ -1,0 +1,84 @@
+/**
+ * One point of a learning curve: train the orientation model on a labeled
+ * set and measure its angular error on the labeled test split.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../shared/errors.js';
+import { periodOf, summarizeAngularErrors, type ErrorSummary } from '../../shared/angle.js';
+import type { ImageId } from '../../shared/types.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { deserializeModel } from '../ml/model-io.js';
+import { createAutoencoder } from '../ml/autoencoder.js';
+import { trainOrientationModel, predictAngles } from '../ml/orientation-model.js';
+
+export const ORIENTATION_BATCH_SIZE = 32;
+
+/**
+ * Epochs for a labeled set of n images: about ORIENTATION_SAMPLES image
+ * presentations in all, between 8 and 150 epochs, so small sets get enough
+ * gradient steps and large sets are not over-trained.
+ */
+export const ORIENTATION_SAMPLES = 8000;
+export function orientationEpochs(n: number): number {
+  return Math.max(8, Math.min(150, Math.round(ORIENTATION_SAMPLES / Math.max(1, n))));
+}
+
+/** A labeled set: images and their angles in degrees. */
+export interface AngleSet {
+  readonly ids: readonly ImageId[];
+  readonly angles: Float32Array;
+}
+
+/** Model inputs and angles of a test set, loaded once for many trainings. */
+export interface LoadedTestSet {
+  readonly n: number;
+  readonly inputs: Uint8Array;
+  readonly angles: Float32Array;
+}
+
+export function loadTestSet(store: ProjectStore, set: AngleSet): LoadedTestSet {
+  const { data } = store.getModelInputs(set.ids);
+  return { n: set.ids.length, inputs: data, angles: set.angles };
+}
+
+/** The stored autoencoder's encoder, or an untrained one when embeddings were imported. */
+export async function loadEncoder(store: ProjectStore): Promise<tf.LayersModel> {
+  const m = store.latestModel('autoencoder');
+  if (m && m.weights) return deserializeModel({ topology: m.topology, weights: m.weights });
+  const { inputSize, latentDim, colorMode, seed } = store.settings;
+  return createAutoencoder({ inputSize, channels: colorMode === 'rgb' ? 3 : 1, latentDim, seed }).encoder;
+}
+
+/**
+ * Train on `train` (seeded) and measure on `test`.
+ * @throws AppError('not-enough-labels') when either set is empty.
+ */
+export async function trainAndMeasure(
+  store: ProjectStore,
+  encoder: tf.LayersModel,
+  train: AngleSet,
+  test: LoadedTestSet,
+  opts: { readonly seed: number; readonly signal?: AbortSignal; readonly epochs?: number },
+): Promise<ErrorSummary> {
+  if (train.ids.length < 1) throw new AppError('not-enough-labels', 'no labeled training images with an angle yet');
+  if (test.n < 1) throw new AppError('not-enough-labels', 'no labeled test-split images yet; label some with "next --test" first');
+  const axial = store.settings.axial;
+  const { data } = store.getModelInputs(train.ids);
+  const { model } = await trainOrientationModel({
+    encoder,
+    inputs: data,
+    n: train.ids.length,
+    anglesDeg: train.angles,
+    axial,
+    epochs: opts.epochs ?? orientationEpochs(train.ids.length),
+    batchSize: ORIENTATION_BATCH_SIZE,
+    seed: opts.seed,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  try {
+    const predicted = predictAngles(model, test.inputs, test.n);
+    return summarizeAngularErrors(predicted, test.angles, periodOf(axial));
+  } finally {
+    model.model.dispose();
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * Local HTTP transport of the API contract (src/shared/api.ts), so the same
+ * renderer runs in a browser and the tests can drive it headless.
+ *
+ * Security model (issue 5, "Local security"):
+ * - Listens on 127.0.0.1 only; there is no option to bind anything else.
+ * - A per-launch secret token (32 random bytes, base64url) guards every API call.
+ *   - POST /api/<operation> needs it in the `X-NL-Token` header (a cookie alone is
+ *     NOT enough: a custom header cannot be sent cross-origin without a CORS
+ *     preflight, which this server never grants, so no CSRF even if a cookie leaks).
+ *   - GET /api/events (Server-Sent Events) and GET /image/<id> are loaded by the
+ *     browser itself (EventSource, <img>), which cannot set headers; they accept
+ *     the header or the cookie `nl_token_<port>` (HttpOnly, SameSite=Strict,
+ *     Path=/). The token is never put in these URLs, so it never lands in a
+ *     history entry, a log line or a Referer.
+ *   - How the page gets it: the launcher prints `http://127.0.0.1:<port>/?token=<t>`.
+ *     Opening it sets the cookie and redirects (303) to `/`, stripping the token from
+ *     the address bar; `/` with a valid cookie returns index.html with the token in
+ *     `<meta name="nl-token">`, which the page's script reads for the header.
+ *     The cookie name carries the port because cookies are not port-scoped.
+ * - Host must be `127.0.0.1:<port>` or `localhost:<port>` (defeats DNS rebinding);
+ *   an Origin header, when present, must be this same origin; Fetch-Metadata
+ *   `Sec-Fetch-Site` other than same-origin/none is refused (no cross-site loads,
+ *   not even of images). Responses carry `Cross-Origin-Resource-Policy: same-origin`.
+ * - Status codes: 401 no token, 403 wrong token / bad Host / foreign Origin,
+ *   400 malformed path or request, 404 unknown operation / image / file,
+ *   405 wrong method, 413 body over 1 MiB, 415 body not JSON.
+ * - Images are served by integer id only (`/image/<id>`), through
+ *   host.imageBytes; no path from the client is ever opened. Static files come
+ *   only from `staticDir`, segment by segment, with a containment check.
+ * - Every response carries a CSP: default-src 'self'; script-src 'self' (no
+ *   inline or remote script); img-src 'self' data: blob:.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ApiResult, EventName } from '../../shared/api.js';
+import { AppError, serializeError, type ErrorCode, type SerializedError } from '../../shared/errors.js';
+import type { ImageId } from '../../shared/types.js';
+import type { ServiceHost } from '../service/service-host.js';
+import { isOperationName, parseRequest } from './request-schemas.js';
+
+export interface HttpTransportOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Folder of the built renderer (dist/renderer), served as static files. */
+  readonly staticDir: string;
+}
+
+export interface HttpTransport {
+  /** Base URL, e.g. http://127.0.0.1:43121/ (no token). */
+  readonly url: string;
+  /** The per-launch secret (base64url of 32 random bytes). */
+  readonly token: string;
+  /** URL to open in a browser: sets the session cookie, then redirects to the app. */
+  readonly openUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The only address this transport ever binds. */
+export const LOOPBACK = '127.0.0.1';
+export const TOKEN_HEADER = 'x-nl-token';
+export const MAX_BODY_BYTES = 1 << 20;
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
+  'invalid-argument': 400,
+  'invalid-angle': 400,
+  'invalid-file': 400,
+  'not-a-project': 400,
+  'project-too-new': 400,
+  'unreadable-image': 422,
+  'not-found': 404,
+  forbidden: 403,
+  'project-in-use': 409,
+  'no-project-open': 409,
+  'no-embedding': 409,
+  'no-order': 409,
+  'not-enough-labels': 409,
+  cancelled: 409,
+  'backend-unavailable': 503,
+  'training-failed': 500,
+  internal: 500,
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sameSecret(given: string, secret: Buffer): boolean {
+  const g = Buffer.from(given, 'utf8');
+  return g.length === secret.length && timingSafeEqual(g, secret);
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+function baseHeaders(): Record<string, string> {
+  return {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: ApiResult<unknown>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, error: SerializedError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, status, { ok: false, error });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'invalid-argument', `request body over ${MAX_BODY_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'invalid-argument', `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Start the local HTTP transport for `host`.
+ * @param host the service (LabelerService or any ServiceHost)
+ * @param opts port (0 = any free port) and staticDir (built renderer, must contain index.html)
+ * @returns url, token, openUrl (url + ?token=), port and close()
+ * @throws AppError('invalid-argument') when the port is out of range; the listen error (EADDRINUSE...) otherwise.
+ */
+export async function startHttpTransport(host: ServiceHost, opts: HttpTransportOptions): Promise<HttpTransport> {
+  const port = opts.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new AppError('invalid-argument', `port must be an integer in 0..65535, got ${String(port)}`);
+  }
+  const staticDir = path.resolve(opts.staticDir);
+  const token = randomBytes(32).toString('base64url');
+  const secret = Buffer.from(token, 'utf8');
+  const sseClients = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+  let boundPort = 0;
+  const cookieName = (): string => `nl_token_${boundPort}`;
+
+  const unsubscribe = host.onEvent((event: EventName, payload: unknown) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of sseClients) res.write(frame);
+  });
+
+  /** 'ok', or the status to refuse with (401 none given, 403 wrong). */
+  const authorize = (req: IncomingMessage, allowCookie: boolean): 'ok' | 401 | 403 => {
+    const header = req.headers[TOKEN_HEADER];
+    const given = typeof header === 'string' ? header : allowCookie ? parseCookies(req.headers.cookie).get(cookieName()) : undefined;
+    if (given === undefined || given === '') return 401;
+    return sameSecret(given, secret) ? 'ok' : 403;
+  };
+
+  const checkOrigin = (req: IncomingMessage): string | null => {
+    const hostHeader = req.headers.host;
+    const allowedHosts = [`${LOOPBACK}:${boundPort}`, `localhost:${boundPort}`];
+    if (!hostHeader || !allowedHosts.includes(hostHeader.toLowerCase())) return `Host "${hostHeader ?? ''}" is not this server`;
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${hostHeader.toLowerCase()}`) return `Origin "${origin}" is not this server`;
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return `cross-site request (Sec-Fetch-Site: ${String(site)})`;
+    return null;
+  };
+
+  const refuse = (res: ServerResponse, status: 401 | 403, what: string): void => {
+    sendError(res, status, {
+      code: 'forbidden',
+      message: status === 401 ? `${what}: missing access token` : `${what}: wrong access token`,
+    });
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, op: string): Promise<void> => {
+    if (req.method !== 'POST') throw new HttpError(405, 'invalid-argument', `use POST for /api/${op}`);
+    const auth = authorize(req, false);
+    if (auth !== 'ok') return refuse(res, auth, `/api/${op}`);
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/json(\s*;.*)?$/i.test(type)) throw new HttpError(415, 'invalid-argument', 'send the request as application/json');
+    if (!isOperationName(op)) throw new HttpError(404, 'not-found', `no operation "${op}"`);
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'invalid-argument', `/api/${op}: body is not valid JSON`);
+    }
+    let request;
+    try {
+      request = parseRequest(op, body);
+    } catch (e) {
+      return sendError(res, 400, serializeError(e));
+    }
+    try {
+      const value = await host.invoke(op, request);
+      sendJson(res, 200, { ok: true, value: value ?? null });
+    } catch (e) {
+      const err = serializeError(e);
+      sendError(res, STATUS_OF_CODE[err.code] ?? 500, err);
+    }
+  };
+
+  const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method !== 'GET') throw new HttpError(405, 'invalid-argument', 'use GET for /api/events');
+    const auth = authorize(req, true);
+    if (auth !== 'ok') return refuse(res, auth, '/api/events');
+    res.writeHead(200, {
+      ...baseHeaders(),
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write('retry: 2000\n: connected\n\n');
+    sseClients.add(res);
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    beat.unref();
+    req.on('close', () => {
+      clearInterval(beat);
+      sseClients.delete(res);
+    });
+  };
+
+  const handleImage = async (req: IncomingMessage, res: ServerResponse, rest: string, query: string): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'invalid-argument', 'use GET for /image/<id>');
+    const auth = authorize(req, true);
+    if (auth !== 'ok') return refuse(res, auth, '/image');
+    if (!/^[1-9][0-9]{0,14}$/.test(rest)) throw new HttpError(400, 'invalid-argument', 'an image is addressed by its integer id only: /image/<id>');
+    let maxSide: number | undefined;
+    const max = new URLSearchParams(query).get('max');
+    if (max !== null) {
+      if (!/^[1-9][0-9]{1,4}$/.test(max) || Number(max) > 16384) throw new HttpError(400, 'invalid-argument', 'max must be an integer 10..16384');
+      maxSide = Number(max);
+    }
+    const img = await host.imageBytes(Number(rest) as ImageId, maxSide);
+    if (!img) throw new HttpError(404, 'not-found', `no image ${rest} in the open project`);
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': img.mime, 'Content-Length': String(img.bytes.byteLength), 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : Buffer.from(img.bytes.buffer, img.bytes.byteOffset, img.bytes.byteLength));
+  };
+
+  const serveIndex = async (req: IncomingMessage, res: ServerResponse, query: string): Promise<void> => {
+    const fromQuery = new URLSearchParams(query).get('token');
+    if (fromQuery !== null) {
+      if (!sameSecret(fromQuery, secret)) return refuse(res, 403, 'page');
+      res.writeHead(303, {
+        ...baseHeaders(),
+        'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: '/',
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    const auth = authorize(req, true);
+    if (auth !== 'ok') {
+      res.writeHead(auth, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end('Novelty Labeler: open the address printed by `npm start` / `npm run serve` (it carries the access token).\n');
+      return;
+    }
+    const html = await readFile(path.join(staticDir, 'index.html'), 'utf8');
+    const meta = `<meta name="nl-token" content="${token}">`;
+    const out = html.includes('<meta name="nl-token"')
+      ? html.replace(/<meta name="nl-token"[^>]*>/, meta)
+      : html.replace('</head>', `${meta}</head>`);
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': MIME['.html']!, 'Cache-Control': 'no-store' });
+    res.end(out);
+  };
+
+  const serveStatic = async (req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'invalid-argument', 'static files are GET only');
+    const segments = rawPath.slice(1).split('/');
+    const clean: string[] = [];
+    for (const s of segments) {
+      let d: string;
+      try {
+        d = decodeURIComponent(s);
+      } catch {
+        throw new HttpError(400, 'invalid-argument', 'malformed path');
+      }
+      if (d === '' || d === '.' || d === '..' || /[\\/\0:]/.test(d)) throw new HttpError(400, 'invalid-argument', 'malformed path');
+      clean.push(d);
+    }
+    const file = path.join(staticDir, ...clean);
+    if (!file.startsWith(staticDir + path.sep)) throw new HttpError(400, 'invalid-argument', 'malformed path');
+    if (clean[clean.length - 1] === 'index.html') return serveIndex(req, res, '');
+    const st = await stat(file).catch(() => null);
+    if (!st || !st.isFile()) throw new HttpError(404, 'not-found', 'no such file');
+    const body = await readFile(file);
+    const mime = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': mime, 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const rawPath = q >= 0 ? raw.slice(0, q) : raw;
+    const query = q >= 0 ? raw.slice(q + 1) : '';
+    const bad = checkOrigin(req);
+    if (bad) return sendError(res, 403, { code: 'forbidden', message: bad });
+    if (!rawPath.startsWith('/')) throw new HttpError(400, 'invalid-argument', 'malformed path');
+    if (rawPath === '/api/events') return handleEvents(req, res);
+    if (rawPath.startsWith('/api/')) return handleApi(req, res, rawPath.slice('/api/'.length));
+    if (rawPath.startsWith('/image/')) return handleImage(req, res, rawPath.slice('/image/'.length), query);
+    if (rawPath === '/' || rawPath === '/index.html') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'invalid-argument', 'GET only');
+      return serveIndex(req, res, query);
+    }
+    return serveStatic(req, res, rawPath);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (e instanceof HttpError) sendError(res, e.status, { code: e.code, message: e.message });
+      else sendError(res, 500, serializeError(e));
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LOOPBACK, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  if (addr.address !== LOOPBACK) {
+    server.close();
+    throw new AppError('internal', `HTTP transport bound ${addr.address}, expected ${LOOPBACK}`);
+  }
+  boundPort = addr.port;
+  const url = `http://${LOOPBACK}:${boundPort}/`;
+
+  let closed = false;
+  return {
+    url,
+    token,
+    openUrl: `${url}?token=${token}`,
+    port: boundPort,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      for (const res of sseClients) res.end();
+      sseClients.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}

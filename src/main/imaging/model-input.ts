@@ -1,0 +1,394 @@
+/**
+ * Decoding one image file into the model input (DESIGN.md pipeline stage 1)
+ * and into an upright preview for the UI.
+ *
+ * Decoder: sharp (libvips) for JPEG, PNG, WebP, TIFF, GIF and AVIF; BMP, which
+ * sharp's prebuilt libvips cannot read, goes through the pure-TypeScript
+ * `bmp-ts` decoder and then the same sharp pipeline. The file type is sniffed
+ * from its first bytes, never from its name, and anything else (SVG, PDF,
+ * libvips' own formats, text) is refused before a decoder sees it.
+ *
+ * Model input (see `decodeModelInputFromBuffer`):
+ *   1. EXIF orientation applied (all 8 values, including the mirrored and
+ *      transposed ones 2, 4, 5, 7 and the ones that swap width and height 5-8);
+ *   2. alpha composited on the fixed gray ALPHA_BACKGROUND_GRAY (128), so black
+ *      and white strokes on transparency both stay visible;
+ *   3. converted to sRGB (CMYK via libvips' built-in CMYK profile, 16-bit
+ *      samples scaled by 255/65535, so 65535 -> 255 and 32896 -> 128), then to
+ *      one gray channel (libvips sRGB -> B_W luminance) or kept as RGB;
+ *   4. letterboxed: scaled (Lanczos-3, aspect ratio kept, never stretched)
+ *      so the longer side is `inputSize`, centred, and the rest padded with
+ *      LETTERBOX_PAD_VALUE (0, black);
+ *   5. returned as uint8, row-major HWC, inputSize x inputSize x (1 | 3).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+import { decode as decodeBmp } from 'bmp-ts';
+import { AppError, isAppError } from '../../shared/errors.js';
+import { ALPHA_BACKGROUND_GRAY, type ColorMode } from '../../shared/types.js';
+
+/**
+ * Largest image accepted, in pixels (width x height as stored in the file's
+ * header): 100 megapixels, i.e. up to 10000 x 10000. Larger images (a
+ * 30000 x 30000 PNG, decompression bombs) are refused as unreadable before any
+ * pixel is decoded, so they never exhaust memory.
+ */
+export const MAX_INPUT_PIXELS = 100_000_000;
+
+/** Largest file read, in bytes (256 MiB); larger files are refused as unreadable without reading them. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Value of the letterbox padding around the scaled image in the model input (black). */
+export const LETTERBOX_PAD_VALUE = 0;
+
+export interface ModelInputOptions {
+  /** Side of the square model input, px (1..4096). */
+  readonly inputSize: number;
+  /** 'gray': 1 channel; 'rgb': 3 channels. */
+  readonly colorMode: ColorMode;
+}
+
+export interface DecodedPixels {
+  /** Displayed width in px (after EXIF orientation). */
+  readonly width: number;
+  /** Displayed height in px (after EXIF orientation). */
+  readonly height: number;
+  /** uint8, inputSize x inputSize x channels, row-major HWC. */
+  readonly modelInput: Uint8Array;
+}
+
+export interface DecodedImage extends DecodedPixels {
+  /** Lower-case hex SHA-256 of the file's bytes. */
+  readonly sha256: string;
+  /** File size in bytes. */
+  readonly sizeBytes: number;
+}
+
+/** Image container recognised from the first bytes of a file. */
+export type SniffedFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'heif';
+
+/**
+ * Recognise an image container from its magic bytes (JPEG FF D8 FF, PNG
+ * signature, GIF8, RIFF....WEBP, TIFF II*\0 / MM\0* / BigTIFF, BMP "BM",
+ * ISO-BMFF "ftyp" with an AVIF/HEIF brand). Returns null for anything else.
+ */
+export function sniffFormat(buf: Uint8Array): SniffedFormat | null {
+  const b = buf;
+  const ascii = (from: number, to: number): string => Buffer.from(b.subarray(from, to)).toString('latin1');
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 8 && b[0] === 0x89 && ascii(1, 4) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'png';
+  if (b.length >= 6 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return 'gif';
+  if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 0x2a || b[2] === 0x2b) && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 0x2a || b[3] === 0x2b)))) return 'tiff';
+  if (b.length >= 26 && ascii(0, 2) === 'BM') return 'bmp';
+  if (b.length >= 12 && ascii(4, 8) === 'ftyp') {
+    const brand = ascii(8, 12);
+    if (['avif', 'avis', 'heic', 'heix', 'mif1', 'msf1', 'heim', 'heis', 'hevc', 'hevx'].includes(brand)) return 'heif';
+  }
+  return null;
+}
+
+/** SHA-256 of bytes as lower-case hex. */
+export function sha256Hex(buf: Uint8Array): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** The decoder's message, one line, without sharp's "treated as error" preamble. */
+function decoderReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const lines = msg
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !/^Warning treated as error due to failOn setting$/i.test(l));
+  const text = [...new Set(lines)].join('; ') || 'unknown decoder error';
+  return text === 'Unknown error' ? 'corrupt image data (libvips reported an unknown error)' : text;
+}
+
+function unreadable(reason: string, cause?: unknown): AppError {
+  return new AppError('unreadable-image', reason, cause === undefined ? undefined : { cause });
+}
+
+function pixelLimitReason(w: number, h: number): string {
+  return `image is ${w} x ${h} = ${(w * h).toLocaleString('en-US')} pixels, above the limit of ${MAX_INPUT_PIXELS.toLocaleString('en-US')} pixels (MAX_INPUT_PIXELS, a guard against decompression bombs); downscale it before importing`;
+}
+
+const SHARP_OPTIONS = {
+  limitInputPixels: MAX_INPUT_PIXELS,
+  // Default sensitivity of sharp: refuse pixel data the decoder warns about
+  // (bad CRC, corrupt entropy data). Progressive JPEGs cut short still decode
+  // from the scans present; see test/import/awkward-fixtures.test.ts.
+  failOn: 'warning',
+  // The first frame of an animated GIF/WebP or multi-page TIFF.
+  pages: 1,
+} as const;
+
+interface OpenedImage {
+  /** A fresh sharp pipeline over the decoded source (call once per output). */
+  readonly make: () => Sharp;
+  /** Stored size and EXIF orientation (1..8). */
+  readonly storedWidth: number;
+  readonly storedHeight: number;
+  readonly orientation: number;
+  readonly format: SniffedFormat;
+}
+
+/** Read a BMP with bmp-ts into raw RGB(A), checking its header size against the pixel limit first. */
+function openBmp(buf: Buffer): OpenedImage {
+  const headerSize = buf.readUInt32LE(14);
+  let w: number;
+  let h: number;
+  if (headerSize === 12) {
+    w = buf.readUInt16LE(18);
+    h = buf.readUInt16LE(20);
+  } else if (headerSize >= 40 && buf.length >= 26) {
+    w = buf.readInt32LE(18);
+    h = Math.abs(buf.readInt32LE(22));
+  } else {
+    throw unreadable(`BMP header of unknown size ${headerSize} bytes`);
+  }
+  if (w <= 0 || h <= 0) throw unreadable(`BMP header gives an invalid size ${w} x ${h}`);
+  if (w * h > MAX_INPUT_PIXELS) throw unreadable(pixelLimitReason(w, h));
+  let decoded: { width: number; height: number; data: Buffer; bitPP?: number };
+  try {
+    decoded = decodeBmp(buf, { toRGBA: true });
+  } catch (e) {
+    throw unreadable(`BMP decoder (bmp-ts): ${decoderReason(e)}`, e);
+  }
+  const { width, height, data } = decoded;
+  if (!(width > 0 && height > 0) || data.length < width * height * 4) {
+    throw unreadable(`BMP decoder (bmp-ts) returned ${data.length} bytes for ${width} x ${height} pixels; the file is truncated or corrupt`);
+  }
+  // bmp-ts leaves alpha at 0 for formats without alpha; a 32-bit BMP whose
+  // alpha bytes are all 0 is opaque by convention too.
+  let alphaUsed = false;
+  if ((decoded.bitPP ?? 24) === 32) {
+    for (let i = 3; i < width * height * 4; i += 4) {
+      if (data[i] !== 0) {
+        alphaUsed = true;
+        break;
+      }
+    }
+  }
+  let pixels: Buffer;
+  let channels: 3 | 4;
+  if (alphaUsed) {
+    pixels = data.subarray(0, width * height * 4);
+    channels = 4;
+  } else {
+    pixels = Buffer.alloc(width * height * 3);
+    for (let p = 0, q = 0; p < width * height; p++, q += 4) {
+      pixels[3 * p] = data[q]!;
+      pixels[3 * p + 1] = data[q + 1]!;
+      pixels[3 * p + 2] = data[q + 2]!;
+    }
+    channels = 3;
+  }
+  return {
+    make: () => sharp(pixels, { raw: { width, height, channels } }),
+    storedWidth: width,
+    storedHeight: height,
+    orientation: 1,
+    format: 'bmp',
+  };
+}
+
+/**
+ * Sniff, size-check and open an image held in memory.
+ * @throws AppError('unreadable-image') with the reason.
+ */
+async function openImage(buf: Buffer): Promise<OpenedImage> {
+  if (buf.length === 0) throw unreadable('empty file (0 bytes)');
+  const format = sniffFormat(buf);
+  if (!format) {
+    const head = Buffer.from(buf.subarray(0, 8)).toString('hex').replace(/(..)/g, '$1 ').trim();
+    throw unreadable(`not a supported image format (JPEG, PNG, WebP, TIFF, GIF, BMP, AVIF); the file starts with bytes ${head}`);
+  }
+  if (format === 'bmp') return openBmp(buf);
+  let meta: Metadata;
+  try {
+    // Header only; the pixel limit is checked below with a clearer message.
+    meta = await sharp(buf, { ...SHARP_OPTIONS, limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw unreadable(decoderReason(e), e);
+  }
+  const w = meta.width ?? 0;
+  const h = meta.height ?? 0;
+  if (!(w > 0 && h > 0)) throw unreadable(`${format} header gives no image size`);
+  if (w * h > MAX_INPUT_PIXELS) throw unreadable(pixelLimitReason(w, h));
+  const orientation = meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
+  return { make: () => sharp(buf, SHARP_OPTIONS), storedWidth: w, storedHeight: h, orientation, format };
+}
+
+/** Displayed size for a stored size and EXIF orientation: 5..8 swap width and height. */
+export function displayedSize(storedWidth: number, storedHeight: number, orientation: number): { width: number; height: number } {
+  return orientation >= 5 && orientation <= 8 ? { width: storedHeight, height: storedWidth } : { width: storedWidth, height: storedHeight };
+}
+
+function checkOptions(opts: ModelInputOptions): void {
+  if (!Number.isInteger(opts.inputSize) || opts.inputSize < 1 || opts.inputSize > 4096) {
+    throw new AppError('invalid-argument', `inputSize must be an integer from 1 to 4096 px, got ${opts.inputSize}`);
+  }
+  if (opts.colorMode !== 'gray' && opts.colorMode !== 'rgb') {
+    throw new AppError('invalid-argument', `colorMode must be 'gray' or 'rgb', got ${String(opts.colorMode)}`);
+  }
+}
+
+/**
+ * Decode image bytes into the model input (steps in the module docstring).
+ *
+ * @param buf the whole file's bytes
+ * @returns displayed width/height (px, EXIF applied) and the model input
+ *   (uint8, inputSize x inputSize x 1 for 'gray' or x 3 for 'rgb', HWC; the
+ *   image centred and scaled so its longer side is inputSize, padded with
+ *   LETTERBOX_PAD_VALUE = 0)
+ * @throws AppError('unreadable-image') whose message is the decoder's reason
+ *   (no file name: callers add it); AppError('invalid-argument') for bad options.
+ */
+export async function decodeModelInputFromBuffer(buf: Buffer, opts: ModelInputOptions): Promise<DecodedPixels> {
+  checkOptions(opts);
+  const img = await openImage(buf);
+  const { width, height } = displayedSize(img.storedWidth, img.storedHeight, img.orientation);
+  const channels = opts.colorMode === 'rgb' ? 3 : 1;
+  const bg = ALPHA_BACKGROUND_GRAY;
+  let out: { data: Buffer; info: OutputInfo };
+  try {
+    let p = img
+      .make()
+      .autoOrient()
+      // Composite alpha on the fixed gray (a no-op without alpha); also casts to 8-bit sRGB.
+      .flatten({ background: { r: bg, g: bg, b: bg } })
+      .resize(opts.inputSize, opts.inputSize, {
+        fit: 'contain',
+        position: 'centre',
+        kernel: 'lanczos3',
+        background: { r: LETTERBOX_PAD_VALUE, g: LETTERBOX_PAD_VALUE, b: LETTERBOX_PAD_VALUE, alpha: 1 },
+      });
+    p = channels === 1 ? p.toColourspace('b-w') : p.toColourspace('srgb');
+    out = await p.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw unreadable(decoderReason(e), e);
+  }
+  const { data, info } = out;
+  const n = opts.inputSize * opts.inputSize * channels;
+  if (info.width !== opts.inputSize || info.height !== opts.inputSize || info.channels !== channels || data.length !== n) {
+    throw new AppError(
+      'internal',
+      `decoder returned ${info.width} x ${info.height} x ${info.channels} (${data.length} bytes), expected ${opts.inputSize} x ${opts.inputSize} x ${channels}`,
+    );
+  }
+  return { width, height, modelInput: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/**
+ * Read a whole image file (at most MAX_FILE_BYTES) once.
+ * @throws AppError('not-found') when the file does not exist (any more);
+ *   AppError('unreadable-image') when it is not a regular file, too large, or cannot be read.
+ */
+export async function readImageFile(path: string): Promise<Buffer> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new AppError('not-found', `image file ${path} does not exist`, { cause: e });
+    throw unreadable(`cannot open file: ${(e as Error).message}`, e);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw unreadable('not a regular file');
+    if (st.size > MAX_FILE_BYTES) {
+      throw unreadable(`file is ${st.size.toLocaleString('en-US')} bytes, above the limit of ${MAX_FILE_BYTES.toLocaleString('en-US')} bytes (MAX_FILE_BYTES)`);
+    }
+    // Read at most the limit plus one byte, so a file growing while read cannot exhaust memory.
+    const buf = Buffer.alloc(Math.min(MAX_FILE_BYTES + 1, Math.max(st.size + 1, 1)));
+    let off = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, off, buf.length - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+      if (off === buf.length) {
+        if (off > MAX_FILE_BYTES) throw unreadable(`file grew above the limit of ${MAX_FILE_BYTES.toLocaleString('en-US')} bytes while being read`);
+        break; // grew by one byte while reading: keep the snapshot read so far
+      }
+    }
+    return buf.subarray(0, off);
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    throw unreadable(`cannot read file: ${(e as Error).message}`, e);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Decode one image file into its model input and metadata. The file is read
+ * once; the hash and the pixels come from the same bytes.
+ *
+ * @param path file path
+ * @param opts inputSize (px) and colorMode of the project
+ * @returns sha256 (hex of the file bytes), sizeBytes, displayed width and
+ *   height in px (EXIF orientation applied, so 5..8 swap them) and modelInput
+ *   (uint8 HWC inputSize x inputSize x 1|3, letterboxed with pad 0; alpha on gray 128)
+ * @throws AppError('unreadable-image', "<path>: <decoder's reason>") for files
+ *   that cannot be decoded (including images above MAX_INPUT_PIXELS and files
+ *   above MAX_FILE_BYTES); AppError('not-found') for a missing file.
+ */
+export async function decodeModelInput(path: string, opts: ModelInputOptions): Promise<DecodedImage> {
+  const buf = await readImageFile(path);
+  const sha256 = sha256Hex(buf);
+  try {
+    const px = await decodeModelInputFromBuffer(buf, opts);
+    return { sha256, sizeBytes: buf.length, ...px };
+  } catch (e) {
+    if (isAppError(e) && e.code === 'unreadable-image') throw unreadable(`${path}: ${e.message}`, e.cause);
+    throw e;
+  }
+}
+
+export interface DisplayImage {
+  readonly bytes: Uint8Array;
+  readonly mime: 'image/png' | 'image/jpeg';
+  /** Size of the encoded image in px. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Render an image file for a browser <img>: upright (EXIF orientation
+ * applied), in sRGB 8-bit, its longest side at most maxSide px (downscaled
+ * only, aspect ratio kept). JPEG sources without alpha are re-encoded as
+ * JPEG (quality 90); everything else as PNG, keeping transparency.
+ *
+ * @throws AppError('unreadable-image', "<path>: <reason>"), AppError('not-found'),
+ *   AppError('invalid-argument') when maxSide is not a positive integer.
+ */
+export async function renderDisplayImage(path: string, maxSide: number): Promise<DisplayImage> {
+  if (!Number.isInteger(maxSide) || maxSide < 1) {
+    throw new AppError('invalid-argument', `maxSide must be a positive integer (px), got ${maxSide}`);
+  }
+  const buf = await readImageFile(path);
+  try {
+    const img = await openImage(buf);
+    const meta = await img.make().metadata();
+    const hasAlpha = meta.hasAlpha === true;
+    let p = img
+      .make()
+      .autoOrient()
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
+      .toColourspace('srgb');
+    const jpeg = img.format === 'jpeg' && !hasAlpha;
+    p = jpeg ? p.jpeg({ quality: 90 }) : p.png({ compressionLevel: 6 });
+    const { data, info } = await p.toBuffer({ resolveWithObject: true });
+    return {
+      bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      mime: jpeg ? 'image/jpeg' : 'image/png',
+      width: info.width,
+      height: info.height,
+    };
+  } catch (e) {
+    if (isAppError(e) && e.code === 'unreadable-image') throw unreadable(`${path}: ${e.message}`, e.cause);
+    if (isAppError(e)) throw e;
+    throw unreadable(`${path}: ${decoderReason(e)}`, e);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Recursive listing of the image files under a folder (DESIGN.md pipeline
+ * stage 1, import).
+ *
+ * - Extensions: IMAGE_EXTENSIONS, case-insensitive (IMG.JPG counts).
+ * - Deterministic order: entries of each folder sorted by name in UTF-16 code
+ *   unit order (locale-independent), depth first, so the result is sorted by
+ *   path components.
+ * - Symbolic links are followed (to files and to folders); every folder is
+ *   entered at most once, keyed by its real path, so symlink loops and links
+ *   to an ancestor terminate. Links that cannot be resolved (dangling, ELOOP)
+ *   are recorded as problems when their name has an image extension.
+ * - A folder that cannot be read (permissions, vanished) is recorded in
+ *   `problems` and the walk goes on.
+ * - Only regular files are listed (a FIFO or device named x.jpg is not).
+ * - macOS AppleDouble companions ("._name.jpg") are skipped: they hold
+ *   metadata, never pixels.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../shared/errors.js';
+
+/** Extensions imported (lower case, without the dot). */
+export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'gif', 'bmp', 'avif'];
+
+const EXT_SET = new Set(IMAGE_EXTENSIONS);
+
+/** True when the file name ends in one of IMAGE_EXTENSIONS (any case). */
+export function hasImageExtension(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && EXT_SET.has(name.slice(dot + 1).toLowerCase());
+}
+
+export interface WalkedFile {
+  /** Path relative to the walked folder, '/'-separated. */
+  readonly relPath: string;
+  /** Absolute path (through the links that led to it, not resolved). */
+  readonly absPath: string;
+  /** Size in bytes when listed. */
+  readonly sizeBytes: number;
+}
+
+export interface WalkProblem {
+  /** Absolute path of the folder or file at fault. */
+  readonly path: string;
+  readonly error: string;
+}
+
+export interface WalkResult {
+  /** Absolute, resolved path of the walked folder. */
+  readonly root: string;
+  readonly files: readonly WalkedFile[];
+  readonly problems: readonly WalkProblem[];
+}
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code}: ${err.message}` : String((e as Error).message ?? e);
+}
+
+/**
+ * List the image files under `folder`, recursively.
+ *
+ * @param folder folder path (relative paths resolve against the cwd); it is
+ *   resolved with realpath, so the same folder reached through a link is one folder
+ * @param opts.signal stops the walk between folders (throws AppError('cancelled'))
+ * @returns root (real absolute path), files in deterministic order, problems
+ * @throws AppError('not-found') when the folder does not exist or is not a
+ *   folder; AppError('invalid-file') when it cannot be read at all
+ */
+export async function walkFolder(folder: string, opts: { readonly signal?: AbortSignal } = {}): Promise<WalkResult> {
+  let root: string;
+  try {
+    root = await fs.promises.realpath(path.resolve(folder));
+  } catch (e) {
+    throw new AppError('not-found', `folder ${folder} does not exist or cannot be resolved (${errText(e)}); check the path`);
+  }
+  const st = await fs.promises.stat(root).catch(() => null);
+  if (!st || !st.isDirectory()) throw new AppError('not-found', `${folder} is not a folder; give the folder that holds the images`);
+
+  const files: WalkedFile[] = [];
+  const problems: WalkProblem[] = [];
+  const visited = new Set<string>([root]);
+
+  const walkDir = async (absDir: string, relDir: string, isRoot: boolean): Promise<void> => {
+    if (opts.signal?.aborted) throw new AppError('cancelled', 'import cancelled while listing the folder');
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(absDir, { withFileTypes: true });
+    } catch (e) {
+      if (isRoot) throw new AppError('invalid-file', `folder ${absDir} cannot be read (${errText(e)}); check its permissions`);
+      problems.push({ path: absDir, error: `folder cannot be read (${errText(e)})` });
+      return;
+    }
+    entries.sort((a, b) => byCodeUnits(a.name, b.name));
+    for (const ent of entries) {
+      const name = ent.name;
+      if (name.startsWith('._')) continue;
+      const abs = path.join(absDir, name);
+      const rel = relDir ? `${relDir}/${name}` : name;
+      let kind: 'dir' | 'file' | 'other' = ent.isDirectory() ? 'dir' : ent.isFile() ? 'file' : 'other';
+      let size = -1;
+      if (ent.isSymbolicLink()) {
+        try {
+          const target = await fs.promises.stat(abs); // follows the link
+          kind = target.isDirectory() ? 'dir' : target.isFile() ? 'file' : 'other';
+          size = target.size;
+        } catch (e) {
+          if (hasImageExtension(name)) problems.push({ path: abs, error: `symbolic link cannot be followed (${errText(e)})` });
+          continue;
+        }
+      }
+      if (kind === 'dir') {
+        let real: string;
+        try {
+          real = await fs.promises.realpath(abs);
+        } catch (e) {
+          problems.push({ path: abs, error: `folder cannot be resolved (${errText(e)})` });
+          continue;
+        }
+        if (visited.has(real)) continue; // a loop, or a second way to the same folder
+        visited.add(real);
+        await walkDir(abs, rel, false);
+      } else if (kind === 'file' && hasImageExtension(name)) {
+        if (size < 0) {
+          try {
+            size = (await fs.promises.stat(abs)).size;
+          } catch (e) {
+            // Vanished between readdir and stat: not an image of this folder any more.
+            if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problems.push({ path: abs, error: `file cannot be read (${errText(e)})` });
+            continue;
+          }
+        }
+        files.push({ relPath: rel, absPath: abs, sizeBytes: size });
+      }
+    }
+  };
+
+  await walkDir(root, '', true);
+  return { root, files, problems };
+}

@@ -1,0 +1,72 @@
+/**
+ * Resolve the image key of an imported row (labels or embeddings) to an image
+ * of the project.
+ *
+ * Key kinds:
+ * - `path`: relative to the imported folder ('/' or '\' separated, a leading
+ *   './' is ignored), or absolute. A relative path that exists in two imported
+ *   folders is ambiguous and refused.
+ * - `sha256`: the file's SHA-256 in hex (any case); an exact duplicate file
+ *   shares it, so the pool image (first of its content) is the one meant.
+ * - `id`: the image id in the project.
+ */
+import path from 'node:path';
+import type { ProjectStore } from '../store/project-store.js';
+import type { ImageRecord } from '../../shared/types.js';
+import type { ImageId } from '../../shared/types.js';
+
+export const KEY_COLUMNS = ['path', 'sha256', 'id'] as const;
+export type KeyKind = (typeof KEY_COLUMNS)[number];
+
+export type KeyResolution =
+  | { readonly ok: true; readonly image: ImageRecord }
+  | { readonly ok: false; readonly reason: string };
+
+/** Normalise a relative path as stored in the project: '/'-separated, no leading './'. */
+export function normaliseRelPath(p: string): string {
+  let s = p.trim().replace(/\\/g, '/');
+  while (s.startsWith('./')) s = s.slice(2);
+  return s.replace(/\/{2,}/g, '/');
+}
+
+/** Find the image a key names; `reason` says why none is found. */
+export function resolveImageKey(store: ProjectStore, kind: KeyKind, raw: string): KeyResolution {
+  const value = raw.trim();
+  if (value === '') return { ok: false, reason: `the ${kind} is empty` };
+  if (kind === 'id') {
+    if (!/^\d+$/.test(value)) return { ok: false, reason: `id "${raw}" is not an image id (a positive integer)` };
+    const img = store.getImage(Number(value) as ImageId);
+    return img ? { ok: true, image: img } : { ok: false, reason: `no image with id ${value} in this project` };
+  }
+  if (kind === 'sha256') {
+    const sha = value.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(sha)) return { ok: false, reason: `sha256 "${raw}" is not 64 hexadecimal digits` };
+    const found = store.findImagesBySha(sha);
+    if (found.length === 0) return { ok: false, reason: `no image with sha256 ${sha} in this project` };
+    const pool = found.find((i) => i.status === 'ready' && i.duplicateOf === null);
+    return { ok: true, image: pool ?? found[0]! };
+  }
+  if (path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value)) {
+    const img = store.findImageByPath(path.resolve(value));
+    return img ? { ok: true, image: img } : { ok: false, reason: `no image at ${value} in this project` };
+  }
+  const rel = normaliseRelPath(value);
+  const found = store.findImagesByRelPath(rel);
+  if (found.length === 0) return { ok: false, reason: `no image with path "${rel}" (relative to an imported folder) in this project` };
+  if (found.length > 1) {
+    return {
+      ok: false,
+      reason: `path "${rel}" exists in ${found.length} imported folders (${found.map((f) => f.path).join(', ')}); give the absolute path or the sha256`,
+    };
+  }
+  return { ok: true, image: found[0]! };
+}
+
+/** The key column of a header: exactly one of path, sha256, id (in that order of preference when several). */
+export function pickKeyColumn(header: readonly string[], allowed: readonly KeyKind[] = KEY_COLUMNS): { kind: KeyKind; index: number } | null {
+  for (const k of allowed) {
+    const i = header.indexOf(k);
+    if (i >= 0) return { kind: k, index: i };
+  }
+  return null;
+}

@@ -1,0 +1,105 @@
+/**
+ * Read orientation labels from a CSV file (`labels import`), validated against
+ * the project, all or nothing.
+ *
+ * Columns (header names are case-insensitive; other columns are ignored, so a
+ * file written by the CSV export reads back):
+ * - key: `path` (relative to the imported folder, or absolute), else `sha256`,
+ *   else `id`. A path naming an exact duplicate file labels the image it
+ *   duplicates (same pixels).
+ * - `angle`: degrees clockwise from image up (DESIGN.md), any finite decimal,
+ *   wrapped into [0, 360) or [0, 180) when the project is axial (store.settings.axial).
+ *   The text `none` (any case) means "no orientation / not applicable".
+ * - optional `none` or `no_orientation`: 1/true/yes/y/x marks "no orientation"
+ *   (then `angle` must be empty or `none`); 0/false/no/n or empty does not.
+ *   An empty angle is allowed only on such a row.
+ *
+ * Refused with AppError('invalid-file') naming the file and line: a missing key
+ * or angle column, a non-numeric angle, a conflicting or unreadable none flag,
+ * an unknown or unreadable image, two rows for the same image. Nothing is
+ * returned unless every row is valid; the caller stores with store.addLabels
+ * (one transaction).
+ */
+import { AppError } from '../../shared/errors.js';
+import { periodOf, wrapDegrees } from '../../shared/angle.js';
+import type { ImageId, LabelValue } from '../../shared/types.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from './csv-table.js';
+import { pickKeyColumn, resolveImageKey } from './image-keys.js';
+
+export interface ImportedLabel {
+  readonly imageId: ImageId;
+  readonly value: LabelValue;
+  /** Line of the CSV file the label came from. */
+  readonly line: number;
+}
+
+const TRUE_FLAGS = new Set(['1', 'true', 'yes', 'y', 'x']);
+const FALSE_FLAGS = new Set(['', '0', 'false', 'no', 'n']);
+
+function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
+  const file = t.file;
+  const fail = (msg: string): never => {
+    throw new AppError('invalid-file', `${file} ${msg}; nothing was imported`);
+  };
+  const key = pickKeyColumn(t.header);
+  if (!key) fail(`line ${t.headerLine}: no key column; name one column path (relative to the imported folder), sha256 or id (found: ${t.header.join(', ')})`);
+  const { kind, index: keyIndex } = key!;
+  const angleIndex = t.header.indexOf('angle');
+  if (angleIndex < 0) fail(`line ${t.headerLine}: no column named angle (degrees clockwise from image up); found: ${t.header.join(', ')}`);
+  const noneCols = ['none', 'no_orientation'].filter((c) => t.header.includes(c));
+  if (noneCols.length > 1) fail(`line ${t.headerLine}: give one of the columns none and no_orientation, not both`);
+  const noneIndex = noneCols.length ? t.header.indexOf(noneCols[0]!) : -1;
+  const period = periodOf(store.settings.axial);
+
+  const out: ImportedLabel[] = [];
+  const seen = new Map<ImageId, number>();
+  for (const r of t.rows) {
+    const angleText = r.cells[angleIndex]!.trim();
+    let none = false;
+    if (noneIndex >= 0) {
+      const flag = r.cells[noneIndex]!.trim().toLowerCase();
+      if (TRUE_FLAGS.has(flag)) none = true;
+      else if (!FALSE_FLAGS.has(flag)) fail(`line ${r.line}, column ${noneCols[0]}: "${r.cells[noneIndex]}" is not 1/0, true/false or yes/no`);
+    }
+    let value: LabelValue;
+    if (angleText.toLowerCase() === 'none') {
+      value = { kind: 'none' };
+    } else if (angleText === '') {
+      if (!none) fail(`line ${r.line}: the angle is empty; give degrees clockwise from image up, or "none" for no orientation`);
+      value = { kind: 'none' };
+    } else {
+      const v = parseStrictNumber(angleText);
+      if (v === null) {
+        fail(`line ${r.line}, column angle: "${r.cells[angleIndex]}" is not a number of degrees; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"`);
+      }
+      if (none) fail(`line ${r.line}: angle ${angleText} given but ${noneCols[0]} says no orientation; give one or the other`);
+      value = { kind: 'angle', angle: wrapDegrees(v!, period) };
+    }
+
+    const res = resolveImageKey(store, kind, r.cells[keyIndex]!);
+    if (!res.ok) fail(`line ${r.line}: ${res.reason}`);
+    let img = res.ok ? res.image : null!;
+    if (img.duplicateOf !== null) img = store.getImage(img.duplicateOf) ?? img;
+    if (img.status === 'unreadable') fail(`line ${r.line}: image ${img.relPath} is unreadable (${img.error ?? 'no reason recorded'}) and cannot be labeled; remove the row`);
+    const prev = seen.get(img.id);
+    if (prev !== undefined) fail(`lines ${prev} and ${r.line} both label image ${img.relPath}; keep one row per image`);
+    seen.set(img.id, r.line);
+    out.push({ imageId: img.id, value, line: r.line });
+  }
+  return out;
+}
+
+/**
+ * Read and validate a labels CSV against the project (see the module doc).
+ * @returns one label per row, in file order.
+ * @throws AppError('invalid-file') naming the file and line; AppError('not-found') when unreadable.
+ */
+export function readLabelsCsv(store: ProjectStore, file: string): ImportedLabel[] {
+  return labelsFromTable(store, readCsvTable(file));
+}
+
+/** As readLabelsCsv for CSV text already in memory (name used in messages). */
+export function parseLabelsCsv(store: ProjectStore, text: string, name: string): ImportedLabel[] {
+  return labelsFromTable(store, parseCsvTable(text, name));
+}

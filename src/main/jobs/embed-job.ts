@@ -1,0 +1,69 @@
+/**
+ * Embed stage (DESIGN pipeline 2): train the convolutional autoencoder on the
+ * pool's model inputs (no labels needed), store the encoder, write one
+ * embedding per image and the 2-D PCA projection for the latent map. Or
+ * import embeddings made elsewhere (.npy / .csv).
+ */
+import path from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { selectBackend } from '../ml/backend.js';
+import { trainAutoencoder, encodeImages } from '../ml/autoencoder.js';
+import { serializeModel } from '../ml/model-io.js';
+import { pca2d } from '../ml/pca.js';
+import { readEmbeddingsFile } from '../io/embeddings-import.js';
+import type { EmbedResult, JobContext, JobSpec } from './job-types.js';
+
+export const AUTOENCODER_BATCH_SIZE = 32;
+
+export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'embed' }>, ctx: JobContext): Promise<EmbedResult> {
+  if (spec.fromFile) {
+    ctx.progress({ done: 0, total: 1, message: `reading embeddings from ${spec.fromFile}` });
+    const { ids, dim, data } = await readEmbeddingsFile(store, spec.fromFile);
+    const { projection } = pca2d(data, ids.length, dim);
+    store.saveEmbeddings({ modelId: null, source: path.basename(spec.fromFile), backend: null, loss: null, ids, dim, data, pca: projection });
+    ctx.progress({ done: 1, total: 1, message: `imported ${ids.length} embeddings of dimension ${dim}` });
+    return { modelId: null, backend: null, loss: null, count: ids.length };
+  }
+
+  const { inputSize, latentDim, seed } = store.settings;
+  const { ids, data, channels } = store.getModelInputs();
+  if (ids.length < 2) {
+    throw new AppError('not-enough-labels', `the project has ${ids.length} ready image(s); import a folder with at least 2 readable images before "embed"`);
+  }
+  const backend = await selectBackend(spec.backend);
+  ctx.log(`backend: ${backend}`);
+  const epochs = Math.max(1, Math.floor(spec.epochs));
+  ctx.progress({ done: 0, total: epochs, message: `training autoencoder on ${ids.length} images (${backend})` });
+  const trained = await trainAutoencoder(data, {
+    n: ids.length,
+    inputSize,
+    channels,
+    latentDim,
+    epochs,
+    batchSize: AUTOENCODER_BATCH_SIZE,
+    seed,
+    signal: ctx.signal,
+    onEpoch: (epoch, loss) => ctx.progress({ done: epoch, total: epochs, message: `epoch ${epoch}/${epochs}: reconstruction loss ${loss.toFixed(5)}`, loss }),
+  });
+  if (ctx.signal.aborted) throw new AppError('cancelled', 'embedding was cancelled; the previous embeddings stay in use');
+  ctx.progress({ done: epochs, total: epochs, message: 'writing embeddings' });
+  const embeddings = encodeImages(trained.encoder, data, ids.length);
+  const { projection } = pca2d(embeddings, ids.length, latentDim);
+  const serialized = await serializeModel(trained.encoder);
+  const modelId = store.transaction(() => {
+    const id = store.saveModel({
+      kind: 'autoencoder',
+      backend,
+      params: { inputSize, latentDim, channels, epochs, batchSize: AUTOENCODER_BATCH_SIZE, seed },
+      topology: serialized.topology,
+      weights: serialized.weights,
+      metrics: { loss: trained.loss, imagesPerSecond: trained.imagesPerSecond, seconds: trained.seconds },
+    });
+    store.saveEmbeddings({ modelId: id, source: 'autoencoder', backend, loss: trained.finalLoss, ids, dim: latentDim, data: embeddings, pca: projection });
+    return id;
+  });
+  trained.encoder.dispose();
+  trained.decoder.dispose();
+  return { modelId, backend, loss: trained.finalLoss, count: ids.length };
+}

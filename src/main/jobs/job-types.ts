@@ -1,0 +1,67 @@
+/**
+ * Heavy jobs that run in a worker thread (never on the main event loop):
+ * their specs, results and the messages a worker sends back.
+ */
+import type { SerializedError } from '../../shared/errors.js';
+import type { BackendChoice, CompareResult, ComputeBackend, CurvePoint, StrategyName } from '../../shared/types.js';
+
+export type JobSpec =
+  | { readonly kind: 'embed'; readonly epochs: number; readonly backend: BackendChoice; readonly seed: number; readonly fromFile?: string }
+  | { readonly kind: 'order'; readonly strategy: StrategyName; readonly seed: number; readonly backend?: BackendChoice }
+  | { readonly kind: 'evaluate'; readonly backend: BackendChoice; readonly epochs?: number }
+  | {
+      readonly kind: 'compare';
+      readonly backend: BackendChoice;
+      readonly truthFile?: string;
+      readonly sizes: readonly number[];
+      readonly seeds: number;
+      readonly strategies: readonly string[];
+      readonly outDir?: string;
+    };
+
+export interface EmbedResult {
+  readonly modelId: number | null;
+  readonly backend: ComputeBackend | null;
+  readonly loss: number | null;
+  readonly count: number;
+}
+export interface OrderResult {
+  readonly strategy: string;
+  readonly length: number;
+}
+
+export type JobResult<S extends JobSpec> = S extends { kind: 'embed' }
+  ? EmbedResult
+  : S extends { kind: 'order' }
+    ? OrderResult
+    : S extends { kind: 'evaluate' }
+      ? readonly CurvePoint[]
+      : CompareResult;
+
+export interface JobProgressReport {
+  readonly done: number;
+  readonly total: number;
+  readonly message: string;
+  readonly loss?: number;
+}
+
+/** What a job function gets: progress reporting and cooperative cancellation. */
+export interface JobContext {
+  progress(p: JobProgressReport): void;
+  readonly signal: AbortSignal;
+  /** Write a line of log (shown by the CLI in verbose mode). */
+  log(message: string): void;
+}
+
+export type WorkerMessage =
+  | ({ readonly type: 'progress' } & JobProgressReport)
+  | { readonly type: 'log'; readonly message: string }
+  | { readonly type: 'result'; readonly value: unknown }
+  | { readonly type: 'error'; readonly error: SerializedError };
+
+export interface WorkerInput {
+  readonly projectPath: string;
+  readonly spec: JobSpec;
+  /** Int32Array(1) over this buffer: 1 = cancel requested. */
+  readonly cancelFlag: SharedArrayBuffer;
+}

@@ -1,0 +1,54 @@
+/**
+ * Order stage (DESIGN pipeline 3): compute the queue over the active
+ * embeddings of the pool (test split excluded), seeded with every labeled
+ * image so the queue adapts to labels.
+ */
+import { AppError } from '../../shared/errors.js';
+import type { ImageId, StrategyName } from '../../shared/types.js';
+import type { ProjectStore, OrderEntryInput } from '../store/project-store.js';
+import { selectOrder, interleaveOrders } from '../selection/select-order.js';
+import type { JobContext, JobSpec, OrderResult } from './job-types.js';
+import { poolEmbeddings } from '../eval/pool-embeddings.js';
+
+/** The novelty strategy an interleaved queue alternates with random. */
+export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'fps';
+
+export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'order' }>, ctx: JobContext): OrderResult {
+  const emb = store.getEmbeddings();
+  if (!emb) throw new AppError('no-embedding', 'the project has no embeddings yet; run "embed" first');
+  const labeledIds = new Set(store.currentLabels().map((l) => l.imageId));
+  const pool = poolEmbeddings(store, emb, { excludeTest: true });
+  const labeled: number[] = [];
+  pool.ids.forEach((id, i) => {
+    if (labeledIds.has(id)) labeled.push(i);
+  });
+  ctx.progress({ done: 0, total: pool.ids.length, message: `ordering ${pool.ids.length - labeled.length} images by ${spec.strategy}` });
+  let entries: OrderEntryInput[];
+  const input = { data: pool.data, n: pool.ids.length, d: emb.dim, labeled, seed: spec.seed };
+  if (spec.strategy === 'interleaved') {
+    const novelty = selectOrder(INTERLEAVED_NOVELTY, input);
+    const random = selectOrder('random', input);
+    const radiusOf = new Map<number, number>();
+    novelty.order.forEach((row, j) => radiusOf.set(row, novelty.coverageRadius ? novelty.coverageRadius[j]! : NaN));
+    const mixed = interleaveOrders(novelty.order, random.order);
+    entries = Array.from(mixed.order, (row, j) => ({
+      imageId: pool.ids[row]! as ImageId,
+      coverageRadius: finiteOrNull(radiusOf.get(row)),
+      arm: mixed.arm[j]!,
+    }));
+  } else {
+    const r = selectOrder(spec.strategy, input);
+    entries = Array.from(r.order, (row, j) => ({
+      imageId: pool.ids[row]! as ImageId,
+      coverageRadius: r.coverageRadius ? finiteOrNull(r.coverageRadius[j]) : null,
+      arm: spec.strategy === 'random' ? 'random' : 'novelty',
+    }));
+  }
+  store.saveOrder({ strategy: spec.strategy, seed: spec.seed, embeddingSetId: emb.setId, entries });
+  ctx.progress({ done: pool.ids.length, total: pool.ids.length, message: `queue of ${entries.length} images` });
+  return { strategy: spec.strategy, length: entries.length };
+}
+
+function finiteOrNull(x: number | undefined): number | null {
+  return x !== undefined && Number.isFinite(x) ? x : null;
+}

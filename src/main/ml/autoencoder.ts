@@ -1,0 +1,249 @@
+/**
+ * Convolutional autoencoder that gives every image its embedding
+ * (DESIGN.md pipeline stage 2; Philipsen & Moeslund, arXiv 2003.14043, use an
+ * autoencoder's latent space as the space novelty is measured in).
+ *
+ * Architecture for an S x S x C input (S a multiple of 8), f = `filters`:
+ *   encoder: conv3x3/2 (f) relu -> conv3x3/2 (2f) relu -> conv3x3/2 (4f) relu
+ *            -> flatten -> dense(latentDim) linear          = the embedding
+ *   decoder: dense((S/8)^2 * 4f) relu -> reshape -> convT3x3/2 (2f) relu
+ *            -> convT3x3/2 (f) relu -> convT3x3/2 (C) sigmoid  = the reconstruction
+ * Strided convolutions instead of pooling keep it cheap on two cores (every
+ * layer halves or doubles the resolution; no full-resolution 3x3 layers).
+ * Loss: mean squared error of pixel values in [0, 1].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../shared/errors.js';
+import { backendSelection } from './backend.js';
+import { gatherScaled, runTrainingLoop } from './train-loop.js';
+import type { ComputeBackend } from '../../shared/types.js';
+
+export interface AutoencoderConfig {
+  /** Side of the square model input in px; a multiple of 8 (>= 8). */
+  readonly inputSize: number;
+  /** 1 (gray) or 3 (rgb). */
+  readonly channels: number;
+  /** Length of the embedding. */
+  readonly latentDim: number;
+  /** Seed of the weight initialisation (and, in training, of the batch order). */
+  readonly seed: number;
+  /** Filters of the first conv layer (doubled per layer); default 16. */
+  readonly filters?: number;
+}
+
+export interface Autoencoder {
+  /** Image [N, S, S, C] in [0,1] -> embedding [N, latentDim]. */
+  readonly encoder: tf.LayersModel;
+  /** Embedding [N, latentDim] -> reconstruction [N, S, S, C] in [0,1]. */
+  readonly decoder: tf.LayersModel;
+  /** decoder(encoder(x)), sharing their layers. */
+  readonly autoencoder: tf.LayersModel;
+  readonly config: Required<AutoencoderConfig>;
+}
+
+export const DEFAULT_FILTERS = 16;
+
+/** Validate shapes shared by every entry point. @throws AppError('invalid-argument'). */
+export function checkImages(inputs: Uint8Array, n: number, inputSize: number, channels: number, field = 'inputs'): void {
+  if (!Number.isInteger(n) || n < 1) throw new AppError('invalid-argument', `${field}: need at least one image, got n = ${n}`);
+  if (channels !== 1 && channels !== 3) throw new AppError('invalid-argument', `${field}: channels must be 1 (gray) or 3 (rgb), got ${channels}`);
+  const per = inputSize * inputSize * channels;
+  if (inputs.length !== n * per) {
+    throw new AppError(
+      'invalid-argument',
+      `${field}: expected ${n} images of ${inputSize}x${inputSize}x${channels} = ${n * per} bytes, got ${inputs.length}`,
+    );
+  }
+}
+
+function checkConfig(c: AutoencoderConfig): Required<AutoencoderConfig> {
+  const filters = c.filters ?? DEFAULT_FILTERS;
+  if (!Number.isInteger(c.inputSize) || c.inputSize < 8 || c.inputSize % 8 !== 0) {
+    throw new AppError('invalid-argument', `inputSize must be a multiple of 8 (e.g. 32 or 64), got ${c.inputSize}`);
+  }
+  if (c.channels !== 1 && c.channels !== 3) throw new AppError('invalid-argument', `channels must be 1 (gray) or 3 (rgb), got ${c.channels}`);
+  if (!Number.isInteger(c.latentDim) || c.latentDim < 1 || c.latentDim > 4096) {
+    throw new AppError('invalid-argument', `latentDim must be an integer in 1..4096, got ${c.latentDim}`);
+  }
+  if (!Number.isInteger(filters) || filters < 1) throw new AppError('invalid-argument', `filters must be a positive integer, got ${filters}`);
+  return { inputSize: c.inputSize, channels: c.channels, latentDim: c.latentDim, seed: c.seed | 0, filters };
+}
+
+/**
+ * Build an untrained autoencoder. Weights: Glorot-uniform kernels seeded from
+ * `seed` (one derived seed per layer), zero biases, so equal configs give equal weights.
+ * @throws AppError('invalid-argument') for a bad config.
+ */
+export function createAutoencoder(config: AutoencoderConfig): Autoencoder {
+  const c = checkConfig(config);
+  const { inputSize: s, channels, latentDim, filters: f } = c;
+  let layerSeed = (c.seed * 7919) >>> 0;
+  const init = () => tf.initializers.glorotUniform({ seed: (layerSeed = (layerSeed + 104729) >>> 0) });
+  const s8 = s / 8;
+
+  const encLayers = [
+    tf.layers.conv2d({ name: 'enc_conv1', filters: f, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+    tf.layers.conv2d({ name: 'enc_conv2', filters: 2 * f, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+    tf.layers.conv2d({ name: 'enc_conv3', filters: 4 * f, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+    tf.layers.flatten({ name: 'enc_flatten' }),
+    tf.layers.dense({ name: 'enc_latent', units: latentDim, kernelInitializer: init() }),
+  ];
+  const decLayers = [
+    tf.layers.dense({ name: 'dec_dense', units: s8 * s8 * 4 * f, activation: 'relu', kernelInitializer: init() }),
+    tf.layers.reshape({ name: 'dec_reshape', targetShape: [s8, s8, 4 * f] }),
+    tf.layers.conv2dTranspose({ name: 'dec_deconv1', filters: 2 * f, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+    tf.layers.conv2dTranspose({ name: 'dec_deconv2', filters: f, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+    tf.layers.conv2dTranspose({ name: 'dec_deconv3', filters: channels, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid', kernelInitializer: init() }),
+  ];
+
+  const xIn = tf.input({ shape: [s, s, channels], name: 'image' });
+  let h: tf.SymbolicTensor = xIn;
+  for (const l of encLayers) h = l.apply(h) as tf.SymbolicTensor;
+  const encoder = tf.model({ inputs: xIn, outputs: h, name: 'encoder' });
+
+  const zIn = tf.input({ shape: [latentDim], name: 'latent' });
+  let g: tf.SymbolicTensor = zIn;
+  for (const l of decLayers) g = l.apply(g) as tf.SymbolicTensor;
+  const decoder = tf.model({ inputs: zIn, outputs: g, name: 'decoder' });
+
+  let a: tf.SymbolicTensor = xIn;
+  for (const l of [...encLayers, ...decLayers]) a = l.apply(a) as tf.SymbolicTensor;
+  const autoencoder = tf.model({ inputs: xIn, outputs: a, name: 'autoencoder' });
+  return { encoder, decoder, autoencoder, config: c };
+}
+
+export interface TrainAutoencoderOptions extends AutoencoderConfig {
+  /** Number of images in `inputs`. */
+  readonly n: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Adam learning rate; default 2e-3. */
+  readonly learningRate?: number;
+  /** After each epoch: 1-based epoch and its mean reconstruction MSE. */
+  readonly onEpoch?: (epoch: number, loss: number) => void;
+  /** After each batch: batches done, batches in all. */
+  readonly onBatch?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainedAutoencoder {
+  readonly encoder: tf.LayersModel;
+  readonly decoder: tf.LayersModel;
+  readonly config: Required<AutoencoderConfig>;
+  /** Mean training MSE per epoch (pixel values in [0, 1]). */
+  readonly loss: number[];
+  /** Last epoch's mean training MSE. */
+  readonly finalLoss: number;
+  readonly seconds: number;
+  readonly imagesPerSecond: number;
+  readonly backend: ComputeBackend | null;
+}
+
+/**
+ * Train an autoencoder on model inputs (no labels): MSE reconstruction, Adam,
+ * seeded batch order.
+ *
+ * @param inputs uint8 N x S x S x C (HWC), N = opts.n.
+ * @throws AppError('invalid-argument') for bad shapes or options.
+ * @throws AppError('cancelled') when opts.signal aborts (seen before the next batch).
+ * @throws AppError('training-failed') when the loss diverges.
+ */
+export async function trainAutoencoder(inputs: Uint8Array, opts: TrainAutoencoderOptions): Promise<TrainedAutoencoder> {
+  checkImages(inputs, opts.n, opts.inputSize, opts.channels);
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new AppError('invalid-argument', `epochs must be a positive integer, got ${opts.epochs}`);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new AppError('invalid-argument', `batchSize must be a positive integer, got ${opts.batchSize}`);
+  const ae = createAutoencoder(opts);
+  const { inputSize: s, channels } = ae.config;
+  const per = s * s * channels;
+  try {
+    const r = await runTrainingLoop({
+      model: ae.autoencoder,
+      n: opts.n,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      seed: ae.config.seed,
+      learningRate: opts.learningRate ?? 2e-3,
+      makeBatch: (idx) => {
+        const x = tf.tensor4d(gatherScaled(inputs, idx, per), [idx.length, s, s, channels]);
+        return { x, y: x };
+      },
+      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+      onEpoch: opts.onEpoch,
+      onBatch: opts.onBatch,
+      signal: opts.signal,
+      what: 'autoencoder training',
+    });
+    return {
+      encoder: ae.encoder,
+      decoder: ae.decoder,
+      config: ae.config,
+      loss: r.loss,
+      finalLoss: r.loss[r.loss.length - 1]!,
+      seconds: r.seconds,
+      imagesPerSecond: r.samplesPerSecond,
+      backend: backendSelection()?.backend ?? null,
+    };
+  } catch (e) {
+    ae.autoencoder.dispose();
+    throw e;
+  }
+}
+
+/** Run `fn` on the images in chunks of `batchSize`, writing `outPer` floats per image. */
+function batched(
+  inputs: Uint8Array,
+  n: number,
+  shape: [number, number, number],
+  batchSize: number,
+  outPer: number,
+  fn: (x: tf.Tensor4D) => tf.Tensor,
+): Float32Array {
+  const per = shape[0] * shape[1] * shape[2];
+  const out = new Float32Array(n * outPer);
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    const vals = tf.tidy(() => {
+      const f = new Float32Array(m * per);
+      for (let i = 0; i < m * per; i++) f[i] = inputs[start * per + i]! / 255;
+      return fn(tf.tensor4d(f, [m, ...shape])).dataSync() as Float32Array;
+    });
+    out.set(vals, start * outPer);
+  }
+  return out;
+}
+
+function inputShapeOf(model: tf.LayersModel): [number, number, number] {
+  const shp = model.inputs[0]!.shape;
+  const [, h, w, c] = shp;
+  if (shp.length !== 4 || !h || !w || !c) throw new AppError('invalid-argument', `model input shape ${JSON.stringify(shp)} is not [N, S, S, C]`);
+  return [h, w, c];
+}
+
+/**
+ * Embeddings of images: encoder outputs, batched.
+ * @param inputs uint8 N x S x S x C matching the encoder's input.
+ * @returns Float32Array n x latentDim, row-major.
+ * @throws AppError('invalid-argument') when the images do not match the encoder's input shape.
+ */
+export function encodeImages(encoder: tf.LayersModel, inputs: Uint8Array, n: number, batchSize = 256): Float32Array {
+  const shape = inputShapeOf(encoder);
+  checkImages(inputs, n, shape[0], shape[2]);
+  const d = encoder.outputs[0]!.shape[1]!;
+  return batched(inputs, n, shape, batchSize, d, (x) => encoder.predict(x) as tf.Tensor);
+}
+
+/**
+ * Mean squared reconstruction error of decoder(encoder(x)) over the images
+ * (pixel values in [0, 1]); the embedding quality figure reported beside speed.
+ */
+export function reconstructionLoss(encoder: tf.LayersModel, decoder: tf.LayersModel, inputs: Uint8Array, n: number, batchSize = 256): number {
+  const shape = inputShapeOf(encoder);
+  checkImages(inputs, n, shape[0], shape[2]);
+  const per = shape[0] * shape[1] * shape[2];
+  const sums = batched(inputs, n, shape, batchSize, 1, (x) =>
+    tf.sum(tf.square(tf.sub(decoder.predict(encoder.predict(x) as tf.Tensor) as tf.Tensor, x)), [1, 2, 3]),
+  );
+  let total = 0;
+  for (let i = 0; i < n; i++) total += sums[i]!;
+  return total / (n * per);
+}

@@ -1,0 +1,215 @@
+/**
+ * Orientation model: an angle regressor with a (sin, cos) output, initialised
+ * from the autoencoder's encoder (DESIGN.md pipeline stage 5).
+ *
+ * Network: a copy of the encoder (its layers and trained weights, fine-tuned)
+ * -> dense(64, relu) -> dense(2, linear) = (sin, cos) of k * angle, where
+ * k = 360 / period (k = 2 for axial projects: Bishop's doubled-angle trick,
+ * see angleToSinCos in src/shared/angle.ts). Loss: mean squared error to the
+ * unit (sin, cos) target; prediction: atan2 back to degrees (sinCosToAngle).
+ *
+ * Rotation by a multiple of 90 degrees is exact on a square pixel grid, and
+ * rotating an image by 90 degrees clockwise turns every angle (clockwise from
+ * up) by +90 degrees. Training therefore shows each labeled image in one of
+ * its four 90-degree rotations (seeded) with the angle shifted to match, and
+ * prediction averages the four rotations' (sin, cos) after undoing each shift
+ * (test-time augmentation). Both are on by default and can be turned off.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { angleToSinCos, periodOf, sinCosToAngle, wrapDegrees } from '../../shared/angle.js';
+import { AppError } from '../../shared/errors.js';
+import { mulberry32 } from '../../shared/random.js';
+import { checkImages } from './autoencoder.js';
+import { deserializeModel, serializeModel, type SerializedModel } from './model-io.js';
+import { runTrainingLoop } from './train-loop.js';
+
+/** A trained orientation model and the angle convention it predicts in. */
+export interface OrientationModel {
+  readonly model: tf.LayersModel;
+  readonly axial: boolean;
+}
+
+export interface TrainOrientationOptions {
+  /** The autoencoder's encoder (copied, never changed) or its serialized form. */
+  readonly encoder: tf.LayersModel | SerializedModel;
+  /** uint8 N x S x S x C model inputs (S x S x C = the encoder's input). */
+  readonly inputs: Uint8Array;
+  readonly n: number;
+  /** Labels, degrees clockwise from up (wrapped into [0, period) here). */
+  readonly anglesDeg: Float32Array;
+  readonly axial: boolean;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  /** Adam learning rate; default 1e-3. */
+  readonly learningRate?: number;
+  /** Train on random 90-degree rotations with shifted labels (default true). */
+  readonly augmentRot90?: boolean;
+  readonly onEpoch?: (epoch: number, loss: number) => void;
+  readonly onBatch?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainedOrientation {
+  readonly model: OrientationModel;
+  /** Mean training MSE of (sin, cos) per epoch. */
+  readonly loss: number[];
+  readonly seconds: number;
+}
+
+/**
+ * Rotate square HWC images by 90 degrees clockwise, `quarter` times (0..3),
+ * into `out` (same layout). out(r, c) = in(S-1-c, r) for one quarter turn.
+ */
+export function rotate90Into(src: Uint8Array | Float32Array, srcOffset: number, s: number, ch: number, quarter: number, out: Float32Array, outOffset: number, scale: number): void {
+  const q = ((quarter % 4) + 4) % 4;
+  for (let r = 0; r < s; r++) {
+    for (let c = 0; c < s; c++) {
+      let sr: number;
+      let sc: number;
+      if (q === 0) {
+        sr = r;
+        sc = c;
+      } else if (q === 1) {
+        sr = s - 1 - c;
+        sc = r;
+      } else if (q === 2) {
+        sr = s - 1 - r;
+        sc = s - 1 - c;
+      } else {
+        sr = c;
+        sc = s - 1 - r;
+      }
+      const o = outOffset + (r * s + c) * ch;
+      const i = srcOffset + (sr * s + sc) * ch;
+      for (let k = 0; k < ch; k++) out[o + k] = src[i + k]! * scale;
+    }
+  }
+}
+
+async function copyEncoder(encoder: tf.LayersModel | SerializedModel): Promise<tf.LayersModel> {
+  if ('weights' in encoder && 'topology' in encoder) return deserializeModel(encoder);
+  return deserializeModel(await serializeModel(encoder));
+}
+
+/**
+ * Build the regressor on a private copy of the encoder.
+ * @returns the untrained model ([N,S,S,C] in [0,1] -> [N,2]).
+ */
+export async function createOrientationModel(encoder: tf.LayersModel | SerializedModel, seed: number): Promise<tf.LayersModel> {
+  const enc = await copyEncoder(encoder);
+  const shape = enc.inputs[0]!.shape;
+  const x = tf.input({ shape: shape.slice(1) as number[], name: 'image' });
+  let h: tf.SymbolicTensor = x;
+  for (const layer of enc.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    h = layer.apply(h) as tf.SymbolicTensor;
+  }
+  const s = (seed * 2654435761) >>> 0;
+  h = tf.layers
+    .dense({ name: 'ori_hidden', units: 64, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: s }) })
+    .apply(h) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ name: 'ori_sincos', units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: (s + 1) >>> 0 }) })
+    .apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: out, name: 'orientation' });
+}
+
+/**
+ * Train an orientation model on labeled images.
+ * @throws AppError('invalid-argument') for bad shapes, non-finite angles or options.
+ * @throws AppError('cancelled') when opts.signal aborts (seen before the next batch).
+ * @throws AppError('training-failed') when the loss diverges.
+ */
+export async function trainOrientationModel(opts: TrainOrientationOptions): Promise<TrainedOrientation> {
+  const { inputs, n, anglesDeg, axial } = opts;
+  if (anglesDeg.length !== n) throw new AppError('invalid-argument', `anglesDeg: expected ${n} angles, got ${anglesDeg.length}`);
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new AppError('invalid-argument', `epochs must be a positive integer, got ${opts.epochs}`);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new AppError('invalid-argument', `batchSize must be a positive integer, got ${opts.batchSize}`);
+  const period = periodOf(axial);
+  const angles = new Float64Array(n);
+  for (let i = 0; i < n; i++) angles[i] = wrapDegrees(anglesDeg[i]!, period); // throws invalid-angle on NaN
+  const model = await createOrientationModel(opts.encoder, opts.seed);
+  const [, s, , ch] = model.inputs[0]!.shape as [null, number, number, number];
+  try {
+    checkImages(inputs, n, s, ch);
+    const per = s * s * ch;
+    const augment = opts.augmentRot90 ?? true;
+    const rnd = mulberry32((opts.seed ^ 0x2545f491) >>> 0);
+    const r = await runTrainingLoop({
+      model,
+      n,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      seed: opts.seed,
+      learningRate: opts.learningRate ?? 1e-3,
+      makeBatch: (idx) => {
+        const m = idx.length;
+        const xb = new Float32Array(m * per);
+        const yb = new Float32Array(m * 2);
+        for (let k = 0; k < m; k++) {
+          const i = idx[k]!;
+          const q = augment ? Math.floor(rnd() * 4) : 0;
+          rotate90Into(inputs, i * per, s, ch, q, xb, k * per, 1 / 255);
+          const [sin, cos] = angleToSinCos(wrapDegrees(angles[i]! + 90 * q, period), period);
+          yb[2 * k] = sin;
+          yb[2 * k + 1] = cos;
+        }
+        return { x: tf.tensor4d(xb, [m, s, s, ch]), y: tf.tensor2d(yb, [m, 2]) };
+      },
+      loss: (y, p) => tf.losses.meanSquaredError(y, p) as tf.Scalar,
+      onEpoch: opts.onEpoch,
+      onBatch: opts.onBatch,
+      signal: opts.signal,
+      what: 'orientation model training',
+    });
+    return { model: { model, axial }, loss: r.loss, seconds: r.seconds };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/**
+ * Predict angles, degrees clockwise from up in [0, period).
+ *
+ * With rot90Average (default true) each image is also predicted in its three
+ * other 90-degree rotations; each prediction is turned back by its rotation
+ * and the four unit vectors are averaged before atan2.
+ *
+ * @param inputs uint8 N x S x S x C matching the model input.
+ * @throws AppError('invalid-argument') when the images do not match.
+ */
+export function predictAngles(om: OrientationModel, inputs: Uint8Array, n: number, opts: { batchSize?: number; rot90Average?: boolean } = {}): Float32Array {
+  const [, s, , ch] = om.model.inputs[0]!.shape as [null, number, number, number];
+  checkImages(inputs, n, s, ch);
+  const period = periodOf(om.axial);
+  const k = 360 / period; // angle multiplier of the (sin, cos) space
+  const quarters = (opts.rot90Average ?? true) ? [0, 1, 2, 3] : [0];
+  const batchSize = opts.batchSize ?? 128;
+  const per = s * s * ch;
+  const out = new Float32Array(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    const sum = new Float64Array(2 * m);
+    for (const q of quarters) {
+      const xb = new Float32Array(m * per);
+      for (let j = 0; j < m; j++) rotate90Into(inputs, (start + j) * per, s, ch, q, xb, j * per, 1 / 255);
+      const pred = tf.tidy(() => (om.model.predict(tf.tensor4d(xb, [m, s, s, ch])) as tf.Tensor).dataSync() as Float32Array);
+      // Undo the rotation: the prediction is of (angle + 90 q); turn it by -90 q * k in the sin/cos plane.
+      const back = (-90 * q * k * Math.PI) / 180;
+      const cb = Math.cos(back);
+      const sb = Math.sin(back);
+      for (let j = 0; j < m; j++) {
+        const ps = pred[2 * j]!;
+        const pc = pred[2 * j + 1]!;
+        const norm = Math.hypot(ps, pc) || 1;
+        // (sin, cos) of (t + back) = (sin t cos b + cos t sin b, cos t cos b - sin t sin b)
+        sum[2 * j] += (ps * cb + pc * sb) / norm;
+        sum[2 * j + 1] += (pc * cb - ps * sb) / norm;
+      }
+    }
+    for (let j = 0; j < m; j++) out[start + j] = sinCosToAngle(sum[2 * j]!, sum[2 * j + 1]!, period);
+  }
+  return out;
+}

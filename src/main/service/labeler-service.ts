@@ -1,0 +1,399 @@
+/**
+ * The one service object that implements the API contract (src/shared/api.ts).
+ * The Electron main process, the HTTP transport and the CLI all drive it.
+ * It owns the open project's store; heavy work (embedding, ordering,
+ * evaluation, comparison) runs in worker threads through the job runner,
+ * so the caller's event loop stays free.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { ApiEvents, EventName, OperationName, RequestOf, ResponseOf } from '../../shared/api.js';
+import { AppError, serializeError } from '../../shared/errors.js';
+import { periodOf, wrapDegrees } from '../../shared/angle.js';
+import { seededShuffle } from '../../shared/random.js';
+import {
+  STRATEGIES,
+  type BackendChoice,
+  type ComputeBackend,
+  type ImageId,
+  type JobId,
+  type JobProgress,
+  type LatentPoint,
+  type QueueEntry,
+  type StrategyName,
+} from '../../shared/types.js';
+import { ProjectStore } from '../store/project-store.js';
+import { importFolder } from '../import/import-folder.js';
+import { renderDisplayImage } from '../imaging/model-input.js';
+import { exportLabels } from '../export/export-labels.js';
+import { runJobInWorker, type RunningJob } from '../jobs/job-runner.js';
+import type { JobSpec, JobResult } from '../jobs/job-types.js';
+import { RecentProjects } from './recent-projects.js';
+import type { EventListener, ImageBytes, ServiceHost } from './service-host.js';
+
+export interface LabelerServiceOptions {
+  /** Folder for app state (recent projects). */
+  readonly dataDir: string;
+  /** Folder of the bundled demo images, when present. */
+  readonly demoFolder?: string | null;
+  /** Retrain and add learning-curve points in the background as labels arrive (the app); off for the CLI. */
+  readonly autoEvaluate?: boolean;
+  /** Compute backend for training jobs. */
+  readonly backend?: BackendChoice;
+  /** Name recorded with each label (default: the OS user). */
+  readonly annotator?: string;
+}
+
+type Handler<K extends OperationName> = (request: RequestOf<K>) => Promise<ResponseOf<K>>;
+type Handlers = { [K in OperationName]: Handler<K> };
+
+/** Learning-curve points are added when the labeled-set size has grown by this factor since the last point. */
+const AUTO_EVAL_GROWTH = 1.25;
+const AUTO_EVAL_MIN_TRAIN = 10;
+const AUTO_EVAL_MIN_TEST = 10;
+
+export class LabelerService implements ServiceHost {
+  private store: ProjectStore | null = null;
+  private readonly listeners = new Set<EventListener>();
+  private readonly jobs = new Map<JobId, { cancel(): void }>();
+  private readonly recent: RecentProjects;
+  private lastBackend: ComputeBackend | null = null;
+  private autoEvalRunning = false;
+  private lastAutoEvalSize = 0;
+  private readonly handlers: Handlers;
+
+  private constructor(private readonly options: LabelerServiceOptions) {
+    this.recent = new RecentProjects(options.dataDir);
+    this.handlers = this.makeHandlers();
+  }
+
+  static async create(options: LabelerServiceOptions): Promise<LabelerService> {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    return new LabelerService(options);
+  }
+
+  /** The open project's store (engine code and tests may use it directly). */
+  get project(): ProjectStore {
+    if (!this.store) throw new AppError('no-project-open', 'no project is open; open or create a project first');
+    return this.store;
+  }
+
+  async invoke<K extends OperationName>(op: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
+    const handler = this.handlers[op] as Handler<K> | undefined;
+    if (!handler) throw new AppError('invalid-argument', `unknown operation "${String(op)}"`);
+    return handler(request);
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async imageBytes(id: ImageId, maxSide = 1600): Promise<ImageBytes | null> {
+    if (!this.store || !Number.isSafeInteger(id) || id <= 0) return null;
+    const img = this.store.getImage(id);
+    if (!img || img.status !== 'ready') return null;
+    try {
+      return await renderDisplayImage(img.path, maxSide);
+    } catch {
+      return null;
+    }
+  }
+
+  close(): void {
+    for (const j of this.jobs.values()) j.cancel();
+    this.jobs.clear();
+    this.store?.close();
+    this.store = null;
+  }
+
+  // ----------------------------------------------------------------- events
+
+  private emit<E extends EventName>(event: E, payload: ApiEvents[E]): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, payload);
+      } catch {
+        // a failing listener never breaks the service
+      }
+    }
+  }
+
+  private openStore(store: ProjectStore): void {
+    this.store?.close();
+    this.store = store;
+    this.lastAutoEvalSize = Math.max(0, ...store.curvePoints('live').map((p) => p.size));
+    this.recent.touch(store.path);
+  }
+
+  private annotator(given?: string): string {
+    return given ?? this.options.annotator ?? process.env.NL_ANNOTATOR ?? safeUserName();
+  }
+
+  /** Run a heavy job in a worker, relaying progress as events. */
+  private async runJob<S extends JobSpec>(stage: JobProgress['stage'], spec: S): Promise<JobResult<S>> {
+    const store = this.project;
+    const jobId = randomUUID() as JobId;
+    const running: RunningJob<JobResult<S>> = runJobInWorker(store.path, spec, {
+      onProgress: (p) => this.emit('job:progress', { jobId, stage, ...p }),
+    });
+    this.jobs.set(jobId, running);
+    this.emit('job:progress', { jobId, stage, done: 0, total: 1, message: `${stage} started` });
+    try {
+      const value = await running.promise;
+      this.emit('job:done', { jobId, stage, error: null });
+      return value;
+    } catch (e) {
+      this.emit('job:done', { jobId, stage, error: serializeError(e) });
+      throw e;
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  private backendChoice(given?: BackendChoice): BackendChoice {
+    return given ?? this.options.backend ?? 'auto';
+  }
+
+  // --------------------------------------------------------------- handlers
+
+  private makeHandlers(): Handlers {
+    return {
+      'app:info': async () => ({
+        recent: this.recent.list(),
+        demoFolder: this.options.demoFolder && fs.existsSync(this.options.demoFolder) ? this.options.demoFolder : null,
+        backend: this.lastBackend ?? this.store?.embeddingInfo()?.backend ?? null,
+        version: PACKAGE_VERSION,
+        openProject: this.store?.path ?? null,
+      }),
+
+      'project:create': async ({ path: p, settings }) => {
+        const abs = path.resolve(p);
+        fs.mkdirSync(path.dirname(abs), { recursive: true });
+        this.openStore(ProjectStore.create(abs, settings ?? {}));
+        return this.project.status();
+      },
+
+      'project:open': async ({ path: p }) => {
+        this.openStore(ProjectStore.open(path.resolve(p)));
+        return this.project.status();
+      },
+
+      'project:close': async () => {
+        this.close();
+        return null;
+      },
+
+      'project:status': async () => this.project.status(),
+
+      'project:set-strategy': async ({ strategy }) => {
+        if (!STRATEGIES.includes(strategy)) {
+          throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(strategy)}"`);
+        }
+        this.project.updateSettings({ strategy });
+        if (this.project.embeddingInfo()) await this.handlers['order:run']({ strategy });
+        return this.project.status();
+      },
+
+      'images:import': async ({ folder }) => {
+        const store = this.project;
+        const jobId = randomUUID() as JobId;
+        const controller = new AbortController();
+        this.jobs.set(jobId, { cancel: () => controller.abort() });
+        try {
+          const report = await importFolder(store, path.resolve(folder), {
+            signal: controller.signal,
+            onProgress: (done, total, message) => this.emit('job:progress', { jobId, stage: 'import', done, total, message }),
+          });
+          this.emit('job:done', { jobId, stage: 'import', error: null });
+          return report;
+        } catch (e) {
+          this.emit('job:done', { jobId, stage: 'import', error: serializeError(e) });
+          throw e;
+        } finally {
+          this.jobs.delete(jobId);
+        }
+      },
+
+      'images:unreadable': async () => this.project.listImages({ status: 'unreadable' }),
+
+      'embed:run': async ({ epochs, backend, fromFile }) => {
+        const spec: JobSpec = {
+          kind: 'embed',
+          epochs: epochs ?? defaultEpochs(this.project.listPoolImages().length),
+          backend: this.backendChoice(backend),
+          seed: this.project.settings.seed,
+          ...(fromFile ? { fromFile: path.resolve(fromFile) } : {}),
+        };
+        const r = await this.runJob('embed', spec);
+        if (r.backend) this.lastBackend = r.backend;
+        return r;
+      },
+
+      'order:run': async ({ strategy, seed }) => {
+        const store = this.project;
+        if (!store.embeddingInfo()) throw new AppError('no-embedding', 'the project has no embeddings yet; run "embed" first');
+        const s: StrategyName = strategy ?? store.settings.strategy;
+        if (!STRATEGIES.includes(s)) throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(s)}"`);
+        if (strategy && strategy !== store.settings.strategy) store.updateSettings({ strategy });
+        const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed });
+        this.emit('order:changed', r);
+        return r;
+      },
+
+      'queue:next': async ({ count, mode }) => {
+        const store = this.project;
+        const n = Math.max(0, Math.min(1000, Math.floor(count)));
+        if (mode === 'test') {
+          const imgs = seededShuffle(store.unlabeledTestImages(), store.settings.seed).slice(0, n);
+          return imgs.map(
+            (img, rank): QueueEntry => ({
+              imageId: img.id,
+              path: img.path,
+              relPath: img.relPath,
+              rank,
+              coverageRadius: null,
+              arm: 'test',
+              width: img.width,
+              height: img.height,
+            }),
+          );
+        }
+        if (!store.activeOrder()) {
+          throw new AppError('no-order', 'the project has no queue order yet; run "order" (after "embed") first');
+        }
+        return store.queue(n);
+      },
+
+      'label:set': async ({ imageId, angle, durationMs, annotator, arm }) => {
+        const store = this.project;
+        const img = store.getImage(imageId);
+        if (!img) throw new AppError('not-found', `no image with id ${imageId} in this project`);
+        if (angle !== null && (typeof angle !== 'number' || !Number.isFinite(angle))) {
+          throw new AppError('invalid-angle', `angle must be a number of degrees or null for "no orientation"; got ${JSON.stringify(angle)}`);
+        }
+        const chosenArm = arm ?? (img.inTestSplit ? 'test' : this.armOf(imageId));
+        const label = store.addLabel({
+          imageId,
+          value: angle === null ? { kind: 'none' } : { kind: 'angle', angle: wrapDegrees(angle, periodOf(store.settings.axial)) },
+          annotator: this.annotator(annotator),
+          durationMs: durationMs ?? null,
+          arm: chosenArm,
+          source: 'annotator',
+        });
+        this.emit('labels:changed', { labeled: store.status().labeled });
+        this.maybeAutoEvaluate();
+        return label;
+      },
+
+      'label:undo': async () => {
+        const undone = this.project.undoLastLabel();
+        this.emit('labels:changed', { labeled: this.project.status().labeled });
+        return undone;
+      },
+
+      'label:skip': async ({ imageId }) => {
+        if (!this.project.getImage(imageId)) throw new AppError('not-found', `no image with id ${imageId} in this project`);
+        this.project.skipImage(imageId);
+        return null;
+      },
+
+      'labels:list': async () => this.project.currentLabels(),
+
+      'evaluate:run': async () => {
+        const points = await this.runJob('evaluate', { kind: 'evaluate', backend: this.backendChoice() });
+        this.emit('curve:changed', { points: this.project.curvePoints() });
+        return points;
+      },
+
+      'compare:run': async ({ truthFile, sizes, seeds, strategies, outDir }) => {
+        const r = await this.runJob('compare', {
+          kind: 'compare',
+          backend: this.backendChoice(),
+          ...(truthFile ? { truthFile: path.resolve(truthFile) } : {}),
+          sizes,
+          seeds,
+          strategies: strategies ?? ['fps', 'random'],
+          ...(outDir ? { outDir: path.resolve(outDir) } : {}),
+        });
+        this.emit('curve:changed', { points: this.project.curvePoints() });
+        return r;
+      },
+
+      'curve:get': async () => this.project.curvePoints(),
+
+      'latent:map': async () => {
+        const store = this.project;
+        const labeled = new Set(store.currentLabels().map((l) => l.imageId));
+        const next = new Set(store.activeOrder() ? store.queue(10).map((q) => q.imageId) : []);
+        const test = new Set(store.listPoolImages().filter((i) => i.inTestSplit).map((i) => i.id));
+        return store.getPcaPoints().map(
+          (p): LatentPoint => ({
+            ...p,
+            state: next.has(p.imageId) ? 'next' : labeled.has(p.imageId) ? 'labeled' : test.has(p.imageId) ? 'test' : 'unlabeled',
+          }),
+        );
+      },
+
+      'export:run': async ({ format, out, upright }) => exportLabels(this.project, { format, out: path.resolve(out), upright: upright ?? false }),
+
+      'job:cancel': async ({ jobId }) => {
+        this.jobs.get(jobId)?.cancel();
+        return null;
+      },
+    };
+  }
+
+  /** Arm of the active order that queued this image (for interleaved queues). */
+  private armOf(imageId: ImageId): 'novelty' | 'random' | 'none' {
+    const row = this.project.db
+      .prepare('SELECT e.arm FROM order_entries e JOIN orders o ON o.id = e.order_id WHERE o.active = 1 AND e.image_id = ?')
+      .pluck()
+      .get(imageId) as string | undefined;
+    return row === 'novelty' || row === 'random' ? row : 'none';
+  }
+
+  /** In the app: retrain in the background when the labeled set has grown enough. */
+  private maybeAutoEvaluate(): void {
+    if (!this.options.autoEvaluate || this.autoEvalRunning || !this.store) return;
+    const st = this.store.status();
+    const train = st.labeled;
+    if (train < AUTO_EVAL_MIN_TRAIN || st.testSplit.labeled < AUTO_EVAL_MIN_TEST) return;
+    if (train < Math.max(AUTO_EVAL_MIN_TRAIN, Math.ceil(this.lastAutoEvalSize * AUTO_EVAL_GROWTH))) return;
+    if (!st.embedding) return;
+    this.autoEvalRunning = true;
+    this.lastAutoEvalSize = train;
+    this.handlers['evaluate:run']({})
+      .catch(() => undefined) // reported through job:done
+      .finally(() => {
+        this.autoEvalRunning = false;
+      });
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username || 'annotator';
+  } catch {
+    return 'annotator';
+  }
+}
+
+/** Autoencoder epochs by pool size: enough gradient steps for small pools, few passes for large ones. */
+export function defaultEpochs(poolSize: number): number {
+  if (poolSize <= 0) return 1;
+  const stepsWanted = 1500;
+  const batch = 32;
+  return Math.max(3, Math.min(40, Math.round((stepsWanted * batch) / poolSize)));
+}
+
+const PACKAGE_VERSION: string = (() => {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
