@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // Command-line entry. Runs the compiled CLI (dist/, built by `npm install` / `npm run build`).
 import { existsSync } from 'node:fs';
-const compiled = new URL('../dist/main/cli/cli.js', import.meta.url);
+const compiled = new URL('../dist/main/cli/run-cli.js', import.meta.url);
 if (!existsSync(compiled)) {
   process.stderr.write('novelty-labeler is not built yet: run "npm install" (or "npm run build") in its folder first.\n');
   process.exit(1);
 }
-const { main } = await import(compiled.href);
-await main(process.argv);
+await import(compiled.href);

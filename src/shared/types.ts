@@ -146,14 +146,28 @@ export interface ProjectStatus {
 }
 
 export interface ImportReport {
+  /** Real absolute path of the imported folder. */
   readonly folder: string;
+  /** Image files listed in the folder. */
   readonly scanned: number;
+  /** New images added to the project (ready or unreadable). */
   readonly added: number;
+  /** Files of this import (added, updated or re-linked) that decoded. */
   readonly ready: number;
+  /** Files of this import that did not decode: absolute path and the decoder's reason. */
   readonly unreadable: readonly { readonly path: string; readonly error: string }[];
+  /** Added images flagged as exact duplicates (same SHA-256) of an earlier image. */
   readonly duplicates: number;
+  /** Files already in the project with the same path and content. */
   readonly skippedExisting: number;
+  /** Images whose file was gone and found again here by SHA-256 (labels kept). */
   readonly relinked: number;
+  /** Images at the same path whose content changed (or came back after missing). */
+  readonly updated?: number;
+  /** Images of this folder newly marked missing (their file is gone). */
+  readonly missing?: number;
+  /** Subfolders that could not be read, broken links, files that vanished during the import. */
+  readonly problems?: readonly { readonly path: string; readonly error: string }[];
 }
 
 /** One point of the latent map (PCA plane of the embeddings). */

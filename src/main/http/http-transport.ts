@@ -50,12 +50,15 @@ export interface HttpTransportOptions {
 }
 
 export interface HttpTransport {
-  /** Base URL, e.g. http://127.0.0.1:43121/ (no token). */
+  /**
+   * Address to open in a browser, with the token: http://127.0.0.1:<port>/?token=<t>.
+   * Opening it sets the session cookie and redirects to the app without the token.
+   */
   readonly url: string;
+  /** The server's origin without the token, e.g. http://127.0.0.1:43121 (no trailing slash). */
+  readonly origin: string;
   /** The per-launch secret (base64url of 32 random bytes). */
   readonly token: string;
-  /** URL to open in a browser: sets the session cookie, then redirects to the app. */
-  readonly openUrl: string;
   readonly port: number;
   close(): Promise<void>;
 }
@@ -179,7 +182,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * Start the local HTTP transport for `host`.
  * @param host the service (LabelerService or any ServiceHost)
  * @param opts port (0 = any free port) and staticDir (built renderer, must contain index.html)
- * @returns url, token, openUrl (url + ?token=), port and close()
+ * @returns url (to open, with ?token=), origin, token, port and close()
  * @throws AppError('invalid-argument') when the port is out of range; the listen error (EADDRINUSE...) otherwise.
  */
 export async function startHttpTransport(host: ServiceHost, opts: HttpTransportOptions): Promise<HttpTransport> {
@@ -387,13 +390,13 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
     throw new AppError('internal', `HTTP transport bound ${addr.address}, expected ${LOOPBACK}`);
   }
   boundPort = addr.port;
-  const url = `http://${LOOPBACK}:${boundPort}/`;
+  const origin = `http://${LOOPBACK}:${boundPort}`;
 
   let closed = false;
   return {
-    url,
+    url: `${origin}/?token=${token}`,
+    origin,
     token,
-    openUrl: `${url}?token=${token}`,
     port: boundPort,
     close: async () => {
       if (closed) return;

@@ -3,12 +3,13 @@
  * stage 1, import).
  *
  * - Extensions: IMAGE_EXTENSIONS, case-insensitive (IMG.JPG counts).
- * - Deterministic order: entries of each folder sorted by name in UTF-16 code
- *   unit order (locale-independent), depth first, so the result is sorted by
- *   path components.
+ * - Deterministic order: sorted by relative path, component by component, in
+ *   UTF-16 code unit order (locale-independent).
  * - Symbolic links are followed (to files and to folders); every folder is
  *   entered at most once, keyed by its real path, so symlink loops and links
- *   to an ancestor terminate. Links that cannot be resolved (dangling, ELOOP)
+ *   to an ancestor terminate. Folders reached through a link are walked after
+ *   all real folders, so a folder present both for real and through a link is
+ *   listed under its real path. Links that cannot be resolved (dangling, ELOOP)
  *   are recorded as problems when their name has an image extension.
  * - A folder that cannot be read (permissions, vanished) is recorded in
  *   `problems` and the walk goes on.
@@ -54,6 +55,17 @@ export interface WalkResult {
 }
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Order of relative paths: component by component, each by UTF-16 code units. */
+function compareRelPaths(a: string, b: string): number {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const c = byCodeUnits(pa[i]!, pb[i]!);
+    if (c !== 0) return c;
+  }
+  return pa.length - pb.length;
+}
 
 function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -120,7 +132,13 @@ export async function walkFolder(folder: string, opts: { readonly signal?: Abort
           problems.push({ path: abs, error: `folder cannot be resolved (${errText(e)})` });
           continue;
         }
-        if (visited.has(real)) continue; // a loop, or a second way to the same folder
+        if (ent.isSymbolicLink()) {
+          // Folders reached through a link are walked after every real folder,
+          // so a folder that is also present for real is listed under its real path.
+          deferred.push({ abs, rel, real });
+          continue;
+        }
+        if (visited.has(real)) continue; // a second way to the same folder
         visited.add(real);
         await walkDir(abs, rel, false);
       } else if (kind === 'file' && hasImageExtension(name)) {
@@ -138,6 +156,14 @@ export async function walkFolder(folder: string, opts: { readonly signal?: Abort
     }
   };
 
+  const deferred: { abs: string; rel: string; real: string }[] = [];
   await walkDir(root, '', true);
+  while (deferred.length > 0) {
+    const d = deferred.shift()!;
+    if (visited.has(d.real)) continue; // a loop, or a link to a folder already listed
+    visited.add(d.real);
+    await walkDir(d.abs, d.rel, false);
+  }
+  files.sort((a, b) => compareRelPaths(a.relPath, b.relPath));
   return { root, files, problems };
 }

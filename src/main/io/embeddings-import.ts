@@ -27,7 +27,7 @@ import { AppError } from '../../shared/errors.js';
 import type { ImageId } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from './csv-table.js';
-import { KEY_COLUMNS, pickKeyColumn, resolveImageKey, type KeyKind } from './image-keys.js';
+import { ImageKeyIndex, KEY_COLUMNS, pickKeyColumn, type KeyKind } from './image-keys.js';
 import { readNpy } from './npy.js';
 
 export interface ImportedEmbeddings {
@@ -56,17 +56,17 @@ const fail = (file: string, msg: string): never => {
  * or null (skipped).
  */
 function matchRows(
-  store: ProjectStore,
+  index: ImageKeyIndex,
   file: string,
   keyed: readonly KeyedRow[],
 ): { targets: (ImageId | null)[]; skipped: ImportedEmbeddings['skipped'] } {
-  const pool = new Set(store.listPoolImages().map((i) => i.id));
+  const pool = new Set(index.pool().map((i) => i.id));
   const byImage = new Map<ImageId, string>();
   const targets: (ImageId | null)[] = [];
   const skipped: { where: string; imageId: ImageId; reason: string }[] = [];
   const unknown: string[] = [];
   for (const r of keyed) {
-    const res = resolveImageKey(store, r.kind, r.key);
+    const res = index.resolve(r.kind, r.key);
     if (!res.ok) {
       unknown.push(`${r.where}: ${res.reason}`);
       targets.push(null);
@@ -94,7 +94,7 @@ function matchRows(
   }
   const missing = [...pool].filter((id) => !byImage.has(id));
   if (missing.length > 0) {
-    const names = missing.slice(0, 3).map((id) => store.getImage(id)?.relPath ?? String(id));
+    const names = missing.slice(0, 3).map((id) => index.get(id)?.relPath ?? String(id));
     fail(
       file,
       `no embedding for ${missing.length} of the ${pool.size} pool images (e.g. ${names.join(', ')}); give one row for every image of the project`,
@@ -127,6 +127,7 @@ function keyColumnOf(table: CsvTable, what: string): { kind: KeyKind; index: num
 
 function readNpyEmbeddings(store: ProjectStore, file: string): ImportedEmbeddings {
   const m = readNpy(file);
+  const index = new ImageKeyIndex(store);
   const sidecar = `${file}.keys.csv`;
   let keyed: KeyedRow[];
   if (fs.existsSync(sidecar)) {
@@ -137,7 +138,7 @@ function readNpyEmbeddings(store: ProjectStore, file: string): ImportedEmbedding
     }
     keyed = t.rows.map((r, i) => ({ where: `row ${i} (${path.basename(sidecar)} line ${r.line})`, kind: key.kind, key: r.cells[key.index]! }));
   } else {
-    const pool = store.listPoolImages();
+    const pool = index.pool();
     if (m.rows !== pool.length) {
       fail(
         file,
@@ -146,7 +147,7 @@ function readNpyEmbeddings(store: ProjectStore, file: string): ImportedEmbedding
     }
     keyed = pool.map((img, i) => ({ where: `row ${i}`, kind: 'id' as const, key: String(img.id) }));
   }
-  const { targets, skipped } = matchRows(store, file, keyed);
+  const { targets, skipped } = matchRows(index, file, keyed);
   return assemble(targets, m.cols, (row) => m.data.subarray(row * m.cols, (row + 1) * m.cols), skipped);
 }
 
@@ -170,7 +171,7 @@ function readCsvEmbeddings(store: ProjectStore, table: CsvTable): ImportedEmbedd
     });
   });
   const keyed = table.rows.map((r) => ({ where: `line ${r.line}`, kind: key.kind, key: r.cells[key.index]! }));
-  const { targets, skipped } = matchRows(store, file, keyed);
+  const { targets, skipped } = matchRows(new ImageKeyIndex(store), file, keyed);
   return assemble(targets, dim, (row) => values.subarray(row * dim, (row + 1) * dim), skipped);
 }
 

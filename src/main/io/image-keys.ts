@@ -29,37 +29,73 @@ export function normaliseRelPath(p: string): string {
   return s.replace(/\/{2,}/g, '/');
 }
 
-/** Find the image a key names; `reason` says why none is found. */
-export function resolveImageKey(store: ProjectStore, kind: KeyKind, raw: string): KeyResolution {
-  const value = raw.trim();
-  if (value === '') return { ok: false, reason: `the ${kind} is empty` };
-  if (kind === 'id') {
-    if (!/^\d+$/.test(value)) return { ok: false, reason: `id "${raw}" is not an image id (a positive integer)` };
-    const img = store.getImage(Number(value) as ImageId);
-    return img ? { ok: true, image: img } : { ok: false, reason: `no image with id ${value} in this project` };
+/**
+ * All images of a project indexed by id, absolute path, relative path and
+ * SHA-256, built with one scan (store.listImages()) so that resolving N keys
+ * costs O(N), not N queries over an unindexed column.
+ */
+export class ImageKeyIndex {
+  private readonly byId = new Map<number, ImageRecord>();
+  private readonly byAbs = new Map<string, ImageRecord>();
+  private readonly byRel = new Map<string, ImageRecord[]>();
+  private readonly bySha = new Map<string, ImageRecord[]>();
+
+  constructor(store: ProjectStore) {
+    for (const img of store.listImages()) {
+      this.byId.set(img.id, img);
+      this.byAbs.set(img.path, img);
+      const rel = this.byRel.get(img.relPath);
+      if (rel) rel.push(img);
+      else this.byRel.set(img.relPath, [img]);
+      if (img.sha256) {
+        const sha = this.bySha.get(img.sha256);
+        if (sha) sha.push(img);
+        else this.bySha.set(img.sha256, [img]);
+      }
+    }
   }
-  if (kind === 'sha256') {
-    const sha = value.toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(sha)) return { ok: false, reason: `sha256 "${raw}" is not 64 hexadecimal digits` };
-    const found = store.findImagesBySha(sha);
-    if (found.length === 0) return { ok: false, reason: `no image with sha256 ${sha} in this project` };
-    const pool = found.find((i) => i.status === 'ready' && i.duplicateOf === null);
-    return { ok: true, image: pool ?? found[0]! };
+
+  get(id: ImageId): ImageRecord | null {
+    return this.byId.get(id) ?? null;
   }
-  if (path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value)) {
-    const img = store.findImageByPath(path.resolve(value));
-    return img ? { ok: true, image: img } : { ok: false, reason: `no image at ${value} in this project` };
+
+  /** Ready, non-duplicate images in id order (as store.listPoolImages()). */
+  pool(): ImageRecord[] {
+    return [...this.byId.values()].filter((i) => i.status === 'ready' && i.duplicateOf === null).sort((a, b) => a.id - b.id);
   }
-  const rel = normaliseRelPath(value);
-  const found = store.findImagesByRelPath(rel);
-  if (found.length === 0) return { ok: false, reason: `no image with path "${rel}" (relative to an imported folder) in this project` };
-  if (found.length > 1) {
-    return {
-      ok: false,
-      reason: `path "${rel}" exists in ${found.length} imported folders (${found.map((f) => f.path).join(', ')}); give the absolute path or the sha256`,
-    };
+
+  /** Find the image a key names; `reason` says why none is found. */
+  resolve(kind: KeyKind, raw: string): KeyResolution {
+    const value = raw.trim();
+    if (value === '') return { ok: false, reason: `the ${kind} is empty` };
+    if (kind === 'id') {
+      if (!/^\d+$/.test(value)) return { ok: false, reason: `id "${raw}" is not an image id (a positive integer)` };
+      const img = this.byId.get(Number(value));
+      return img ? { ok: true, image: img } : { ok: false, reason: `no image with id ${value} in this project` };
+    }
+    if (kind === 'sha256') {
+      const sha = value.toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(sha)) return { ok: false, reason: `sha256 "${raw}" is not 64 hexadecimal digits` };
+      const found = this.bySha.get(sha) ?? [];
+      if (found.length === 0) return { ok: false, reason: `no image with sha256 ${sha} in this project` };
+      const pool = found.find((i) => i.status === 'ready' && i.duplicateOf === null);
+      return { ok: true, image: pool ?? found[0]! };
+    }
+    if (path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value)) {
+      const img = this.byAbs.get(path.resolve(value));
+      return img ? { ok: true, image: img } : { ok: false, reason: `no image at ${value} in this project` };
+    }
+    const rel = normaliseRelPath(value);
+    const found = this.byRel.get(rel) ?? [];
+    if (found.length === 0) return { ok: false, reason: `no image with path "${rel}" (relative to an imported folder) in this project` };
+    if (found.length > 1) {
+      return {
+        ok: false,
+        reason: `path "${rel}" exists in ${found.length} imported folders (${found.map((f) => f.path).join(', ')}); give the absolute path or the sha256`,
+      };
+    }
+    return { ok: true, image: found[0]! };
   }
-  return { ok: true, image: found[0]! };
 }
 
 /** The key column of a header: exactly one of path, sha256, id (in that order of preference when several). */

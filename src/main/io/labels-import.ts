@@ -6,7 +6,8 @@
  * file written by the CSV export reads back):
  * - key: `path` (relative to the imported folder, or absolute), else `sha256`,
  *   else `id`. A path naming an exact duplicate file labels the image it
- *   duplicates (same pixels).
+ *   duplicates (same pixels); a row for a file and one for its exact duplicate
+ *   with the same label count once (different labels are refused).
  * - `angle`: degrees clockwise from image up (DESIGN.md), any finite decimal,
  *   wrapped into [0, 360) or [0, 180) when the project is axial (store.settings.axial).
  *   The text `none` (any case) means "no orientation / not applicable".
@@ -25,7 +26,7 @@ import { periodOf, wrapDegrees } from '../../shared/angle.js';
 import type { ImageId, LabelValue } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from './csv-table.js';
-import { pickKeyColumn, resolveImageKey } from './image-keys.js';
+import { ImageKeyIndex, pickKeyColumn } from './image-keys.js';
 
 export interface ImportedLabel {
   readonly imageId: ImageId;
@@ -33,6 +34,9 @@ export interface ImportedLabel {
   /** Line of the CSV file the label came from. */
   readonly line: number;
 }
+
+const sameValue = (a: LabelValue, b: LabelValue): boolean =>
+  a.kind === b.kind && (a.kind === 'none' || (b.kind === 'angle' && a.angle === b.angle));
 
 const TRUE_FLAGS = new Set(['1', 'true', 'yes', 'y', 'x']);
 const FALSE_FLAGS = new Set(['', '0', 'false', 'no', 'n']);
@@ -43,17 +47,18 @@ function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
     throw new AppError('invalid-file', `${file} ${msg}; nothing was imported`);
   };
   const key = pickKeyColumn(t.header);
-  if (!key) fail(`line ${t.headerLine}: no key column; name one column path (relative to the imported folder), sha256 or id (found: ${t.header.join(', ')})`);
-  const { kind, index: keyIndex } = key!;
+  if (!key) return fail(`line ${t.headerLine}: no key column; name one column path (relative to the imported folder), sha256 or id (found: ${t.header.join(', ')})`);
+  const { kind, index: keyIndex } = key;
   const angleIndex = t.header.indexOf('angle');
   if (angleIndex < 0) fail(`line ${t.headerLine}: no column named angle (degrees clockwise from image up); found: ${t.header.join(', ')}`);
   const noneCols = ['none', 'no_orientation'].filter((c) => t.header.includes(c));
   if (noneCols.length > 1) fail(`line ${t.headerLine}: give one of the columns none and no_orientation, not both`);
   const noneIndex = noneCols.length ? t.header.indexOf(noneCols[0]!) : -1;
   const period = periodOf(store.settings.axial);
+  const index = new ImageKeyIndex(store);
 
   const out: ImportedLabel[] = [];
-  const seen = new Map<ImageId, number>();
+  const seen = new Map<ImageId, { line: number; value: LabelValue; viaDuplicate: boolean }>();
   for (const r of t.rows) {
     const angleText = r.cells[angleIndex]!.trim();
     let none = false;
@@ -71,20 +76,25 @@ function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
     } else {
       const v = parseStrictNumber(angleText);
       if (v === null) {
-        fail(`line ${r.line}, column angle: "${r.cells[angleIndex]}" is not a number of degrees; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"`);
+        return fail(`line ${r.line}, column angle: "${r.cells[angleIndex]}" is not a number of degrees; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"`);
       }
       if (none) fail(`line ${r.line}: angle ${angleText} given but ${noneCols[0]} says no orientation; give one or the other`);
-      value = { kind: 'angle', angle: wrapDegrees(v!, period) };
+      value = { kind: 'angle', angle: wrapDegrees(v, period) };
     }
 
-    const res = resolveImageKey(store, kind, r.cells[keyIndex]!);
-    if (!res.ok) fail(`line ${r.line}: ${res.reason}`);
-    let img = res.ok ? res.image : null!;
-    if (img.duplicateOf !== null) img = store.getImage(img.duplicateOf) ?? img;
-    if (img.status === 'unreadable') fail(`line ${r.line}: image ${img.relPath} is unreadable (${img.error ?? 'no reason recorded'}) and cannot be labeled; remove the row`);
+    const res = index.resolve(kind, r.cells[keyIndex]!);
+    if (!res.ok) return fail(`line ${r.line}: ${res.reason}`);
+    let img = res.image;
+    const viaDuplicate = img.duplicateOf !== null;
+    if (viaDuplicate) img = index.get(img.duplicateOf!) ?? img;
+    if (img.status === 'unreadable') return fail(`line ${r.line}: image ${img.relPath} is unreadable (${img.error ?? 'no reason recorded'}) and cannot be labeled; remove the row`);
     const prev = seen.get(img.id);
-    if (prev !== undefined) fail(`lines ${prev} and ${r.line} both label image ${img.relPath}; keep one row per image`);
-    seen.set(img.id, r.line);
+    if (prev) {
+      // a file and its exact duplicate (same pixels) with the same label: one label for the content
+      if ((prev.viaDuplicate || viaDuplicate) && sameValue(prev.value, value)) continue;
+      return fail(`lines ${prev.line} and ${r.line} both label image ${img.relPath}${prev.viaDuplicate || viaDuplicate ? ' (one names an exact duplicate file of it)' : ''}; keep one row per image`);
+    }
+    seen.set(img.id, { line: r.line, value, viaDuplicate });
     out.push({ imageId: img.id, value, line: r.line });
   }
   return out;

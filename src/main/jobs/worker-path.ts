@@ -6,12 +6,13 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * Start a worker thread for `relativeModule` (without extension), resolved
- * against `fromUrl` (the caller's import.meta.url). From a .ts caller the
- * worker is the .ts file, loaded through tsx; from .js the compiled .js file.
+ * against `fromUrl` (the caller's import.meta.url). From compiled .js the
+ * worker is the compiled .js file; from a .ts caller (development, tests) a
+ * tiny bootstrap registers tsx in the new thread and imports the .ts file.
  */
 export function startWorker(fromUrl: string, relativeModule: string, options: WorkerOptions = {}): Worker {
-  const fromTs = fromUrl.endsWith('.ts');
-  const url = new URL(`${relativeModule}${fromTs ? '.ts' : '.js'}`, fromUrl);
-  const execArgv = fromTs ? [...(options.execArgv ?? []), '--import', 'tsx'] : options.execArgv;
-  return new Worker(url, { ...options, ...(execArgv ? { execArgv } : {}) });
+  if (!fromUrl.endsWith('.ts')) return new Worker(new URL(`${relativeModule}.js`, fromUrl), options);
+  const url = new URL(`${relativeModule}.ts`, fromUrl).href;
+  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
 }

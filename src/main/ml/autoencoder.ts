@@ -36,7 +36,7 @@ export interface Autoencoder {
   readonly encoder: tf.LayersModel;
   /** Embedding [N, latentDim] -> reconstruction [N, S, S, C] in [0,1]. */
   readonly decoder: tf.LayersModel;
-  /** decoder(encoder(x)), sharing their layers. */
+  /** decoder(encoder(x)), sharing their layers. Dispose with disposeAutoencoder. */
   readonly autoencoder: tf.LayersModel;
   readonly config: Required<AutoencoderConfig>;
 }
@@ -112,6 +112,13 @@ export function createAutoencoder(config: AutoencoderConfig): Autoencoder {
   return { encoder, decoder, autoencoder, config: c };
 }
 
+/** Free every weight of an autoencoder (the wrapper first, then encoder and decoder). */
+export function disposeAutoencoder(ae: Autoencoder): void {
+  ae.autoencoder.dispose();
+  ae.encoder.dispose();
+  ae.decoder.dispose();
+}
+
 export interface TrainAutoencoderOptions extends AutoencoderConfig {
   /** Number of images in `inputs`. */
   readonly n: number;
@@ -126,6 +133,7 @@ export interface TrainAutoencoderOptions extends AutoencoderConfig {
   readonly signal?: AbortSignal;
 }
 
+/** The caller owns encoder and decoder: dispose both when done (that frees every weight). */
 export interface TrainedAutoencoder {
   readonly encoder: tf.LayersModel;
   readonly decoder: tf.LayersModel;
@@ -173,6 +181,9 @@ export async function trainAutoencoder(inputs: Uint8Array, opts: TrainAutoencode
       signal: opts.signal,
       what: 'autoencoder training',
     });
+    // The training wrapper shares the encoder's and decoder's layers; disposing it
+    // frees nothing now and lets encoder.dispose() + decoder.dispose() free every weight.
+    ae.autoencoder.dispose();
     return {
       encoder: ae.encoder,
       decoder: ae.decoder,
@@ -184,7 +195,7 @@ export async function trainAutoencoder(inputs: Uint8Array, opts: TrainAutoencode
       backend: backendSelection()?.backend ?? null,
     };
   } catch (e) {
-    ae.autoencoder.dispose();
+    disposeAutoencoder(ae);
     throw e;
   }
 }

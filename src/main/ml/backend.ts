@@ -16,7 +16,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
 import type { BackendChoice, ComputeBackend } from '../../shared/types.js';
-import { registerWasmConv2dBackpropFilter } from './wasm-conv2d-backprop-filter.js';
+import { registerWasmConvKernels } from './wasm-conv-kernels.js';
 
 export const BACKEND_PREFERENCE: readonly ComputeBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
@@ -69,7 +69,7 @@ async function tryWasm(): Promise<void> {
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
-  registerWasmConv2dBackpropFilter();
+  registerWasmConvKernels();
   await activate('wasm');
 }
 

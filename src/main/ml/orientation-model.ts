@@ -101,8 +101,10 @@ export async function createOrientationModel(encoder: tf.LayersModel | Serialize
   const shape = enc.inputs[0]!.shape;
   const x = tf.input({ shape: shape.slice(1) as number[], name: 'image' });
   let h: tf.SymbolicTensor = x;
+  const trunk = process.env['NL_TRUNK'] ?? 'latent';
   for (const layer of enc.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
+    if (trunk === 'features' && layer.name === 'enc_latent') continue;
     h = layer.apply(h) as tf.SymbolicTensor;
   }
   const s = (seed * 2654435761) >>> 0;
@@ -112,7 +114,11 @@ export async function createOrientationModel(encoder: tf.LayersModel | Serialize
   const out = tf.layers
     .dense({ name: 'ori_sincos', units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: (s + 1) >>> 0 }) })
     .apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: x, outputs: out, name: 'orientation' });
+  const model = tf.model({ inputs: x, outputs: out, name: 'orientation' });
+  // The copy's wrapper shares its layers with `model`; disposing it frees nothing
+  // now and lets model.dispose() free every weight later.
+  enc.dispose();
+  return model;
 }
 
 /**
@@ -205,8 +211,8 @@ export function predictAngles(om: OrientationModel, inputs: Uint8Array, n: numbe
         const pc = pred[2 * j + 1]!;
         const norm = Math.hypot(ps, pc) || 1;
         // (sin, cos) of (t + back) = (sin t cos b + cos t sin b, cos t cos b - sin t sin b)
-        sum[2 * j] += (ps * cb + pc * sb) / norm;
-        sum[2 * j + 1] += (pc * cb - ps * sb) / norm;
+        sum[2 * j] = sum[2 * j]! + (ps * cb + pc * sb) / norm;
+        sum[2 * j + 1] = sum[2 * j + 1]! + (pc * cb - ps * sb) / norm;
       }
     }
     for (let j = 0; j < m; j++) out[start + j] = sinCosToAngle(sum[2 * j]!, sum[2 * j + 1]!, period);

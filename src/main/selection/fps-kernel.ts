@@ -98,9 +98,3 @@ export function loadRow(data: Float32Array, d: number, r: number, p: Float64Arra
   for (let j = 0; j < d; j++) p[j] = data[o + j]!;
 }
 
-/**
- * First pick when nothing is labeled: row floor(u * n) with u the first
- * output of mulberry32(seed) (src/shared/random.ts). Documented rule, so any
- * implementation reproduces it.
- */
-export { firstPickForSeed } from './first-pick.js';

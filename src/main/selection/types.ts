@@ -38,6 +38,12 @@ export interface SelectionResult {
   readonly coverageRadius: Float64Array | null;
 }
 
+/** Result of a strategy that always records coverage radii (all but 'random'). */
+export interface RadiusResult {
+  readonly order: Int32Array;
+  readonly coverageRadius: Float64Array;
+}
+
 /** Validated, normalised form of the inputs. */
 export interface CheckedInput {
   readonly data: Float32Array;

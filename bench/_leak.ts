@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/main/ml/backend.js';
+import { createAutoencoder, encodeImages } from '../src/main/ml/autoencoder.js';
+await selectBackend('cpu');
+const n0 = tf.memory().numTensors;
+const ae = createAutoencoder({ inputSize: 16, channels: 1, latentDim: 4, seed: 1 });
+console.log('after create', tf.memory().numTensors - n0);
+const r1 = ae.autoencoder.dispose(); console.log('ae dispose', r1, tf.memory().numTensors - n0);
+const x = new Uint8Array(2*256).fill(100);
+console.log(encodeImages(ae.encoder, x, 2).slice(0,3));
+console.log('enc', ae.encoder.dispose(), tf.memory().numTensors - n0);
+console.log('dec', ae.decoder.dispose(), tf.memory().numTensors - n0);

@@ -1,0 +1,15 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/main/ml/backend.js';
+import { createAutoencoder } from '../src/main/ml/autoencoder.js';
+await selectBackend((process.argv[2] ?? 'wasm') as 'wasm');
+const s = Number(process.argv[3] ?? 32);
+const ae = createAutoencoder({ inputSize: s, channels: 1, latentDim: 32, seed: 1 });
+const opt = tf.train.adam(1e-3);
+const x = tf.randomUniform([32, s, s, 1]);
+const step = () => { const c = opt.minimize(() => tf.losses.meanSquaredError(x, ae.autoencoder.apply(x) as tf.Tensor) as tf.Scalar, true); c?.dataSync(); c?.dispose(); };
+step(); step();
+const prof = await tf.profile(() => { step(); });
+const agg = new Map<string, number>();
+for (const k of prof.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+console.log([...agg.entries()].sort((a,b)=>b[1]-a[1]).slice(0,15).map(([k,v])=>`${k} ${v.toFixed(1)}ms`).join('\n'));
+const t0 = performance.now(); for (let i=0;i<5;i++) step(); console.log('step ms', (performance.now()-t0)/5);

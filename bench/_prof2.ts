@@ -1,0 +1,18 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/main/ml/backend.js';
+await selectBackend('wasm');
+const time = (name: string, f: () => tf.Tensor, reps = 20) => { f().dispose(); const t0 = performance.now(); for (let i=0;i<reps;i++) { const r = f(); r.dataSync(); r.dispose(); } console.log(name, ((performance.now()-t0)/reps).toFixed(3), 'ms'); };
+const B=32, H=32, ci=16, co=32;
+const x = tf.randomUniform([B, H+1, H+1, ci]);
+const a = tf.randomUniform([1, B*16*16, ci]);
+const b = tf.randomUniform([1, B*16*16, co]);
+time('stridedSlice s2', () => tf.stridedSlice(x, [0,0,0,0], [B, 32, 32, ci], [1,2,2,1]));
+time('slice', () => tf.slice(x, [0,1,1,0], [B, 31, 31, ci]));
+time('pad', () => tf.pad(x, [[0,0],[1,1],[1,1],[0,0]]));
+time('matmul tA', () => tf.matMul(a, b, true, false));
+const a2 = tf.randomUniform([1, ci, B*16*16]);
+time('matmul plain [ci,M]x[M,co]', () => tf.matMul(a2, b, false, false));
+time('transpose a', () => tf.transpose(a, [0,2,1]));
+const a3 = tf.randomUniform([B*16*16, ci]); const b3 = tf.randomUniform([B*16*16, co]);
+time('matmul 2d tA', () => tf.matMul(a3, b3, true, false));
+time('conv2d fwd', () => tf.conv2d(x.slice([0,0,0,0],[B,32,32,ci]) as tf.Tensor4D, tf.randomUniform([3,3,ci,co]) as tf.Tensor4D, 2, 'same'));

@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/main/ml/backend.js';
+await selectBackend('wasm');
+const time = (name: string, f: () => tf.Tensor, reps = 20) => { f().dispose(); const t0 = performance.now(); for (let i=0;i<reps;i++) { const r = f(); r.dataSync(); r.dispose(); } console.log(name, ((performance.now()-t0)/reps).toFixed(3), 'ms'); };
+const B = 32, D = 4096, L = 32;
+const x = tf.randomUniform([B, D]), dy = tf.randomUniform([B, L]), w = tf.randomUniform([D, L]);
+time('fwd x.w', () => tf.matMul(x, w));
+time('dW = xT.dy (tA)', () => tf.matMul(x, dy, true, false));
+time('dX = dy.wT (tB)', () => tf.matMul(dy, w, false, true));
+time('transpose x', () => tf.transpose(x));
+time('transpose w', () => tf.transpose(w));
+const xt = tf.transpose(x), wt = tf.transpose(w);
+time('plain xt.dy', () => tf.matMul(xt, dy));
+time('plain dy.wt', () => tf.matMul(dy, wt));

@@ -1,0 +1,71 @@
+// Lint: the layering rules (VS Code style) that keep runtimes apart, plus a few
+// correctness rules. src/shared imports nothing from Node, Electron or the DOM;
+// the renderer reaches the main process only through the API contract.
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeModules = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'http', 'net', 'stream'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'demo-out/**', 'test-output/**', 'bench-output/**', 'release/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.cts'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      'no-debugger': 'error',
+      'no-dupe-keys': 'error',
+      'no-unreachable': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeModules, message: 'src/shared must not import Node modules: it runs in every layer.' },
+            { group: ['electron', 'react', 'react-dom', 'better-sqlite3', 'sharp', '@tensorflow/*'], message: 'src/shared holds types and pure functions only.' },
+            { group: ['**/main/**', '**/renderer/**', '../main/*', '../renderer/*'], message: 'src/shared must not import from main or renderer.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeModules, message: 'The renderer has no Node: talk to the service through the API contract.' },
+            { group: ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*'], message: 'The renderer reaches the main process only through the API contract (src/shared/api.ts).' },
+            { group: ['**/main/**', '../main/*', '../../main/*'], message: 'The renderer must not import main-process code.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron'], message: 'Only src/main/electron may import Electron: the engine also runs headless (CLI, HTTP).' },
+            { group: ['**/renderer/**'], message: 'The main process must not import renderer code.' },
+          ],
+        },
+      ],
+    },
+  },
+);

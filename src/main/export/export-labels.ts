@@ -1,0 +1,113 @@
+/**
+ * Export the labeled images (DESIGN.md pipeline stage 7) as CSV, JSONL,
+ * COCO-style JSON or an image folder with a manifest.
+ *
+ * Every output states the angle convention (degrees, clockwise from image up,
+ * axial or not, range) and the project's settings:
+ * - csv: OUT is the CSV file; a first '#' comment line, plus a sidecar
+ *   OUT-without-.csv + '.meta.json' with the same metadata as JSON.
+ * - jsonl: OUT is the file; its first line is {"novelty_labeler_export": meta}.
+ * - coco: OUT is the JSON file; the metadata is in "info".
+ * - folder: OUT is a new or empty folder: images/ (copies, upright pixels,
+ *   subfolders kept), labels.csv (as the csv format, paths relative to images/)
+ *   and manifest.json (metadata, files, skipped).
+ * Width and height are the displayed (EXIF-corrected) size; angles are in
+ * [0, period) (360 never appears), null/empty for "no orientation".
+ * `upright` (folder only) rotates each copy counter-clockwise by its angle;
+ * the manifest says that the angles of upright copies are 0.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { ExportFormat, ExportReport } from '../../shared/types.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { copyImages, prepareEmptyDir } from './export-folder.js';
+import { formatCoco, formatCsv, formatJsonl, type WrittenRecord } from './export-formats.js';
+import { buildExportMeta } from './export-meta.js';
+import { collectExportRecords } from './export-records.js';
+
+export interface ExportOptions {
+  readonly format: ExportFormat;
+  /** Output file (csv, jsonl, coco) or folder (folder). */
+  readonly out: string;
+  /** Folder export only: rotate copies so the front points up. */
+  readonly upright?: boolean;
+}
+
+export interface ExportResult extends ExportReport {
+  /** Files written (absolute paths), metadata first. */
+  readonly files: readonly string[];
+  /** Labeled images left out of a folder export (file missing or unreadable). */
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+}
+
+/** Write text to a file atomically (temp file + rename), creating the folder. */
+function writeAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/** Sidecar metadata file of a CSV export: labels.csv -> labels.meta.json. */
+export function csvSidecarPath(csvFile: string): string {
+  return csvFile.replace(/\.csv$/i, '') + '.meta.json';
+}
+
+/**
+ * Export the current labels of the project (see the module doc).
+ * @returns the format, the output path, the number of labeled images written, files and skipped images.
+ * @throws AppError('invalid-argument') for an unknown format, upright with a file format,
+ *   or a folder export into a non-empty folder; AppError('not-enough-labels') when nothing is labeled.
+ */
+export async function exportLabels(store: ProjectStore, opts: ExportOptions): Promise<ExportResult> {
+  const { format } = opts;
+  const out = path.resolve(opts.out);
+  const upright = opts.upright ?? false;
+  if (!['csv', 'jsonl', 'coco', 'folder'].includes(format)) {
+    throw new AppError('invalid-argument', `export format "${format}" is not one of csv, jsonl, coco, folder`);
+  }
+  if (upright && format !== 'folder') {
+    throw new AppError('invalid-argument', '--upright rotates image copies, so it needs --format folder');
+  }
+  const records = await collectExportRecords(store);
+  if (records.length === 0) throw new AppError('not-enough-labels', 'no image is labeled yet; nothing to export');
+  const metaFor = (count: number) => buildExportMeta({ format, projectPath: store.path, count, upright, settings: store.settings });
+
+  if (format !== 'folder') {
+    const written: WrittenRecord[] = records.map((r) => ({ ...r, exportAngle: r.angle }));
+    const meta = metaFor(written.length);
+    if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
+      throw new AppError('invalid-argument', `${out} is a folder; give a file name for the ${format} export`);
+    }
+    const files = [out];
+    if (format === 'csv') {
+      const side = csvSidecarPath(out);
+      writeAtomic(side, JSON.stringify(meta, null, 2) + '\n');
+      files.unshift(side);
+      writeAtomic(out, formatCsv(meta, written));
+    } else if (format === 'jsonl') {
+      writeAtomic(out, formatJsonl(meta, written));
+    } else {
+      writeAtomic(out, formatCoco(meta, written));
+    }
+    return { format, out, count: written.length, files, skipped: [] };
+  }
+
+  prepareEmptyDir(out);
+  const imagesDir = path.join(out, 'images');
+  const { written, skipped } = await copyImages(records, imagesDir, upright);
+  const meta = metaFor(written.length);
+  const manifest = {
+    ...meta,
+    images: 'images/',
+    labels: 'labels.csv',
+    files: written.map((w) => ({ path: `images/${w.exportPath}`, width: w.width, height: w.height, angle: w.exportAngle, original_angle: w.angle })),
+    skipped,
+  };
+  const manifestPath = path.join(out, 'manifest.json');
+  const labelsPath = path.join(out, 'labels.csv');
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
+  fs.writeFileSync(labelsPath, formatCsv(meta, written), { flag: 'wx' });
+  return { format, out, count: written.length, files: [manifestPath, labelsPath, ...written.map((w) => path.join(imagesDir, ...w.exportPath.split('/')))], skipped };
+}

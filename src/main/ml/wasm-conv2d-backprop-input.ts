@@ -1,0 +1,93 @@
+/**
+ * Faster Conv2DBackpropInput kernel for the TensorFlow.js wasm backend.
+ *
+ * Conv2DBackpropInput is the gradient of conv2d with respect to its input and
+ * the forward pass of conv2dTranspose (the decoder's upsampling layers). The
+ * wasm backend's own kernel is a direct loop that measured ~6x slower than
+ * this col2im formulation (the transpose of im2col; Chellapilla et al. 2006):
+ *
+ *   C[m, (i, j, c)] = sum_o dY[m, o] * W[i, j, c, o]        (one BatchMatMul)
+ *   dX[b, y*sh + i - top, x*sw + j - left, c] += C[(b, y, x), (i, j, c)]
+ *
+ * The matMul runs in the wasm backend (plain layout: W is transposed to
+ * [co, K] by a small JavaScript loop first); the scatter-add (col2im) is a
+ * JavaScript loop over the wasm heap, skipping taps that fall in the padding.
+ *
+ * Supports NHWC, any strides, 'same' / 'valid' / numeric / explicit padding,
+ * dilation 1.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { call, convGeometry, type ConvPad, type WasmBackendLike } from './wasm-kernel-utils.js';
+
+export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
+
+/** Kernel function: inputs dy [B,oh,ow,co], filter [kh,kw,ci,co]; attrs as tfjs's Conv2DBackpropInputAttrs. Returns [B,H,W,ci]. */
+export function conv2dBackpropInputWasm(params: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { inputs } = params;
+  const backend = params.backend as WasmBackendLike;
+  const attrs = (params.attrs ?? {}) as unknown as {
+    strides: number | [number, number];
+    pad: ConvPad;
+    dataFormat?: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: [number, number, number, number];
+  };
+  if (attrs.dataFormat === 'NCHW') throw new Error(`${CONV2D_BACKPROP_INPUT} on wasm supports NHWC only`);
+  const dy = inputs['dy']!;
+  const filter = inputs['filter']!;
+  const [batch, inH, inW, ci] = attrs.inputShape;
+  const g = convGeometry(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, attrs.pad, attrs.dimRoundingMode);
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outChannels: co } = g;
+  if (dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[3] !== co) {
+    throw new Error(`${CONV2D_BACKPROP_INPUT}: dy shape ${JSON.stringify(dy.shape)} does not match the conv output [${batch},${oh},${ow},${co}]`);
+  }
+  const { top, left } = g.padInfo;
+  const m = batch * oh * ow;
+  const k = kh * kw * ci;
+
+  const wT = backend.makeOutput([1, co, k], 'float32');
+  let prod: tf.TensorInfo | null = null;
+  let dy3: tf.TensorInfo | null = null;
+  try {
+    {
+      const wv = backend.typedArrayFromHeap(filter);
+      const tv = backend.typedArrayFromHeap(wT);
+      for (let r = 0; r < k; r++) for (let o = 0; o < co; o++) tv[o * k + r] = wv[r * co + o]!;
+    }
+    dy3 = call('Reshape', backend, { x: dy }, { shape: [1, m, co] });
+    prod = call('BatchMatMul', backend, { a: dy3, b: wT }, { transposeA: false, transposeB: false }); // [1, M, K]
+    const out = backend.makeOutput([batch, inH, inW, ci], 'float32');
+    const ov = backend.typedArrayFromHeap(out);
+    const pv = backend.typedArrayFromHeap(prod);
+    ov.fill(0);
+    let p = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let y = 0; y < oh; y++) {
+        for (let xo = 0; xo < ow; xo++) {
+          for (let i = 0; i < kh; i++) {
+            const iy = y * sh + i - top;
+            if (iy < 0 || iy >= inH) {
+              p += kw * ci;
+              continue;
+            }
+            const rowBase = (b * inH + iy) * inW;
+            for (let j = 0; j < kw; j++) {
+              const ix = xo * sw + j - left;
+              if (ix < 0 || ix >= inW) {
+                p += ci;
+                continue;
+              }
+              let q = (rowBase + ix) * ci;
+              for (let c = 0; c < ci; c++, q++) ov[q] = ov[q]! + pv[p++]!;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  } finally {
+    backend.disposeData(wT.dataId);
+    if (dy3) backend.disposeData(dy3.dataId);
+    if (prod) backend.disposeData(prod.dataId);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * ProbCover: Yehuda, Dekel, Hacohen & Weinshall, "Active Learning Through a
+ * Covering Lens", NeurIPS 2022 (arXiv 2205.11320).
+ *
+ * 1. delta from cluster purity (the paper's Sec. 4): k-means pseudo-labels with
+ *    `clusters` clusters (default 10; the paper uses the number of classes).
+ *    The ball B(x) = { y : |x - y| < delta } is pure when every row in it has
+ *    x's pseudo-label, i.e. when e(x) >= delta with e(x) = distance from x to the
+ *    nearest row of another cluster. purity(delta) = share of pure balls, which
+ *    falls as delta grows; delta = the largest value with purity >= alpha
+ *    (default 0.95), exactly: e sorted descending, delta = e[ceil(alpha n) - 1].
+ *    Or pass `delta` to skip this step.
+ * 2. Graph: edge x - y when |x - y| < delta; every row also covers itself.
+ * 3. Greedy max coverage: the rows covered by the labeled rows' balls start
+ *    covered; repeatedly pick the unlabeled, unpicked row whose ball holds the
+ *    most uncovered rows (ties: lowest index) and mark its ball covered.
+ * 4. When everything is covered (the best ball adds nothing) the rest follow
+ *    by furthest point sampling seeded with labels and picks (the reference
+ *    code falls back to random there; FPS keeps the order deterministic and
+ *    coverage-minded).
+ * coverageRadius: each pick's distance to the nearest earlier pick or label.
+ * Cost O(n^2 d) for purity and the graph, O(E) memory for E edges (refuses more
+ * than maxEdges, default 2^27), O(n) per greedy pick, O(n d) per pick for the radii.
+ */
+import { AppError } from '../../shared/errors.js';
+import { checkInput, type SelectionInput, type RadiusResult } from './types.js';
+import { kmeans } from './kmeans.js';
+import { CoverageTracker } from './coverage-radius.js';
+
+export interface ProbCoverOptions {
+  /** Purity threshold (default 0.95). */
+  readonly alpha?: number;
+  /** k-means pseudo-label count for purity (default 10, at most n). */
+  readonly clusters?: number;
+  /** Ball radius; when given, purity is not computed. */
+  readonly delta?: number;
+  /** Lloyd iterations of the pseudo-label k-means (default 30). */
+  readonly kmeansIterations?: number;
+  /** Largest graph (directed edges) accepted (default 2^27). */
+  readonly maxEdges?: number;
+}
+
+/**
+ * delta = largest ball radius with purity >= alpha on the given pseudo-labels
+ * (see file comment). Infinity when there is a single pseudo-label.
+ */
+export function purityDelta(data: Float32Array, n: number, d: number, labels: Int32Array, alpha: number): number {
+  const e2 = new Float64Array(n).fill(Infinity);
+  for (let a = 0; a < n; a++) {
+    const oa = a * d;
+    const la = labels[a]!;
+    for (let b = a + 1; b < n; b++) {
+      if (labels[b] === la) continue;
+      const ob = b * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = data[oa + j]! - data[ob + j]!;
+        s += t * t;
+      }
+      if (s < e2[a]!) e2[a] = s;
+      if (s < e2[b]!) e2[b] = s;
+    }
+  }
+  const e = Array.from(e2, (v) => Math.sqrt(v)).sort((x, y) => y - x);
+  const m = Math.max(1, Math.ceil(alpha * n - 1e-9));
+  return e[m - 1]!;
+}
+
+/**
+ * ProbCover order of the unlabeled rows (see the file comment).
+ * @returns order (length k), coverageRadius, and the delta used
+ * @throws AppError('invalid-argument') on malformed input/options or a graph larger than maxEdges
+ */
+export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResult & { readonly delta: number } {
+  const c = checkInput(input.data, input.n, input.d, input);
+  const { data, n, d, k, labeled, seed } = c;
+  const alpha = input.alpha ?? 0.95;
+  if (!(alpha > 0 && alpha <= 1)) throw new AppError('invalid-argument', `probcover: alpha must be in (0, 1], got ${alpha}`);
+  const maxEdges = input.maxEdges ?? 2 ** 27;
+  let delta: number;
+  if (input.delta !== undefined) {
+    if (!(input.delta >= 0)) throw new AppError('invalid-argument', `probcover: delta must be >= 0, got ${input.delta}`);
+    delta = input.delta;
+  } else if (n <= 1) {
+    delta = 0;
+  } else {
+    const K = Math.min(input.clusters ?? 10, n);
+    if (!Number.isInteger(K) || K < 2) throw new AppError('invalid-argument', `probcover: clusters must be an integer >= 2, got ${input.clusters}`);
+    const km = kmeans(data, n, d, { k: K, seed, maxIterations: input.kmeansIterations ?? 30 });
+    delta = purityDelta(data, n, d, km.assignment, alpha);
+  }
+  const order = new Int32Array(k);
+  const coverageRadius = new Float64Array(k);
+  if (k === 0) return { order, coverageRadius, delta };
+
+  // graph in CSR: neighbours with |x - y| < delta (squared compare on delta^2)
+  const deg = new Int32Array(n);
+  const pairs: Int32Array[] = [];
+  let cur = new Int32Array(1 << 16);
+  let fill = 0;
+  let edges = 0;
+  for (let a = 0; a < n; a++) {
+    const oa = a * d;
+    for (let b = a + 1; b < n; b++) {
+      const ob = b * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = data[oa + j]! - data[ob + j]!;
+        s += t * t;
+      }
+      if (Math.sqrt(s) < delta) {
+        if (fill === cur.length) { pairs.push(cur); cur = new Int32Array(1 << 16); fill = 0; }
+        cur[fill++] = a;
+        cur[fill++] = b;
+        deg[a]!++;
+        deg[b]!++;
+        edges += 2;
+        if (edges > maxEdges) {
+          throw new AppError('invalid-argument', `probcover: the delta = ${delta.toPrecision(4)} graph has more than ${maxEdges} edges; pass a smaller delta or more clusters`);
+        }
+      }
+    }
+  }
+  pairs.push(cur.subarray(0, fill));
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + deg[i]!;
+  const adj = new Int32Array(edges);
+  const pos = start.slice(0, n);
+  for (const chunk of pairs) {
+    for (let q = 0; q < chunk.length; q += 2) {
+      const a = chunk[q]!, b = chunk[q + 1]!;
+      adj[pos[a]!++] = b;
+      adj[pos[b]!++] = a;
+    }
+  }
+  // gain[x] = uncovered rows in x's ball (itself included)
+  const covered = new Uint8Array(n);
+  const gain = new Int32Array(n);
+  for (let i = 0; i < n; i++) gain[i] = deg[i]! + 1;
+  const cover = (y: number): void => {
+    if (covered[y]) return;
+    covered[y] = 1;
+    gain[y]!--;
+    for (let q = start[y]!; q < start[y + 1]!; q++) gain[adj[q]!]!--;
+  };
+  const coverBall = (x: number): void => {
+    cover(x);
+    for (let q = start[x]!; q < start[x + 1]!; q++) cover(adj[q]!);
+  };
+  const taken = new Uint8Array(n);
+  const cov = new CoverageTracker(data, n, d);
+  for (const l of labeled) {
+    taken[l] = 1;
+    coverBall(l);
+    cov.add(l);
+  }
+  let t = 0;
+  let covering = true;
+  while (t < k) {
+    let pick = -1;
+    if (covering) {
+      let best = 0;
+      for (let x = 0; x < n; x++) {
+        if (!taken[x] && gain[x]! > best) { best = gain[x]!; pick = x; }
+      }
+      if (pick < 0) covering = false;
+      else coverBall(pick);
+    }
+    if (!covering) {
+      let best = -Infinity;
+      for (let x = 0; x < n; x++) {
+        if (!taken[x] && cov.key(x) > best) { best = cov.key(x); pick = x; }
+      }
+    }
+    order[t] = pick;
+    coverageRadius[t] = cov.radius(pick);
+    taken[pick] = 1;
+    t++;
+    if (t < k) cov.add(pick);
+  }
+  return { order, coverageRadius, delta };
+}

@@ -1,0 +1,99 @@
+/**
+ * One entry point for every queue strategy (issue 6), used by the order job,
+ * compare and the app. See README.md in this folder for the rules of each.
+ */
+import { AppError } from '../../shared/errors.js';
+import { SELECTION_STRATEGIES, type SelectionInput, type SelectionResult, type SelectionStrategy } from './types.js';
+import { furthestPointSampling } from './furthest-point-sampling.js';
+import { furthestPointSamplingParallel } from './furthest-point-sampling-parallel.js';
+import { randomOrder } from './random-order.js';
+import { typiclust, type TypiclustOptions } from './typiclust.js';
+import { probcover, type ProbCoverOptions } from './probcover.js';
+import { guardedFps, type GuardedFpsOptions } from './guarded-fps.js';
+import { startSelectionWorker } from './worker-script.js';
+
+/** Per-strategy tuning (all optional; defaults documented in each strategy's file). */
+export interface StrategyOptions {
+  readonly typiclust?: TypiclustOptions;
+  readonly probcover?: ProbCoverOptions;
+  readonly guardedFps?: GuardedFpsOptions;
+}
+
+export { interleaveOrders, type InterleaveArm } from './interleave.js';
+export type { SelectionInput, SelectionResult, SelectionStrategy } from './types.js';
+
+function checkStrategy(strategy: string): asserts strategy is SelectionStrategy {
+  if (!SELECTION_STRATEGIES.includes(strategy as SelectionStrategy)) {
+    throw new AppError('invalid-argument', `unknown strategy "${strategy}"; use one of ${SELECTION_STRATEGIES.join(', ')}`);
+  }
+}
+
+/**
+ * Orders the unlabeled rows by `strategy`, synchronously in this thread.
+ * @param input data (row-major n x d Float32Array), n, d, labeled rows, seed (default 0), k (default all unlabeled)
+ * @param options per-strategy tuning, e.g. { probcover: { clusters: 10 } }
+ * @returns order: row indices (labeled excluded), coverageRadius: distance of each entry to the
+ *   nearest earlier entry or labeled row (Infinity when nothing precedes it), null for 'random'
+ * @throws AppError('invalid-argument') for an unknown strategy or malformed input
+ */
+export function selectOrder(strategy: SelectionStrategy, input: SelectionInput, options: StrategyOptions = {}): SelectionResult {
+  checkStrategy(strategy);
+  const opts = { labeled: input.labeled, seed: input.seed, k: input.k };
+  switch (strategy) {
+    case 'fps':
+      return furthestPointSampling(input.data, input.n, input.d, opts);
+    case 'random':
+      return { order: randomOrder(input.n, opts), coverageRadius: null };
+    case 'typiclust': {
+      const r = typiclust({ ...options.typiclust, ...input });
+      return { order: r.order, coverageRadius: r.coverageRadius };
+    }
+    case 'probcover': {
+      const r = probcover({ ...options.probcover, ...input });
+      return { order: r.order, coverageRadius: r.coverageRadius };
+    }
+    case 'guarded-fps': {
+      const r = guardedFps({ ...options.guardedFps, ...input });
+      return { order: r.order, coverageRadius: r.coverageRadius };
+    }
+  }
+}
+
+/**
+ * Same result as selectOrder, off the calling thread: 'fps' runs on worker
+ * threads over SharedArrayBuffers (furthestPointSamplingParallel, `threads`
+ * default all cores); the other strategies run selectOrder in one worker thread.
+ * Aborting `signal` terminates the workers and rejects with AppError('cancelled').
+ */
+export async function selectOrderAsync(
+  strategy: SelectionStrategy,
+  input: SelectionInput,
+  opts: { threads?: number; signal?: AbortSignal; options?: StrategyOptions } = {},
+): Promise<SelectionResult> {
+  checkStrategy(strategy);
+  if (strategy === 'fps') {
+    return furthestPointSamplingParallel(input.data, input.n, input.d, {
+      labeled: input.labeled, seed: input.seed, k: input.k, threads: opts.threads, signal: opts.signal,
+    });
+  }
+  if (opts.signal?.aborted) throw new AppError('cancelled', 'ordering was cancelled');
+  const labeled = input.labeled ? Array.from(input.labeled) : undefined;
+  const worker = startSelectionWorker('select-order-worker', {
+    workerData: { strategy, data: input.data, n: input.n, d: input.d, labeled, seed: input.seed, k: input.k, options: opts.options ?? {} },
+  });
+  try {
+    return await new Promise<SelectionResult>((resolve, reject) => {
+      const onAbort = (): void => reject(new AppError('cancelled', 'ordering was cancelled'));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (m: { ok: true; order: Int32Array; coverageRadius: Float64Array | null } | { ok: false; code: string; message: string }) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (m.ok) resolve({ order: m.order, coverageRadius: m.coverageRadius });
+        else reject(new AppError(m.code === 'invalid-argument' ? 'invalid-argument' : 'internal', m.message));
+      });
+      worker.on('error', (e) => reject(new AppError('internal', `ordering worker failed: ${e.message}`, { cause: e })));
+      worker.on('exit', (code) => { if (code !== 0) reject(new AppError('internal', `ordering worker exited with code ${code}`)); });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}

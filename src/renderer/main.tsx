@@ -1,0 +1,18 @@
+/** Renderer entry: pick the transport, mount the app. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiContext } from './api/api-context.js';
+import { createApi } from './api/create-api.js';
+import { App } from './app.js';
+import './styles.css';
+
+const api = createApi();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <ApiContext.Provider value={api}>
+      <App />
+    </ApiContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,393 @@
+/**
+ * Labeling: one image at a time in queue order (or a test-split image when the
+ * learning curve needs one, clearly marked), an arrow over it for the angle,
+ * keyboard first. The next image is prefetched (its <img> is already in the
+ * page, hidden) and shown the moment label:set has resolved, i.e. after the
+ * label is in SQLite. Time spent per image is sent as durationMs.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ProjectStatus, QueueEntry, ImageId } from '../../shared/types.js';
+import { useApi } from '../api/api-context.js';
+import { errorCode, errorText } from '../api/desktop-api.js';
+import { AngleOverlay } from '../components/angle-overlay.js';
+import { KeysHelp } from '../components/keys-help.js';
+import { digitAngle, formatAngle, wrap, type Period } from '../lib/angle-ui.js';
+import { nextIsTest } from '../lib/test-policy.js';
+import { strategyLabel } from '../lib/curve-series.js';
+
+type Mode = 'queue' | 'test';
+interface Shown {
+  readonly entry: QueueEntry;
+  readonly mode: Mode;
+}
+interface Done {
+  readonly shown: Shown;
+  readonly angle: number | null;
+}
+
+function entryFromId(imageId: ImageId, mode: Mode): QueueEntry {
+  return { imageId, path: '', relPath: `image ${imageId}`, rank: -1, coverageRadius: null, arm: mode === 'test' ? 'test' : 'none', width: null, height: null };
+}
+
+export function LabelingView(props: { status: ProjectStatus; onStatus: (s: ProjectStatus) => void; onShowProgress: () => void }): React.JSX.Element {
+  const api = useApi();
+  const period: Period = props.status.settings.axial ? 180 : 360;
+  const [current, setCurrent] = useState<Shown | null>(null);
+  const [upcoming, setUpcoming] = useState<Shown | null>(null);
+  const [angle, setAngle] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [message, setMessage] = useState<string>('');
+  const [error, setError] = useState<string | null>(null);
+  const [finished, setFinished] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const shownAt = useRef(Date.now());
+  const history = useRef<Done[]>([]);
+  const skipped = useRef(new Set<number>());
+  const statusRef = useRef(props.status);
+  statusRef.current = props.status;
+
+  /** The next image to show after `exclude` (the ones on screen), test or queue by the test policy. */
+  const fetchNext = useCallback(
+    async (st: ProjectStatus, exclude: readonly Shown[]): Promise<Shown | null> => {
+      const pendingTest = exclude.filter((s) => s.mode === 'test').length;
+      const pendingTrain = exclude.length - pendingTest;
+      const excluded = new Set<number>([...exclude.map((s) => s.entry.imageId as number), ...skipped.current]);
+      const testLeft = st.testSplit.size - st.testSplit.labeled - pendingTest;
+      const modes: Mode[] = testLeft > 0 && nextIsTest(st, pendingTest, pendingTrain) ? ['test', 'queue'] : ['queue', 'test'];
+      for (const mode of modes) {
+        if (mode === 'test' && testLeft <= 0) continue;
+        const list = await api.invoke('queue:next', { count: excluded.size + 2, mode });
+        const e = list.find((q) => !excluded.has(q.imageId));
+        if (e) return { entry: e, mode };
+        if (mode === 'queue' && st.order && st.order.remaining > pendingTrain) {
+          // everything left was skipped this session: offer the skipped ones again
+          const again = list.find((q) => !exclude.some((s) => s.entry.imageId === q.imageId));
+          if (again) {
+            skipped.current.clear();
+            return { entry: again, mode };
+          }
+        }
+      }
+      return null;
+    },
+    [api],
+  );
+
+  const refreshStatus = useCallback(async (): Promise<ProjectStatus> => {
+    const st = await api.invoke('project:status', {});
+    props.onStatus(st);
+    statusRef.current = st;
+    return st;
+  }, [api, props]);
+
+  const show = useCallback((s: Shown | null, startAngle = 0): void => {
+    setCurrent(s);
+    setAngle(startAngle);
+    shownAt.current = Date.now();
+    setFinished(s === null);
+  }, []);
+
+  const prefetch = useCallback(
+    async (st: ProjectStatus, cur: Shown | null): Promise<void> => {
+      if (!cur) {
+        setUpcoming(null);
+        return;
+      }
+      try {
+        setUpcoming(await fetchNext(st, [cur]));
+      } catch (e) {
+        setError(errorText(e));
+      }
+    },
+    [fetchNext],
+  );
+
+  // first image
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const st = await refreshStatus();
+        const first = await fetchNext(st, []);
+        if (!live) return;
+        show(first);
+        setLoading(false);
+        await prefetch(st, first);
+      } catch (e) {
+        if (live) {
+          setError(errorCode(e) === 'no-order' ? 'The queue is being computed…' : errorText(e));
+          setLoading(false);
+        }
+      }
+    })();
+    return () => {
+      live = false;
+    };
+    // Runs once per API object: the callbacks it uses are stable for a given api.
+  }, [api]);
+
+  // a new order (strategy switch): refetch what comes next
+  useEffect(
+    () =>
+      api.on('order:changed', () => {
+        void (async () => {
+          const st = await refreshStatus();
+          setError(null);
+          if (!current) {
+            const first = await fetchNext(st, []);
+            show(first);
+            await prefetch(st, first);
+          } else await prefetch(st, current);
+        })().catch((e: unknown) => setError(errorText(e)));
+      }),
+    [api, current, fetchNext, prefetch, refreshStatus, show],
+  );
+
+  /** After the current image is dealt with: show the prefetched one at once, then prefetch again. */
+  const advance = useCallback(
+    async (done: Shown): Promise<void> => {
+      let next = upcoming && upcoming.entry.imageId !== done.entry.imageId ? upcoming : null;
+      let st = statusRef.current;
+      if (!next) {
+        st = await refreshStatus();
+        next = await fetchNext(st, []);
+      }
+      show(next);
+      setUpcoming(null);
+      st = await refreshStatus();
+      await prefetch(st, next);
+    },
+    [upcoming, refreshStatus, fetchNext, show, prefetch],
+  );
+
+  const commit = useCallback(
+    async (value: number | null): Promise<void> => {
+      if (!current || busy) return;
+      setBusy(true);
+      setError(null);
+      const shown = current;
+      try {
+        await api.invoke('label:set', { imageId: shown.entry.imageId, angle: value === null ? null : (wrap(value, period) as never), durationMs: Date.now() - shownAt.current });
+        history.current.push({ shown, angle: value });
+        setMessage(value === null ? `Saved: no orientation (${shown.entry.relPath})` : `Saved ${formatAngle(wrap(value, period))} (${shown.entry.relPath})`);
+        await advance(shown);
+      } catch (e) {
+        setError(errorText(e));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [api, advance, busy, current, period],
+  );
+
+  const skip = useCallback(async (): Promise<void> => {
+    if (!current || busy) return;
+    setBusy(true);
+    setError(null);
+    const shown = current;
+    try {
+      await api.invoke('label:skip', { imageId: shown.entry.imageId });
+      skipped.current.add(shown.entry.imageId);
+      setMessage(`Skipped ${shown.entry.relPath}; it comes back at the end of the queue`);
+      await advance(shown);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }, [api, advance, busy, current]);
+
+  const undo = useCallback(async (): Promise<void> => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const rec = await api.invoke('label:undo', {});
+      if (!rec) {
+        setMessage('Nothing to undo');
+        return;
+      }
+      const i = history.current.map((h) => h.shown.entry.imageId).lastIndexOf(rec.imageId);
+      const prev = i >= 0 ? history.current.splice(i, 1)[0]! : { shown: { entry: entryFromId(rec.imageId, rec.arm === 'test' ? 'test' : 'queue'), mode: rec.arm === 'test' ? ('test' as const) : ('queue' as const) }, angle: null };
+      const restoredAngle = rec.value.kind === 'angle' ? rec.value.angle : 0;
+      if (current) setUpcoming(current);
+      show(prev.shown, restoredAngle);
+      setMessage(`Undone: label of ${prev.shown.entry.relPath} removed; set it again`);
+      await refreshStatus();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }, [api, busy, current, refreshStatus, show]);
+
+  // keyboard
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      if (document.querySelector('.modal:not(.keys-help)')) return;
+      if (e.key === '?' || (e.key === '/' && e.shiftKey)) {
+        setHelp((h) => !h);
+        e.preventDefault();
+        return;
+      }
+      if (e.key === 'Escape') {
+        setHelp(false);
+        return;
+      }
+      if (help) return;
+      const ctrl = e.ctrlKey || e.metaKey;
+      if (ctrl && (e.key === 'z' || e.key === 'Z')) {
+        e.preventDefault();
+        if (!e.repeat) void undo();
+        return;
+      }
+      if (ctrl || e.altKey) return;
+      switch (e.key) {
+        case 'ArrowLeft':
+        case 'ArrowRight': {
+          const step = (e.shiftKey ? 15 : 1) * (e.key === 'ArrowLeft' ? -1 : 1);
+          setAngle((a) => wrap(a + step, period));
+          e.preventDefault();
+          return;
+        }
+        case '1':
+        case '2':
+        case '3':
+        case '4': {
+          const a = digitAngle(Number(e.key), period);
+          if (a !== null) setAngle(a);
+          e.preventDefault();
+          return;
+        }
+        case 'Enter':
+          e.preventDefault();
+          if (!e.repeat) void commit(angle);
+          return;
+        case 's':
+        case 'S':
+          if (!e.repeat) void skip();
+          return;
+        case 'n':
+        case 'N':
+          if (!e.repeat) void commit(null);
+          return;
+        case 'u':
+        case 'U':
+          if (!e.repeat) void undo();
+          return;
+        default:
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [angle, commit, help, period, skip, undo]);
+
+  const st = props.status;
+  const isTest = current?.mode === 'test';
+  const entry = current?.entry ?? null;
+  return (
+    <main className="labeling-view">
+      <div className={`stage${isTest ? ' test' : ''}`} data-testid="stage" data-image-id={entry?.imageId ?? ''} data-mode={current?.mode ?? ''}>
+        {isTest && (
+          <div className="test-banner" data-testid="test-banner">
+            TEST IMAGE · held out to measure the model&apos;s error · label it like any other
+          </div>
+        )}
+        <div className="image-box">
+          {[current, upcoming]
+            .filter((s): s is Shown => s !== null)
+            .filter((s, i, arr) => arr.findIndex((o) => o.entry.imageId === s.entry.imageId) === i)
+            .map((s) => (
+              <img
+                key={s.entry.imageId}
+                className={s === current ? 'label-image' : 'prefetch'}
+                data-testid={s === current ? 'label-image' : 'prefetch-image'}
+                src={api.imageUrl(s.entry.imageId)}
+                alt={s === current ? s.entry.relPath : ''}
+                aria-hidden={s !== current}
+                draggable={false}
+              />
+            ))}
+          {current && <AngleOverlay angle={angle} period={period} onChange={setAngle} disabled={busy} />}
+        </div>
+        {loading && <div className="stage-message">Loading…</div>}
+        {!loading && finished && !error && (
+          <div className="stage-message">
+            <h2>Queue finished</h2>
+            <p>Every image of the queue is labeled or skipped.</p>
+            <button type="button" className="btn primary" onClick={props.onShowProgress}>
+              See the learning curve
+            </button>
+          </div>
+        )}
+      </div>
+      <aside className="side-panel">
+        <div className="angle-readout" data-testid="angle-readout" aria-live="polite">
+          {formatAngle(angle)}
+        </div>
+        <p className="muted small">clockwise from image up{period === 180 ? ' · axial, [0°, 180°)' : ''}</p>
+        <div className="actions">
+          <button type="button" className="btn primary" disabled={!current || busy} onClick={() => void commit(angle)}>
+            Accept <kbd>Enter</kbd>
+          </button>
+          <button type="button" className="btn" disabled={!current || busy} onClick={() => void commit(null)}>
+            No orientation <kbd>N</kbd>
+          </button>
+          <button type="button" className="btn" disabled={!current || busy} onClick={() => void skip()}>
+            Skip <kbd>S</kbd>
+          </button>
+          <button type="button" className="btn" disabled={busy} onClick={() => void undo()}>
+            Undo <kbd>U</kbd>
+          </button>
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>Source</dt>
+            <dd data-testid="mode">{isTest ? 'test split (random order)' : st.order ? strategyLabel(st.order.strategy) : '–'}</dd>
+          </div>
+          <div>
+            <dt>Queue position</dt>
+            <dd data-testid="queue-position">{entry && !isTest && entry.rank >= 0 ? `#${entry.rank + 1} of ${st.order?.length ?? '?'}` : '–'}</dd>
+          </div>
+          <div>
+            <dt>Coverage radius</dt>
+            <dd data-testid="coverage-radius" title="latent distance to the nearest earlier pick or label">
+              {entry?.coverageRadius != null ? entry.coverageRadius.toFixed(3) : '–'}
+            </dd>
+          </div>
+          <div>
+            <dt>Left in queue</dt>
+            <dd>{st.order?.remaining ?? '–'}</dd>
+          </div>
+          <div>
+            <dt>Labeled</dt>
+            <dd data-testid="labeled-count">
+              {st.labeled} training · {st.testSplit.labeled}/{st.testSplit.size} test
+            </dd>
+          </div>
+          <div>
+            <dt>File</dt>
+            <dd className="path" title={entry?.path}>
+              {entry?.relPath ?? '–'}
+            </dd>
+          </div>
+        </dl>
+        <p className="status-line" aria-live="polite" data-testid="status-line">
+          {message}
+        </p>
+        {error && (
+          <p className="error-banner small" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="button" className="link help-link" onClick={() => setHelp(true)}>
+          Keyboard shortcuts <kbd>?</kbd>
+        </button>
+      </aside>
+      {help && <KeysHelp axial={period === 180} onClose={() => setHelp(false)} />}
+    </main>
+  );
+}

@@ -1,0 +1,191 @@
+/**
+ * Start screen: open a project by path, create one from a folder of images,
+ * open the bundled demo, or pick a recent project.
+ */
+import { useState } from 'react';
+import type { ResponseOf } from '../../shared/api.js';
+import { useApi } from '../api/api-context.js';
+import { basename, dirname, projectPathFor } from '../lib/format.js';
+import type { SetupPlan } from './setup-view.js';
+
+type AppInfo = ResponseOf<'app:info'>;
+
+export function ProjectsView(props: { info: AppInfo | null; error: string | null; onStart: (plan: SetupPlan) => void }): React.JSX.Element {
+  const api = useApi();
+  const [openPath, setOpenPath] = useState('');
+  const [folder, setFolder] = useState('');
+  const [projectPath, setProjectPath] = useState('');
+  const [projectPathTouched, setProjectPathTouched] = useState(false);
+  const [epochs, setEpochs] = useState('');
+  const [axial, setAxial] = useState(false);
+
+  const setFolderAndSuggest = (f: string): void => {
+    setFolder(f);
+    if (!projectPathTouched) setProjectPath(projectPathFor(f));
+  };
+
+  const pick = async (kind: 'folder' | 'open-project' | 'save-project'): Promise<void> => {
+    const p = await api.pickPath?.(kind, kind === 'save-project' ? projectPath : undefined);
+    if (!p) return;
+    if (kind === 'folder') setFolderAndSuggest(p);
+    else if (kind === 'open-project') setOpenPath(p);
+    else {
+      setProjectPath(p);
+      setProjectPathTouched(true);
+    }
+  };
+
+  const epochsNum = epochs.trim() === '' ? undefined : Number(epochs);
+  const epochsOk = epochsNum === undefined || (Number.isInteger(epochsNum) && epochsNum >= 1 && epochsNum <= 10000);
+  const demo = props.info?.demoFolder ?? null;
+
+  return (
+    <main className="projects-view">
+      <section className="hero">
+        <h1>Novelty Labeler</h1>
+        <p>
+          Label object orientation most-novel-first: images are ordered by furthest point sampling in an autoencoder&apos;s latent space, and a live
+          learning curve shows what each label buys.
+        </p>
+      </section>
+      {props.error && (
+        <p className="error-banner" role="alert">
+          {props.error}
+        </p>
+      )}
+      <div className="cards">
+        <form
+          className="card"
+          aria-label="Create a project from a folder"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!folder.trim() || !projectPath.trim() || !epochsOk) return;
+            props.onStart({
+              kind: 'create',
+              projectPath: projectPath.trim(),
+              folder: folder.trim(),
+              settings: axial ? { axial: true } : {},
+              ...(epochsNum !== undefined ? { epochs: epochsNum } : {}),
+            });
+          }}
+        >
+          <h2>Create from a folder</h2>
+          <label>
+            Image folder (searched recursively)
+            <span className="row">
+              <input name="folder" type="text" value={folder} placeholder="/path/to/images" onChange={(e) => setFolderAndSuggest(e.target.value)} />
+              {api.pickPath && (
+                <button type="button" className="btn" onClick={() => void pick('folder')}>
+                  Browse…
+                </button>
+              )}
+            </span>
+          </label>
+          <label>
+            Project file
+            <span className="row">
+              <input
+                name="projectPath"
+                type="text"
+                value={projectPath}
+                placeholder="/path/to/images.nlproj"
+                onChange={(e) => {
+                  setProjectPath(e.target.value);
+                  setProjectPathTouched(true);
+                }}
+              />
+              {api.pickPath && (
+                <button type="button" className="btn" onClick={() => void pick('save-project')}>
+                  Choose…
+                </button>
+              )}
+            </span>
+          </label>
+          <details>
+            <summary>Options</summary>
+            <label>
+              Autoencoder epochs (empty: chosen from the number of images)
+              <input name="epochs" type="number" min={1} max={10000} value={epochs} onChange={(e) => setEpochs(e.target.value)} />
+            </label>
+            <label className="check">
+              <input name="axial" type="checkbox" checked={axial} onChange={(e) => setAxial(e.target.checked)} />
+              Axial objects (no front): angles in [0°, 180°)
+            </label>
+          </details>
+          <button type="submit" className="btn primary" disabled={!folder.trim() || !projectPath.trim() || !epochsOk}>
+            Create project and import
+          </button>
+        </form>
+
+        <div className="card-column">
+          <form
+            className="card"
+            aria-label="Open a project"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (openPath.trim()) props.onStart({ kind: 'open', projectPath: openPath.trim() });
+            }}
+          >
+            <h2>Open a project</h2>
+            <label>
+              Project file (.nlproj)
+              <span className="row">
+                <input name="openPath" type="text" value={openPath} placeholder="/path/to/project.nlproj" onChange={(e) => setOpenPath(e.target.value)} />
+                {api.pickPath && (
+                  <button type="button" className="btn" onClick={() => void pick('open-project')}>
+                    Browse…
+                  </button>
+                )}
+              </span>
+            </label>
+            <button type="submit" className="btn primary" disabled={!openPath.trim()}>
+              Open
+            </button>
+          </form>
+
+          <section className="card" aria-label="Demo">
+            <h2>Demo</h2>
+            {demo ? (
+              <>
+                <p className="muted">Bundled images in {demo}. A demo project is created next to it (choose another place above if it is read-only).</p>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => props.onStart({ kind: 'create', projectPath: projectPathFor(demo), folder: demo, settings: {} })}
+                >
+                  Open the demo
+                </button>
+              </>
+            ) : (
+              <p className="muted">No bundled demo images in this installation.</p>
+            )}
+          </section>
+
+          <section className="card" aria-label="Recent projects">
+            <h2>Recent</h2>
+            {props.info && props.info.recent.length > 0 ? (
+              <ul className="recent">
+                {props.info.recent.map((r) => (
+                  <li key={r.path}>
+                    <button type="button" className="link" title={r.path} onClick={() => props.onStart({ kind: 'open', projectPath: r.path })}>
+                      <strong>{basename(r.path)}</strong>
+                      <span className="muted">{dirname(r.path)}</span>
+                    </button>
+                    <time className="muted" dateTime={r.openedAt}>
+                      {new Date(r.openedAt).toLocaleString()}
+                    </time>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No recent projects.</p>
+            )}
+          </section>
+        </div>
+      </div>
+      <footer className="muted small">
+        {props.info ? `version ${props.info.version} · compute backend ${props.info.backend ?? 'chosen when training starts'}` : 'connecting…'}
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * The wasm kernels registered by wasm-conv-kernels.ts against the cpu
+ * backend's own implementations (an independent reference): gradients of
+ * conv2d w.r.t. filter and input, conv2dTranspose forward and gradients, and
+ * matMul with transposed operands.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/main/ml/backend.js';
+import { mulberry32 } from '../../src/shared/random.js';
+
+function randomArray(n: number, seed: number): Float32Array {
+  const r = mulberry32(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = r() * 2 - 1;
+  return a;
+}
+
+/** Run fn on a backend with fresh tensors made from the same arrays; returns the outputs' values. */
+async function runOn(backend: 'wasm' | 'cpu', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(fn);
+  const vals = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose(outs);
+  return vals;
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function maxAbs(a: Float32Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+async function compare(fn: () => tf.Tensor[]): Promise<void> {
+  const w = await runOn('wasm', fn);
+  const c = await runOn('cpu', fn);
+  for (let i = 0; i < c.length; i++) {
+    expect(maxAbs(c[i]!)).toBeGreaterThan(0); // a zero gradient would prove nothing
+    expect(maxAbsDiff(w[i]!, c[i]!)).toBeLessThan(1e-4 * Math.max(1, maxAbs(c[i]!)));
+  }
+}
+
+beforeAll(async () => {
+  expect(await selectBackend('wasm')).toBe('wasm');
+});
+
+type Case = { x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: 'same' | 'valid' };
+const cases: Case[] = [
+  { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' },
+  { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 1, pad: 'valid' },
+  { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 2, pad: 'same' },
+  { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 2, pad: 'valid' },
+  { x: [3, 16, 16, 1], f: [3, 3, 1, 8], s: 2, pad: 'same' },
+  { x: [1, 7, 12, 5], f: [5, 3, 5, 2], s: [2, 1], pad: 'same' },
+  { x: [2, 8, 8, 4], f: [1, 1, 4, 6], s: 2, pad: 'valid' },
+  { x: [2, 10, 11, 2], f: [4, 4, 2, 3], s: 3, pad: 'same' },
+];
+
+describe('wasm conv kernels equal the cpu backend', () => {
+  it.each(cases)('conv2d gradients w.r.t. filter and input: x $x, filter $f, stride $s, $pad', async ({ x, f, s, pad }) => {
+    const xv = randomArray(x.reduce((a, b) => a * b), 1);
+    const fv = randomArray(f.reduce((a, b) => a * b), 2);
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x) as tf.Tensor4D, tf.zeros(f) as tf.Tensor4D, s, pad).shape);
+    const dyv = randomArray(outShape.reduce((a, b) => a * b), 3);
+    await compare(() => {
+      const xt = tf.tensor4d(xv, x);
+      const ft = tf.tensor4d(fv, f);
+      const dy = tf.tensor4d(dyv, outShape as [number, number, number, number]);
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad), dy)));
+      return g([xt, ft]);
+    });
+  });
+
+  it.each(cases.filter((c) => c.pad === 'same'))('conv2dTranspose forward and gradients: filter $f, stride $s', async ({ x, f, s }) => {
+    // conv2dTranspose maps a [B, h, w, co] input to [B, h*s, w*s, ci] with filter [kh, kw, ci, co].
+    const sh = typeof s === 'number' ? s : s[0];
+    const sw = typeof s === 'number' ? s : s[1];
+    const inShape: [number, number, number, number] = [x[0], Math.ceil(x[1] / sh), Math.ceil(x[2] / sw), f[3]];
+    const outShape: [number, number, number, number] = [x[0], inShape[1] * sh, inShape[2] * sw, f[2]];
+    const iv = randomArray(inShape.reduce((a, b) => a * b), 4);
+    const fv = randomArray(f.reduce((a, b) => a * b), 5);
+    const dyv = randomArray(outShape.reduce((a, b) => a * b), 6);
+    await compare(() => {
+      const it = tf.tensor4d(iv, inShape);
+      const ft = tf.tensor4d(fv, f);
+      const dy = tf.tensor4d(dyv, outShape);
+      const fwd = tf.conv2dTranspose(it, ft, outShape, s, 'same');
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, s, 'same'), dy)));
+      return [fwd, ...g([it, ft])];
+    });
+  });
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul transposeA=%s transposeB=%s (also batched)', async (ta, tb) => {
+    const av = randomArray(2 * 5 * 7, 7);
+    const bv = randomArray(2 * 7 * 3, 8);
+    await compare(() => {
+      const a = tf.tensor3d(av, ta ? [2, 7, 5] : [2, 5, 7]);
+      const b = tf.tensor3d(bv, tb ? [2, 3, 7] : [2, 7, 3]);
+      const a2 = tf.tensor2d(av.subarray(0, 35), ta ? [7, 5] : [5, 7]);
+      const b2 = tf.tensor2d(bv.subarray(0, 21), tb ? [3, 7] : [7, 3]);
+      return [tf.matMul(a, b, ta, tb), tf.matMul(a2, b2, ta, tb)];
+    });
+  });
+
+  it('frees its intermediate buffers (no tensors or wasm data left behind)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 9), [2, 9, 9, 3]);
+    const f = tf.tensor4d(randomArray(3 * 3 * 3 * 4, 10), [3, 3, 3, 4]);
+    const before = tf.memory();
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')));
+    tf.dispose(g([x, f]));
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numDataBuffers).toBe(before.numDataBuffers);
+    expect(tf.engine().backend.numDataIds()).toBe(before.numDataBuffers);
+    tf.dispose([x, f]);
+  });
+});
