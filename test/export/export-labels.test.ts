@@ -233,6 +233,23 @@ describe('exportLabels', () => {
     await expect(exportLabels(store, { format: 'csv', out: path.join(dir, 'e.csv') })).rejects.toThrow(/no image is labeled/);
   });
 
+  it('folder: a labeled image whose file is gone is skipped and listed in the manifest', async () => {
+    const f = await build();
+    fs.rmSync(path.join(f.folder, 'b', 'img.jpg'));
+    const out = path.join(f.dir, 'gone');
+    const r = await exportLabels(f.store, { format: 'folder', out });
+    expect(r.count).toBe(9);
+    expect(r.skipped).toEqual([{ path: 'b/img.jpg', reason: expect.stringMatching(/file not found/) }]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.skipped).toHaveLength(1);
+    expect(manifest.count).toBe(9);
+    expect(fs.existsSync(path.join(out, 'images', 'a', 'img.jpg'))).toBe(true);
+    // the file formats still list it, with the size the store recorded
+    const csv = path.join(f.dir, 'gone.csv');
+    await exportLabels(f.store, { format: 'csv', out: csv });
+    expect(readCsv(csv).rows.find((x) => x.path === 'b/img.jpg')).toMatchObject({ width: '20', height: '10', angle: '20' });
+  });
+
   it('prefixes the folder name when the project has several folders, so equal relative paths stay apart', async () => {
     const dir = tmpDir('nl-export-');
     const a = await solidJpeg(1);
@@ -250,5 +267,8 @@ describe('exportLabels', () => {
     await exportLabels(store, { format: 'folder', out });
     expect(fs.readFileSync(path.join(out, 'images', 'day1', 'img.jpg')).equals(a)).toBe(true);
     expect(fs.readFileSync(path.join(out, 'images', 'day2', 'img.jpg')).equals(b)).toBe(true);
+    // the folder-prefixed paths read back through the labels import
+    const back = parseLabelsCsv(store, fs.readFileSync(path.join(out, 'labels.csv'), 'utf8'), 'labels.csv');
+    expect(back.map((x) => x.imageId)).toEqual(ids);
   });
 });

@@ -135,6 +135,10 @@ describe('importFolder', () => {
 
     const r = await importFolder(store, path.join(tmp, 'new'));
     expect(r).toMatchObject({ scanned: 4, added: 0, relinked: 4, ready: 4 });
+    // Renamed inside a folder: re-linked, not reported missing.
+    fs.renameSync(path.join(tmp, 'new/c.png'), path.join(tmp, 'new/c2.png'));
+    expect(await importFolder(store, path.join(tmp, 'new'))).toMatchObject({ relinked: 1, missing: 0, added: 0, skippedExisting: 3 });
+    expect(store.getImage(before.get('c.png')!.id)).toMatchObject({ relPath: 'c2.png', status: 'ready' });
     expect(store.listImages().length).toBe(4);
     const moved = store.getImage(a.id)!;
     expect(moved).toMatchObject({ path: path.join(tmp, 'new/s/renamed-a.png'), relPath: 's/renamed-a.png', status: 'ready' });
@@ -226,6 +230,19 @@ describe('importFolder', () => {
     expect(r.added).toBe(40 - written);
     expect(r.skippedExisting).toBe(written);
     expect(store.listImages().map((i) => i.relPath)).toEqual(Array.from({ length: 40 }, (_, i) => `${String(i).padStart(2, '0')}.png`));
+  });
+
+  it('imports non-ASCII and long file names and reads their model inputs back', async () => {
+    const long = `${'ß'.repeat(120)}.png`; // 244 bytes in UTF-8
+    put('ünï/日本 写真.png', png(1));
+    put(`ünï/${long}`, png(2));
+    const r = await importFolder(store, path.join(tmp, 'ünï'));
+    expect(r).toMatchObject({ scanned: 2, added: 2, ready: 2 });
+    const imgs = byRel();
+    expect([...imgs.keys()].sort()).toEqual([long, '日本 写真.png'].sort());
+    expect(imgs.get('日本 写真.png')!.path).toBe(path.join(tmp, 'ünï', '日本 写真.png'));
+    expect(store.getModelInputs([...imgs.values()].map((i) => i.id)).data.length).toBe(2 * 256);
+    expect(await importFolder(store, path.join(tmp, 'ünï'))).toMatchObject({ added: 0, skippedExisting: 2 });
   });
 
   it('grows the test split to 10 % of the pool after import', async () => {

@@ -304,3 +304,14 @@ describe('formats', () => {
     }
   });
 });
+
+describe('corrupt data', () => {
+  it('refuses a JPEG whose entropy-coded data is corrupt instead of decoding garbage', async () => {
+    const raw = Buffer.alloc(64 * 64 * 3);
+    for (let k = 0; k < raw.length; k++) raw[k] = (k * 7) % 251;
+    const jpg = await sharp(raw, { raw: { width: 64, height: 64, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const bad = Buffer.from(jpg);
+    bad.fill(0x55, Math.floor(jpg.length / 2), Math.floor(jpg.length / 2) + 40);
+    await expect(decodeModelInputFromBuffer(bad, { inputSize: 8, colorMode: 'gray' })).rejects.toThrow(/Corrupt JPEG data/);
+  });
+});

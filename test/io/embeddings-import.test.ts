@@ -80,6 +80,7 @@ describe('readEmbeddingsFile', () => {
     ['path,sha256,x\na.png,00,1\n', /line 1: an embeddings CSV needs exactly one key column.*path and sha256/],
     ['name,x\na.png,1\n', /line 1: an embeddings CSV needs exactly one key column.*found none/],
     ['path\na.png\n', /no embedding columns/],
+    [',path,x\n0,a.png,1\n', /line 1: column 1 has no name \(a pandas index\?/],
     ['path,x\na.png,1,2\n', /line 2: 3 fields/],
   ])('refuses CSV %j naming the line', (text, re) => {
     const { store } = project();

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { FASHION_CLASSES, FASHION_MNIST_DIR, canvasSideFor, readFashionTrain, rotateClockwise } from '../../scripts/make-common.js';
 import { drawPowerLaw, jitter, planRedundantPool } from '../../scripts/make-redundant-pool.js';
+import { DEMO_DEFAULTS, chooseDemoItems } from '../../scripts/make-demo-data.js';
 import { circDiff, directionOf } from '../export/arrow-images.js';
 
 /** 28 x 28: a bar from the centre straight up (an arrow pointing up). */
@@ -81,6 +82,17 @@ describe('bundled demo data (assets/demo)', () => {
     expect(prov).toMatch(/MIT/);
     expect(prov).toMatch(/clockwise/);
     expect(prov).toMatch(/scripts\/make-demo-data\.ts .*--seed \d+/);
+  });
+
+  it.skipIf(!HAVE_FASHION)('is reproduced by the script with its default seed (same items, angles and pixels)', async () => {
+    const { images, labels } = readFashionTrain();
+    const items = chooseDemoItems(labels, DEMO_DEFAULTS.perClass, DEMO_DEFAULTS.seed);
+    expect(items.map((it) => `${it.relPath},${it.angle}`)).toEqual(rows.map((r) => `${r.path},${r.angle}`));
+    for (const it of items.filter((_, i) => i % 500 === 3)) {
+      const expected = rotateClockwise(images.data.subarray(it.trainIndex * 784, (it.trainIndex + 1) * 784), 28, 28, it.angle, 40);
+      const { data } = await sharp(path.join(DEMO, 'images', it.relPath)).greyscale().raw().toBuffer({ resolveWithObject: true });
+      expect(Buffer.from(data).equals(Buffer.from(expected))).toBe(true);
+    }
   });
 
   it.skipIf(!HAVE_FASHION)('each sampled image is its Fashion-MNIST source turned clockwise by its truth angle (checked with sharp)', async () => {

@@ -35,7 +35,7 @@ export interface ExportOptions {
 }
 
 export interface ExportResult extends ExportReport {
-  /** Files written (absolute paths), metadata first. */
+  /** Files written (absolute paths), metadata first; for a folder export: manifest.json, labels.csv and the images folder. */
   readonly files: readonly string[];
   /** Labeled images left out of a folder export (file missing or unreadable). */
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
@@ -109,5 +109,5 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
   const labelsPath = path.join(out, 'labels.csv');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
   fs.writeFileSync(labelsPath, formatCsv(meta, written), { flag: 'wx' });
-  return { format, out, count: written.length, files: [manifestPath, labelsPath, ...written.map((w) => path.join(imagesDir, ...w.exportPath.split('/')))], skipped };
+  return { format, out, count: written.length, files: [manifestPath, labelsPath, imagesDir], skipped };
 }

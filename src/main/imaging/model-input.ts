@@ -115,9 +115,12 @@ function pixelLimitReason(w: number, h: number): string {
 
 const SHARP_OPTIONS = {
   limitInputPixels: MAX_INPUT_PIXELS,
-  // Default sensitivity of sharp: refuse pixel data the decoder warns about
-  // (bad CRC, corrupt entropy data). Progressive JPEGs cut short still decode
-  // from the scans present; see test/import/awkward-fixtures.test.ts.
+  // Strictest level (sharp's default for untrusted input): refuse pixel data
+  // the decoder warns about (bad CRC, corrupt Huffman data, a baseline JPEG
+  // cut short). Garbage pixels would otherwise enter the model input, and
+  // furthest point sampling would rank such outliers first. A progressive
+  // JPEG cut short still decodes from its complete scans without a warning;
+  // see test/import/awkward-fixtures.test.ts.
   failOn: 'warning',
   // The first frame of an animated GIF/WebP or multi-page TIFF.
   pages: 1,

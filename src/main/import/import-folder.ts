@@ -170,6 +170,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   // Images of this folder whose files are gone.
   const listed = new Set(files.map((f) => f.absPath));
   let missing = 0;
+  const markedMissing = new Set<number>();
   const stamp = new Date().toISOString();
   store.transaction(() => {
     const known = store.db.prepare("SELECT id, abs_path FROM images WHERE status <> 'missing' ORDER BY id").all() as { id: number; abs_path: string }[];
@@ -181,6 +182,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {
           store.setImageStatus(img.id as ImageId, 'missing', `file not found when ${root} was imported on ${stamp}`);
+          markedMissing.add(img.id);
           missing++;
         }
       }
@@ -248,6 +250,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
         store.updateImageContent(candidate.id, content);
         refreshDuplicates(store, r.sha256);
         relinkedIds.add(candidate.id);
+        if (markedMissing.delete(candidate.id)) missing--; // moved inside this folder, not gone
         counts.relinked++;
         if (r.status === 'ready') counts.ready++;
         return;
@@ -282,8 +285,8 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   };
 
   // Back-pressure: a slow file holds up writing; the others may run ahead by
-  // at most `window` files, so finished results never pile up in memory.
-  const window = 4 * concurrency + batchSize;
+  // at most `maxAhead` files, so finished results never pile up in memory.
+  const maxAhead = 4 * concurrency + batchSize;
   let waiters: (() => void)[] = [];
   const wake = (): void => {
     const w = waiters;
@@ -296,7 +299,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   const stopped = (): boolean => fatal !== null || signal?.aborted === true;
   const worker = async (): Promise<void> => {
     while (!stopped() && nextToStart < total) {
-      if (nextToStart - nextToWrite >= window) {
+      if (nextToStart - nextToWrite >= maxAhead) {
         await new Promise<void>((resolve) => waiters.push(resolve));
         continue;
       }

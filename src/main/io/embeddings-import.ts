@@ -154,6 +154,10 @@ function readNpyEmbeddings(store: ProjectStore, file: string): ImportedEmbedding
 function readCsvEmbeddings(store: ProjectStore, table: CsvTable): ImportedEmbeddings {
   const file = table.file;
   const key = keyColumnOf(table, 'an embeddings CSV');
+  const unnamed = table.header.indexOf('');
+  if (unnamed >= 0) {
+    fail(file, `line ${table.headerLine}: column ${unnamed + 1} has no name (a pandas index? save with index=False); name every embedding column`);
+  }
   const dim = table.header.length - 1;
   if (dim < 1) fail(file, `line ${table.headerLine}: no embedding columns after the key column ${key.kind}`);
   if (table.rows.length === 0) fail(file, 'has a header but no rows');

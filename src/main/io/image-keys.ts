@@ -5,15 +5,15 @@
  * Key kinds:
  * - `path`: relative to the imported folder ('/' or '\' separated, a leading
  *   './' is ignored), or absolute. A relative path that exists in two imported
- *   folders is ambiguous and refused.
+ *   folders is ambiguous and refused; in a multi-folder project the export's
+ *   form '<folder name>/<relative path>' is accepted too.
  * - `sha256`: the file's SHA-256 in hex (any case); an exact duplicate file
  *   shares it, so the pool image (first of its content) is the one meant.
  * - `id`: the image id in the project.
  */
 import path from 'node:path';
 import type { ProjectStore } from '../store/project-store.js';
-import type { ImageRecord } from '../../shared/types.js';
-import type { ImageId } from '../../shared/types.js';
+import type { ImageId, ImageRecord } from '../../shared/types.js';
 
 export const KEY_COLUMNS = ['path', 'sha256', 'id'] as const;
 export type KeyKind = (typeof KEY_COLUMNS)[number];
@@ -30,6 +30,29 @@ export function normaliseRelPath(p: string): string {
 }
 
 /**
+ * Prefix of each imported folder's paths in an export: '' when the project has
+ * one folder; else the folder's base name and '/', with '-<id>' appended when
+ * two folders share a base name. Exports use it so equal relative paths in
+ * different folders stay apart; imports accept it so exports read back.
+ */
+export function folderPrefixes(store: ProjectStore): Map<number, string> {
+  const folders = store.listFolders();
+  const prefixes = new Map<number, string>();
+  if (folders.length <= 1) {
+    for (const f of folders) prefixes.set(f.id, '');
+    return prefixes;
+  }
+  const used = new Set<string>();
+  for (const f of folders) {
+    let name = path.basename(f.path) || `folder-${f.id}`;
+    if (used.has(name)) name = `${name}-${f.id}`;
+    used.add(name);
+    prefixes.set(f.id, `${name}/`);
+  }
+  return prefixes;
+}
+
+/**
  * All images of a project indexed by id, absolute path, relative path and
  * SHA-256, built with one scan (store.listImages()) so that resolving N keys
  * costs O(N), not N queries over an unindexed column.
@@ -39,9 +62,17 @@ export class ImageKeyIndex {
   private readonly byAbs = new Map<string, ImageRecord>();
   private readonly byRel = new Map<string, ImageRecord[]>();
   private readonly bySha = new Map<string, ImageRecord[]>();
+  /** '<folder prefix>/<relPath>' as written by exports of multi-folder projects. */
+  private readonly byPrefixed = new Map<string, ImageRecord>();
 
   constructor(store: ProjectStore) {
+    const prefixes = folderPrefixes(store);
+    const folderOf = new Map(
+      (store.db.prepare('SELECT id, folder_id FROM images').all() as { id: number; folder_id: number }[]).map((r) => [r.id, r.folder_id]),
+    );
     for (const img of store.listImages()) {
+      const prefix = prefixes.get(folderOf.get(img.id) ?? -1) ?? '';
+      if (prefix) this.byPrefixed.set(prefix + img.relPath, img);
       this.byId.set(img.id, img);
       this.byAbs.set(img.path, img);
       const rel = this.byRel.get(img.relPath);
@@ -87,6 +118,8 @@ export class ImageKeyIndex {
     }
     const rel = normaliseRelPath(value);
     const found = this.byRel.get(rel) ?? [];
+    const prefixed = found.length === 0 ? this.byPrefixed.get(rel) : undefined;
+    if (prefixed) return { ok: true, image: prefixed };
     if (found.length === 0) return { ok: false, reason: `no image with path "${rel}" (relative to an imported folder) in this project` };
     if (found.length > 1) {
       return {

@@ -51,7 +51,7 @@ function run(wd: FpsWorkerData): void {
       Atomics.notify(ctrl, GEN);
       return;
     }
-    for (let spin = 0; spin < 20000; spin++) if (Atomics.load(ctrl, GEN) !== gen) return;
+    for (let spin = 0; spin < 2000; spin++) if (Atomics.load(ctrl, GEN) !== gen) return;
     while (Atomics.load(ctrl, GEN) === gen) Atomics.wait(ctrl, GEN, gen);
   };
   // publish local best, meet, reduce in worker order (ranges ascend, so strict > keeps the lowest index)

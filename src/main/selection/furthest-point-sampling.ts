@@ -16,7 +16,7 @@
  * Cost O(n (k + |labeled|) d) time, O(n) extra memory.
  */
 import { checkInput, sqDist, type SelectionOptions } from './types.js';
-import { loadRow, updateMinDistRange } from './fps-kernel.js';
+import { argmaxRange, loadRow, updateMinDistRange } from './fps-kernel.js';
 import { firstPickForSeed } from './first-pick.js';
 
 export interface FpsResult {
@@ -85,8 +85,10 @@ export function furthestPointSampling(data: Float32Array, n: number, d: number, 
  * A new centre p cannot bring any row of cell c closer when |c - p| >= 2 r_c, so
  * that cell is skipped without touching its rows. Same rules and identical picks
  * as furthestPointSampling (the skip test keeps a relative margin of 1e-9 for
- * rounding). Pays on clustered embeddings with k << n; on unstructured data it
- * costs an extra O(k) centre distances per pick. Worst case O(n k d + k^2 d).
+ * rounding). Pays on clustered embeddings with k << n. When it stops paying
+ * (the last 32 picks touched more than 0.35 n rows each on average, as on
+ * unstructured high-dimensional data) it switches to the plain kernel for the
+ * rest of the run, which leaves the picks unchanged. Worst case O(n k d + k^2 d).
  */
 export function furthestPointSamplingPruned(data: Float32Array, n: number, d: number, opts: FpsOptions = {}): FpsResult {
   const c = checkInput(data, n, d, opts);
@@ -106,9 +108,11 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
   const p = new Float64Array(d);
   const moved = new Int32Array(n);
 
-  const addCentre = (row: number): void => {
+  /** Adds a centre; returns the work done, in row-distance units (rows scanned + centre distances). */
+  const addCentre = (row: number): number => {
     loadRow(data, d, row, p);
     let nMoved = 0;
+    let work = 0;
     if (centre.length === 0) {
       for (let x = 0; x < n; x++) {
         if (mind[x]! < 0) continue;
@@ -128,11 +132,13 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
         const rc2 = cellBest[ci]!;
         if (rc2 === 0) continue; // every member coincides with the centre: d(x,p) = d(c,p) >= 0 = key
         const dcp2 = sqDist(data, d, centre[ci]!, row);
+        work++;
         if (dcp2 > 4 * rc2 * (1 + 1e-9)) continue; // |c-p| >= 2 r_c: no member can get closer
         const mem = members[ci]!;
         let keep = 0;
         let best = -1;
         let bi = -1;
+        work += sz;
         for (let q = 0; q < sz; q++) {
           const x = mem[q]!;
           const o = x * d;
@@ -169,6 +175,7 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
     size.push(nMoved);
     cellBest.push(best);
     cellArg.push(bi);
+    return centre.length === 1 ? n : work;
   };
 
   const nextPick = (): [number, number] => {
@@ -194,11 +201,27 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
   } else {
     for (let i = 0; i < labeled.length; i++) addCentre(labeled[i]!);
   }
+  // When pruning stops paying (the last WINDOW picks touched more than FALLBACK * n
+  // rows on average), switch to the plain kernel for the rest: the keys are exact
+  // either way, so the picks do not change.
+  const WINDOW = 32;
+  const FALLBACK = 0.35;
+  let brute = false;
+  let windowWork = 0;
+  let windowPicks = 0;
+  const out = new Float64Array(2);
   for (; t < k; t++) {
-    const [best, pick] = nextPick();
+    const [best, pick] = brute ? [out[0]!, out[1]!] : nextPick();
     order[t] = pick;
     coverageRadius[t] = Math.sqrt(best);
     mind[pick] = -1;
+    if (brute) {
+      if (t + 1 < k) {
+        loadRow(data, d, pick, p);
+        updateMinDistRange(data, d, p, mind, 0, n, out);
+      }
+      continue;
+    }
     // remove the pick from its cell (it is that cell's argmax)
     for (let ci = centre.length - 1; ci >= 0; ci--) {
       if (cellArg[ci] !== pick || size[ci] === 0) continue;
@@ -219,7 +242,17 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
       cellArg[ci] = bi;
       break;
     }
-    if (t + 1 < k) addCentre(pick);
+    if (t + 1 < k) {
+      windowWork += addCentre(pick);
+      if (++windowPicks === WINDOW) {
+        if (windowWork > FALLBACK * n * WINDOW) {
+          brute = true;
+          argmaxRange(mind, 0, n, out);
+        }
+        windowWork = 0;
+        windowPicks = 0;
+      }
+    }
   }
   return { order, coverageRadius };
 }

@@ -111,6 +111,9 @@ interface LabelRow {
 
 const now = (): string => new Date().toISOString();
 
+/** Image columns without the model-input blob (cheap to list at 100k images). */
+const IMAGE_COLUMNS = 'id, folder_id, rel_path, abs_path, sha256, size_bytes, width, height, status, error, duplicate_of, in_test_split';
+
 function toImage(r: ImageRow): ImageRecord {
   return {
     id: r.id as ImageId,
@@ -366,35 +369,35 @@ export class ProjectStore {
   }
 
   getImage(id: ImageId): ImageRecord | null {
-    const r = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
+    const r = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRow | undefined;
     return r ? toImage(r) : null;
   }
 
   findImageByPath(absPath: string): ImageRecord | null {
-    const r = this.db.prepare('SELECT * FROM images WHERE abs_path = ?').get(absPath) as ImageRow | undefined;
+    const r = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE abs_path = ?`).get(absPath) as ImageRow | undefined;
     return r ? toImage(r) : null;
   }
 
   findImagesBySha(sha256: string): ImageRecord[] {
-    return (this.db.prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id').all(sha256) as ImageRow[]).map(toImage);
+    return (this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE sha256 = ? ORDER BY id`).all(sha256) as ImageRow[]).map(toImage);
   }
 
   /** Images whose path relative to their folder is relPath (any folder). */
   findImagesByRelPath(relPath: string): ImageRecord[] {
-    return (this.db.prepare('SELECT * FROM images WHERE rel_path = ? ORDER BY id').all(relPath) as ImageRow[]).map(toImage);
+    return (this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE rel_path = ? ORDER BY id`).all(relPath) as ImageRow[]).map(toImage);
   }
 
   listImages(filter: { readonly status?: ImageStatus } = {}): ImageRecord[] {
     const rows = filter.status
-      ? (this.db.prepare('SELECT * FROM images WHERE status = ? ORDER BY id').all(filter.status) as ImageRow[])
-      : (this.db.prepare('SELECT * FROM images ORDER BY id').all() as ImageRow[]);
+      ? (this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE status = ? ORDER BY id`).all(filter.status) as ImageRow[])
+      : (this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images ORDER BY id`).all() as ImageRow[]);
     return rows.map(toImage);
   }
 
   /** Ready, non-duplicate images: the pool every queue and split draws from. */
   listPoolImages(): ImageRecord[] {
     return (
-      this.db.prepare("SELECT * FROM images WHERE status = 'ready' AND duplicate_of IS NULL ORDER BY id").all() as ImageRow[]
+      this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE status = 'ready' AND duplicate_of IS NULL ORDER BY id`).all() as ImageRow[]
     ).map(toImage);
   }
 
@@ -745,7 +748,7 @@ export class ProjectStore {
     return (
       this.db
         .prepare(
-          `SELECT * FROM images i WHERE i.in_test_split = 1 AND i.status = 'ready'
+          `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.in_test_split = 1 AND i.status = 'ready'
            AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL) ORDER BY id`,
         )
         .all() as ImageRow[]
