@@ -24,7 +24,7 @@ const list = (s: string) => s.split(',').filter(Boolean);
 const backends = list(arg('backends', 'wasm,cpu')) as ComputeBackend[];
 const sizes = list(arg('sizes', '32,64')).map(Number);
 const batches = list(arg('batches', '32,64')).map(Number);
-const filtersList = list(arg('filters', '16')).map(Number);
+const filtersList = list(arg('filters', '8')).map(Number);
 const nTrain = Number(arg('n', '2048'));
 const epochs = Number(arg('epochs', '3'));
 const cpuN = Number(arg('cpu-n', '256'));

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { furthestPointSampling, furthestPointSamplingPruned } from '../src/main/selection/furthest-point-sampling.js';
+import { FpsState, furthestPointSampling, furthestPointSamplingPruned } from '../src/main/selection/furthest-point-sampling.js';
 import { furthestPointSamplingParallel } from '../src/main/selection/furthest-point-sampling-parallel.js';
 import { mulberry32 } from '../src/shared/random.js';
 
@@ -91,6 +91,21 @@ async function runOne(kind: 'uniform' | 'clustered'): Promise<Record<string, unk
     tPruned = (performance.now() - t) / 1000;
     prunedSame = same(pr.order, single.order);
   }
+  // worker start-up alone (k = 2): under tsx each worker registers the TypeScript hooks first
+  t = performance.now();
+  await furthestPointSamplingParallel(data, N, D, { k: 2, seed: 0, threads });
+  const tStart = (performance.now() - t) / 1000;
+  // next queue entry after one out-of-order label (FpsState: one O(n d) pass)
+  const st = new FpsState(data, N, D, { labeled: Array.from(single.order.slice(0, 100)) });
+  const lat: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    const row = single.order[200 + 37 * i]!;
+    const t0 = performance.now();
+    st.addCentre(row);
+    st.peek();
+    lat.push(performance.now() - t0);
+  }
+  lat.sort((a, b) => a - b);
   streamFloor(data, 5); // warm up
   t = performance.now();
   const sink = streamFloor(data, K);
@@ -104,6 +119,10 @@ async function runOne(kind: 'uniform' | 'clustered'): Promise<Record<string, unk
     singleOverFloor: +(tSingle / tFloor).toFixed(2),
     parallelOverFloor: +(tPar / tFloor).toFixed(2),
     prunedOverFloor: tPruned === null ? null : +(tPruned / tFloor).toFixed(2),
+    parallelStartupSec: +tStart.toFixed(3),
+    nextAfterLabelMedianMs: +lat[10]!.toFixed(2),
+    nextAfterLabelMaxMs: +lat[20]!.toFixed(2),
+    loadAverage1m: +os.loadavg()[0]!.toFixed(2),
     parallelSamePicks: same(par.order, single.order) && par.coverageRadius.every((v, i) => v === single.coverageRadius[i]),
     prunedSamePicks: prunedSame,
     lastRadius: single.coverageRadius[K - 1],
@@ -115,7 +134,9 @@ async function runOne(kind: 'uniform' | 'clustered'): Promise<Record<string, unk
       (tPruned === null ? '' : `, pruned ${res.prunedSec}s`) +
       `; floor (read N x d ${K} times) ${res.floorSec}s; ratios to floor: single ${res.singleOverFloor}x, parallel ${res.parallelOverFloor}x` +
       (tPruned === null ? '' : `, pruned ${res.prunedOverFloor}x`) +
-      `; same picks: parallel ${res.parallelSamePicks}` + (prunedSame === null ? '' : `, pruned ${prunedSame}`),
+      `; same picks: parallel ${res.parallelSamePicks}` + (prunedSame === null ? '' : `, pruned ${prunedSame}`) +
+      `; worker start-up ${res.parallelStartupSec}s; next entry after one label: median ${res.nextAfterLabelMedianMs} ms, max ${res.nextAfterLabelMaxMs} ms` +
+      `; rss ${res.rssMB} MB; load average ${res.loadAverage1m}`,
   );
   return res;
 }

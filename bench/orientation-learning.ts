@@ -20,7 +20,7 @@ function arg(name: string, def: string): string {
 }
 const backend = await selectBackend(arg('backend', 'wasm') as ComputeBackend);
 const size = Number(arg('size', '32'));
-const filters = Number(arg('filters', '16'));
+const filters = Number(arg('filters', '8'));
 const aeEpochs = Number(arg('ae-epochs', '10'));
 const sizes = arg('sizes', '50,100,200,400').split(',').map(Number);
 const samples = Number(arg('samples', '8000'));

@@ -205,6 +205,12 @@ export interface CompareResult {
     readonly reference: string;
     readonly targetMaeDeg: number;
     readonly size: number | null;
+    /** The reference's largest size. */
+    readonly referenceSize: number;
+    /** 1 - size / referenceSize: the share of labels saved (null when never reached). */
+    readonly savedShare: number | null;
+    /** The same figure per seed of the strategy: its spread. */
+    readonly seedSizes: readonly { readonly seed: number; readonly size: number | null }[];
   }[];
   readonly csvPath: string | null;
   readonly svgPath: string | null;

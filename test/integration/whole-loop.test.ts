@@ -46,7 +46,7 @@ describe('whole loop on real rotated images', () => {
     ok(['embed', project, '--epochs', '6', '--backend', 'wasm']);
     ok(['order', project, '--strategy', 'fps']);
     const st = status();
-    expect(st.images).toEqual({ ready: 300, unreadable: 0, missing: 0 });
+    expect(st.images).toEqual({ ready: 300, unreadable: 0, missing: 0, total: 300 });
     expect(st.testSplit.size).toBe(75);
     expect(st.embedding).toMatchObject({ latentDim: 16, backend: 'wasm' });
     expect(st.order).toMatchObject({ strategy: 'fps', length: 225 });

@@ -125,3 +125,26 @@ describe('furthest point sampling vs brute force', () => {
     await expect(furthestPointSamplingParallel(data, 5000, 8, { signal: ac.signal })).rejects.toThrow(/cancelled/);
   });
 });
+
+describe('FpsState (live queue)', () => {
+  it('take() reproduces the order; an out-of-order label gives the brute-force next pick', async () => {
+    const { FpsState } = await import('../../src/main/selection/furthest-point-sampling.js');
+    const n = 120, d = 5;
+    const data = randomData(n, d, 31);
+    const ref = furthestPointSampling(data, n, d, { labeled: [7], seed: 2 });
+    const st = new FpsState(data, n, d, { labeled: [7], seed: 2 });
+    for (let t = 0; t < 30; t++) {
+      const r = st.take()!;
+      expect(r.row).toBe(ref.order[t]);
+      expect(r.radius).toBe(ref.coverageRadius[t]);
+    }
+    // label a row far down the queue: next pick = brute force with labels {7} + 30 picks + that row
+    const extra = ref.order[80]!;
+    st.addCentre(extra);
+    const expected = bruteForceFps(data, n, d, [7, ...Array.from(ref.order.slice(0, 30)), extra], 1, -1);
+    expect(st.peek()!.row).toBe(expected.order[0]);
+    expect(st.peek()!.radius).toBe(expected.radius[0]);
+    const fresh = new FpsState(data, n, d, { seed: 9 });
+    expect(fresh.peek()).toEqual({ row: firstFor(n, 9), radius: Infinity });
+  });
+});

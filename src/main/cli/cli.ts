@@ -343,7 +343,9 @@ export function printCompare(r: import('../../shared/types.js').CompareResult): 
     console.log(
       n.size === null
         ? `${n.strategy}: does not reach ${n.reference}'s ${n.targetMaeDeg.toFixed(1)} deg within the sizes tried`
-        : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg) with ${n.size} labels`,
+        : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg at ${n.referenceSize} labels) with ${n.size} labels` +
+            (n.savedShare !== null ? ` (${n.savedShare >= 0 ? `${Math.round(n.savedShare * 100)}% fewer` : `${Math.round(-n.savedShare * 100)}% more`})` : '') +
+            (n.seedSizes.length > 1 ? `; per seed: ${n.seedSizes.map((s) => s.size ?? 'not reached').join(', ')}` : ''),
     );
   }
   if (r.csvPath) console.log(`curve: ${r.csvPath}`);

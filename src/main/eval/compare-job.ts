@@ -89,7 +89,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     store.addCurvePoints(runId, 'compare', points);
   });
   const stored: CurvePoint[] = store.curvePoints('compare');
-  const needed = labelsNeeded(stored);
+  const needed = compareLabelsNeeded(stored);
   let csvPath: string | null = null;
   let svgPath: string | null = null;
   if (spec.outDir) {
@@ -100,4 +100,21 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error vs labeled-set size (${path.basename(store.path)})` }));
   }
   return { points: stored, labelsNeeded: needed, csvPath, svgPath };
+}
+
+/**
+ * Labels each strategy needs to reach random order's error at random's
+ * largest size, and random's need against each other strategy's error at its
+ * largest size (both directions of the paper's comparison).
+ * Without a random arm, every ordered pair.
+ */
+export function compareLabelsNeeded(points: readonly CurvePoint[]): CompareResult['labelsNeeded'] {
+  const strategies = [...new Set(points.map((p) => p.strategy))];
+  if (!strategies.includes('random')) return labelsNeeded(points, { reference: '' });
+  const out: CompareResult['labelsNeeded'][number][] = labelsNeeded(points, { reference: 'random' }).filter((n) => n.strategy !== 'random');
+  for (const s of strategies.filter((x) => x !== 'random')) {
+    const pair = points.filter((p) => p.strategy === s || p.strategy === 'random');
+    out.push(...labelsNeeded(pair, { reference: s }).filter((n) => n.strategy === 'random'));
+  }
+  return out;
 }

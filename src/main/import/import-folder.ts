@@ -90,33 +90,6 @@ async function processFile(store: ProjectStore, file: WalkedFile, opts: { inputS
   }
 }
 
-/**
- * Recompute duplicate_of for every image with this SHA-256: the ready image
- * with the lowest id is the original, the other ready ones point to it (the
- * rule of ProjectStore.insertImage); images that are not ready point nowhere.
- * Used after an image's content changed or it was re-linked.
- */
-function refreshDuplicates(store: ProjectStore, sha256: string): void {
-  const rows = store.db.prepare('SELECT id, status FROM images WHERE sha256 = ? ORDER BY id').all(sha256) as { id: number; status: ImageStatus }[];
-  const upd = store.db.prepare('UPDATE images SET duplicate_of = ? WHERE id = ?');
-  let original: number | null = null;
-  for (const r of rows) {
-    if (r.status !== 'ready') {
-      upd.run(null, r.id);
-    } else if (original === null) {
-      original = r.id;
-      upd.run(null, r.id);
-    } else {
-      upd.run(original, r.id);
-    }
-  }
-}
-
-/** Point an image at a file in another place (folder, relative and absolute path); one UPDATE. */
-function moveImage(store: ProjectStore, id: ImageId, folderId: number, relPath: string, absPath: string): void {
-  store.db.prepare('UPDATE images SET folder_id = ?, rel_path = ?, abs_path = ? WHERE id = ?').run(folderId, relPath, absPath, id);
-}
-
 function isUnder(root: string, p: string): boolean {
   return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
@@ -173,15 +146,14 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   const markedMissing = new Set<number>();
   const stamp = new Date().toISOString();
   store.transaction(() => {
-    const known = store.db.prepare("SELECT id, abs_path FROM images WHERE status <> 'missing' ORDER BY id").all() as { id: number; abs_path: string }[];
-    for (const img of known) {
-      if (!isUnder(root, img.abs_path) || listed.has(img.abs_path)) continue;
+    for (const img of store.listPresentImagePaths()) {
+      if (!isUnder(root, img.absPath) || listed.has(img.absPath)) continue;
       try {
-        fs.statSync(img.abs_path);
+        fs.statSync(img.absPath);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {
-          store.setImageStatus(img.id as ImageId, 'missing', `file not found when ${root} was imported on ${stamp}`);
+          store.setImageStatus(img.id, 'missing', `file not found when ${root} was imported on ${stamp}`);
           markedMissing.add(img.id);
           missing++;
         }
@@ -234,8 +206,8 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
     if (current) {
       const oldSha = current.sha256;
       store.updateImageContent(current.id, content);
-      if (oldSha) refreshDuplicates(store, oldSha);
-      if (r.sha256 && r.sha256 !== oldSha) refreshDuplicates(store, r.sha256);
+      if (oldSha) store.refreshDuplicates(oldSha);
+      if (r.sha256 && r.sha256 !== oldSha) store.refreshDuplicates(r.sha256);
       counts.updated++;
       if (r.status === 'ready') counts.ready++;
       return;
@@ -246,9 +218,9 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
         .findImagesBySha(r.sha256)
         .find((c) => !relinkedIds.has(c.id) && c.path !== f.absPath && (c.status === 'missing' || !fileExists(c.path)));
       if (candidate) {
-        moveImage(store, candidate.id, folderId, f.relPath, f.absPath);
+        store.moveImage(candidate.id, folderId, f.relPath, f.absPath);
         store.updateImageContent(candidate.id, content);
-        refreshDuplicates(store, r.sha256);
+        store.refreshDuplicates(r.sha256);
         relinkedIds.add(candidate.id);
         if (markedMissing.delete(candidate.id)) missing--; // moved inside this folder, not gone
         counts.relinked++;
@@ -414,15 +386,13 @@ export async function relinkFolder(
     const h = hashes[i];
     if (h) bySha.set(h, [...(bySha.get(h) ?? []), i]);
   });
-  const rows = store.db
-    .prepare('SELECT id, rel_path, sha256, status, model_input IS NOT NULL AS has_input FROM images WHERE folder_id = ? ORDER BY id')
-    .all(old.id) as { id: number; rel_path: string; sha256: string | null; status: ImageStatus; has_input: number }[];
+  const rows = store.listFolderImages(old.id);
 
   // Match: same relative path and content first, then content anywhere.
   const claimed = new Set<number>();
   const match = new Map<number, number>();
   for (const r of rows) {
-    const i = byRel.get(r.rel_path);
+    const i = byRel.get(r.relPath);
     if (i !== undefined && r.sha256 && hashes[i] === r.sha256) {
       match.set(r.id, i);
       claimed.add(i);
@@ -445,25 +415,25 @@ export async function relinkFolder(
   store.transaction(() => {
     let targetId = target?.id;
     if (targetId === undefined) {
-      store.db.prepare('UPDATE folders SET path = ? WHERE id = ?').run(newRoot, old.id);
+      store.renameFolder(old.id, newRoot);
       targetId = old.id;
     }
     for (const r of rows) {
       const i = match.get(r.id);
       if (i === undefined) {
-        notFound.push(r.rel_path);
+        notFound.push(r.relPath);
         continue;
       }
       const f = walk.files[i]!;
       const other = store.findImageByPath(f.absPath);
       if (other && other.id !== r.id) {
-        conflicts.push(r.rel_path);
+        conflicts.push(r.relPath);
         continue;
       }
-      moveImage(store, r.id as ImageId, targetId, f.relPath, f.absPath);
+      store.moveImage(r.id, targetId, f.relPath, f.absPath);
       if (r.status === 'missing') {
-        if (r.has_input) store.setImageStatus(r.id as ImageId, 'ready', null);
-        else redecode.push({ id: r.id as ImageId, file: f });
+        if (r.hasModelInput) store.setImageStatus(r.id, 'ready', null);
+        else redecode.push({ id: r.id, file: f });
       }
       relinked++;
     }
@@ -475,7 +445,7 @@ export async function relinkFolder(
       const { sha256, sizeBytes, width, height, status, error, modelInput } = r;
       store.transaction(() => {
         store.updateImageContent(id, { sha256, sizeBytes, width, height, status, error, modelInput });
-        if (sha256) refreshDuplicates(store, sha256);
+        if (sha256) store.refreshDuplicates(sha256);
       });
     }
   }

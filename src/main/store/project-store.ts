@@ -298,6 +298,17 @@ export class ProjectStore {
     return this.db.prepare('SELECT id, path FROM folders ORDER BY id').all() as { id: number; path: string }[];
   }
 
+  /**
+   * Change the stored path of a folder row only (its images' paths are not
+   * touched: the caller moves each with moveImage).
+   * @param folderId id from folderId()/listFolders()
+   * @param newAbsFolder the folder's new real absolute path (must not be another folder's path)
+   * @throws SqliteError (UNIQUE constraint) when another folder row already has newAbsFolder
+   */
+  renameFolder(folderId: number, newAbsFolder: string): void {
+    this.db.prepare('UPDATE folders SET path = ? WHERE id = ?').run(newAbsFolder, folderId);
+  }
+
   /** Point a folder at its new location (images' absolute paths follow). */
   relinkFolder(folderId: number, newAbsFolder: string, joinPath: (folder: string, rel: string) => string): void {
     this.transaction(() => {
@@ -362,6 +373,61 @@ export class ProjectStore {
 
   setImageStatus(id: ImageId, status: ImageStatus, error: string | null): void {
     this.db.prepare('UPDATE images SET status = ?, error = ? WHERE id = ?').run(status, error, id);
+  }
+
+  /**
+   * Point an image at a file in another place: its folder, path relative to
+   * that folder and absolute path change together (one UPDATE). Labels,
+   * embeddings and queue entries stay with the image id.
+   * @throws SqliteError (UNIQUE constraint) when absPath is already another image's path
+   */
+  moveImage(id: ImageId, folderId: number, relPath: string, absPath: string): void {
+    this.db.prepare('UPDATE images SET folder_id = ?, rel_path = ?, abs_path = ? WHERE id = ?').run(folderId, relPath, absPath, id);
+  }
+
+  /**
+   * Recompute duplicate_of for every image with this SHA-256 (hex): the ready
+   * image with the lowest id is the original and points nowhere, the other
+   * ready ones point to it (the rule of insertImage); images that are not
+   * ready point nowhere. Call after an image's content or status changed or it
+   * was re-linked; run it inside the caller's transaction.
+   */
+  refreshDuplicates(sha256: string): void {
+    const rows = this.db.prepare('SELECT id, status FROM images WHERE sha256 = ? ORDER BY id').all(sha256) as { id: number; status: ImageStatus }[];
+    const upd = this.db.prepare('UPDATE images SET duplicate_of = ? WHERE id = ?');
+    let original: number | null = null;
+    for (const r of rows) {
+      if (r.status !== 'ready') {
+        upd.run(null, r.id);
+      } else if (original === null) {
+        original = r.id;
+        upd.run(null, r.id);
+      } else {
+        upd.run(original, r.id);
+      }
+    }
+  }
+
+  /**
+   * Id and absolute path of every image whose status is not 'missing', by id
+   * (no blobs; cheap at 100k images). Used to find files gone from a folder.
+   */
+  listPresentImagePaths(): { id: ImageId; absPath: string }[] {
+    return (this.db.prepare("SELECT id, abs_path FROM images WHERE status <> 'missing' ORDER BY id").all() as { id: number; abs_path: string }[]).map(
+      (r) => ({ id: r.id as ImageId, absPath: r.abs_path }),
+    );
+  }
+
+  /**
+   * The images of one folder row, by id: id, path relative to the folder,
+   * SHA-256 (null when never read), status and whether a model input is stored.
+   */
+  listFolderImages(folderId: number): { id: ImageId; relPath: string; sha256: string | null; status: ImageStatus; hasModelInput: boolean }[] {
+    return (
+      this.db
+        .prepare('SELECT id, rel_path, sha256, status, model_input IS NOT NULL AS has_input FROM images WHERE folder_id = ? ORDER BY id')
+        .all(folderId) as { id: number; rel_path: string; sha256: string | null; status: ImageStatus; has_input: number }[]
+    ).map((r) => ({ id: r.id as ImageId, relPath: r.rel_path, sha256: r.sha256, status: r.status, hasModelInput: r.has_input === 1 }));
   }
 
   setImagePath(id: ImageId, absPath: string): void {
