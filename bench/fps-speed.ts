@@ -9,9 +9,13 @@
  *
  * Usage: node --import tsx bench/fps-speed.ts [--n 100000] [--d 32] [--k 10000]
  *        [--threads T] [--data clustered|uniform|both] [--skip-pruned] [--json FILE]
+ *        [--numpy typical|exact|none]   (default typical: runs bench/fps-numpy.py with python3)
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { FpsState, furthestPointSampling, furthestPointSamplingPruned } from '../src/main/selection/furthest-point-sampling.js';
 import { furthestPointSamplingParallel } from '../src/main/selection/furthest-point-sampling-parallel.js';
 import { mulberry32 } from '../src/shared/random.js';
@@ -27,6 +31,27 @@ const threads = Number(arg('threads', String(os.availableParallelism())));
 const which = arg('data', 'both');
 const skipPruned = process.argv.includes('--skip-pruned');
 const jsonOut = arg('json', '');
+const numpyVariant = arg('numpy', 'typical');
+
+/** Runs the NumPy reference on the same data and first pick; null when python3/numpy is missing. */
+function runNumpy(data: Float32Array, first: number): { seconds: number; cpu_seconds: number; order: number[]; numpy: string } | null {
+  if (numpyVariant === 'none') return null;
+  const file = path.join(os.tmpdir(), `fps-bench-${process.pid}.f32`);
+  fs.writeFileSync(file, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  try {
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fps-numpy.py');
+    const outText = execFileSync('python3', [script, file, String(N), String(D), String(K), String(first), '--variant', numpyVariant], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    return JSON.parse(outText) as { seconds: number; cpu_seconds: number; order: number[]; numpy: string };
+  } catch (e) {
+    console.log(`NumPy reference not run: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
 
 function uniform(n: number, d: number, seed: number): Float32Array {
   const r = mulberry32(seed);
@@ -71,25 +96,37 @@ function streamFloor(data: Float32Array, passes: number): number {
   return total;
 }
 
+/** Wall and CPU seconds of f (CPU = this process, all threads). */
+function timed<T>(f: () => T): { value: T; wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { value, wall, cpu: (c.user + c.system) / 1e6 };
+}
+
 const same = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 async function runOne(kind: 'uniform' | 'clustered'): Promise<Record<string, unknown>> {
   const data = kind === 'uniform' ? uniform(N, D, 1) : clustered(N, D, 1);
   const opts = { k: K, seed: 0 };
   const mem0 = process.memoryUsage().rss;
+  const s1 = timed(() => furthestPointSampling(data, N, D, opts));
+  const single = s1.value;
+  const tSingle = s1.wall;
   let t = performance.now();
-  const single = furthestPointSampling(data, N, D, opts);
-  const tSingle = (performance.now() - t) / 1000;
-  t = performance.now();
   const par = await furthestPointSamplingParallel(data, N, D, { ...opts, threads });
   const tPar = (performance.now() - t) / 1000;
   let tPruned: number | null = null;
+  let cpuPruned: number | null = null;
   let prunedSame: boolean | null = null;
+  const prunedStats = { prunedWork: 0, fellBackAt: -1 };
   if (!skipPruned) {
-    t = performance.now();
-    const pr = furthestPointSamplingPruned(data, N, D, opts);
-    tPruned = (performance.now() - t) / 1000;
-    prunedSame = same(pr.order, single.order);
+    const p1 = timed(() => furthestPointSamplingPruned(data, N, D, { ...opts, stats: prunedStats }));
+    tPruned = p1.wall;
+    cpuPruned = p1.cpu;
+    prunedSame = same(p1.value.order, single.order);
   }
   // worker start-up alone (k = 2): under tsx each worker registers the TypeScript hooks first
   t = performance.now();
@@ -106,37 +143,56 @@ async function runOne(kind: 'uniform' | 'clustered'): Promise<Record<string, unk
     lat.push(performance.now() - t0);
   }
   lat.sort((a, b) => a - b);
+  const np = runNumpy(data, single.order[0]!);
+  let npSame: number | null = null;
+  if (np) {
+    npSame = 0;
+    while (npSame < K && np.order[npSame] === single.order[npSame]) npSame++;
+  }
   streamFloor(data, 5); // warm up
-  t = performance.now();
-  const sink = streamFloor(data, K);
-  const tFloor = (performance.now() - t) / 1000;
+  const f1 = timed(() => streamFloor(data, K));
+  const sink = f1.value;
+  const tFloor = f1.wall;
   const res = {
     data: kind, n: N, d: D, k: K, threads,
     singleSec: +tSingle.toFixed(3),
     parallelSec: +tPar.toFixed(3),
     prunedSec: tPruned === null ? null : +tPruned.toFixed(3),
     floorSec: +tFloor.toFixed(3),
+    cpuSec: { single: +s1.cpu.toFixed(3), pruned: cpuPruned === null ? null : +cpuPruned.toFixed(3), floor: +f1.cpu.toFixed(3), numpy: np ? +np.cpu_seconds.toFixed(3) : null },
+    cpuRatios: {
+      singleOverFloor: +(s1.cpu / f1.cpu).toFixed(2),
+      prunedOverFloor: cpuPruned === null ? null : +(cpuPruned / f1.cpu).toFixed(2),
+      numpyOverSingle: np ? +(np.cpu_seconds / s1.cpu).toFixed(2) : null,
+      numpyOverPruned: np && cpuPruned !== null ? +(np.cpu_seconds / cpuPruned).toFixed(2) : null,
+    },
     singleOverFloor: +(tSingle / tFloor).toFixed(2),
     parallelOverFloor: +(tPar / tFloor).toFixed(2),
     prunedOverFloor: tPruned === null ? null : +(tPruned / tFloor).toFixed(2),
     parallelStartupSec: +tStart.toFixed(3),
+    numpy: np ? { variant: numpyVariant, version: np.numpy, sec: +np.seconds.toFixed(3), samePicks: npSame === K, firstDifferentPick: npSame === K ? null : npSame, singleSpeedup: +(np.seconds / tSingle).toFixed(2), parallelSpeedup: +(np.seconds / tPar).toFixed(2), prunedSpeedup: tPruned === null ? null : +(np.seconds / tPruned).toFixed(2) } : null,
     nextAfterLabelMedianMs: +lat[10]!.toFixed(2),
     nextAfterLabelMaxMs: +lat[20]!.toFixed(2),
     loadAverage1m: +os.loadavg()[0]!.toFixed(2),
     parallelSamePicks: same(par.order, single.order) && par.coverageRadius.every((v, i) => v === single.coverageRadius[i]),
     prunedSamePicks: prunedSame,
+    prunedRowsTouchedShare: tPruned === null ? null : +(prunedStats.prunedWork / (N * (prunedStats.fellBackAt < 0 ? K : prunedStats.fellBackAt))).toFixed(3),
+    prunedFellBackAt: tPruned === null ? null : prunedStats.fellBackAt,
     lastRadius: single.coverageRadius[K - 1],
     rssMB: Math.round(Math.max(mem0, process.memoryUsage().rss) / 2 ** 20),
     sink: Number.isFinite(sink),
   };
   console.log(
     `[${kind}] N=${N} d=${D} k=${K}: single ${res.singleSec}s, parallel(${threads}) ${res.parallelSec}s` +
-      (tPruned === null ? '' : `, pruned ${res.prunedSec}s`) +
+      (tPruned === null ? '' : `, pruned ${res.prunedSec}s (touched ${res.prunedRowsTouchedShare} of rows per pick, fell back at ${res.prunedFellBackAt})`) +
       `; floor (read N x d ${K} times) ${res.floorSec}s; ratios to floor: single ${res.singleOverFloor}x, parallel ${res.parallelOverFloor}x` +
       (tPruned === null ? '' : `, pruned ${res.prunedOverFloor}x`) +
       `; same picks: parallel ${res.parallelSamePicks}` + (prunedSame === null ? '' : `, pruned ${prunedSame}`) +
       `; worker start-up ${res.parallelStartupSec}s; next entry after one label: median ${res.nextAfterLabelMedianMs} ms, max ${res.nextAfterLabelMaxMs} ms` +
-      `; rss ${res.rssMB} MB; load average ${res.loadAverage1m}`,
+      `; rss ${res.rssMB} MB; load average ${res.loadAverage1m}` +
+      `\n  CPU seconds (robust to other load): single ${res.cpuSec.single}, pruned ${res.cpuSec.pruned}, floor ${res.cpuSec.floor}, numpy ${res.cpuSec.numpy}; ` +
+      `single/floor ${res.cpuRatios.singleOverFloor}x, pruned/floor ${res.cpuRatios.prunedOverFloor}x, numpy/single ${res.cpuRatios.numpyOverSingle}x, numpy/pruned ${res.cpuRatios.numpyOverPruned}x` +
+      (res.numpy ? `\n  NumPy ${res.numpy.version} (${res.numpy.variant}) ${res.numpy.sec}s: same picks ${res.numpy.samePicks}${res.numpy.samePicks ? '' : ` (first ${res.numpy.firstDifferentPick} equal)`}; speed-up single ${res.numpy.singleSpeedup}x, parallel ${res.numpy.parallelSpeedup}x, pruned ${res.numpy.prunedSpeedup}x` : ''),
   );
   return res;
 }

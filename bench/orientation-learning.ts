@@ -4,10 +4,11 @@
  * trained on the first n labeled images at growing n, error on 500 held-out.
  *
  *   node --import tsx bench/orientation-learning.ts [--backend wasm] [--size 32]
- *        [--filters 16] [--ae-epochs 10] [--sizes 50,100,200,400] [--samples 8000] [--seeds 1]
+ *        [--filters 8] [--ae-epochs 10] [--sizes 50,100,200,400] [--samples 8000] [--seeds 1]
+ *        [--digits 0123456789] [--pool 3000] [--augment 1] [--pretrain 1]
  */
 import { selectBackend } from '../src/main/ml/backend.js';
-import { trainAutoencoder } from '../src/main/ml/autoencoder.js';
+import { createAutoencoder, disposeAutoencoder, trainAutoencoder } from '../src/main/ml/autoencoder.js';
 import { predictAngles, trainOrientationModel } from '../src/main/ml/orientation-model.js';
 import { summarizeAngularErrors } from '../src/shared/angle.js';
 import { mulberry32 } from '../src/shared/random.js';
@@ -30,7 +31,8 @@ const nPool = Number(arg('pool', '3000'));
 const nTest = 500;
 const total = nPool + nTest;
 
-const { pixels } = mnistDigits(total);
+const digitSet = arg('digits', '0123456789').split('').map(Number);
+const { pixels, digits } = mnistDigits(total, 0, digitSet);
 const rnd = mulberry32(42);
 const angles = new Float32Array(total);
 for (let i = 0; i < total; i++) angles[i] = rnd() * 360;
@@ -41,6 +43,10 @@ const t0 = performance.now();
 const ae = await trainAutoencoder(images, { n: total, inputSize: size, channels: 1, latentDim: 32, filters, epochs: aeEpochs, batchSize: 32, seed: 1 });
 console.log(`backend ${backend}; autoencoder ${size}px f=${filters}: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${Math.round(ae.imagesPerSecond)} img/s, loss ${ae.loss.map((l) => l.toFixed(4)).join(' ')}`);
 
+// --pretrain 0: the same regressor from an untrained (randomly initialised) encoder, for comparison.
+const pretrain = arg('pretrain', '1') === '1';
+const untrained = pretrain ? null : createAutoencoder({ inputSize: size, channels: 1, latentDim: 32, filters, seed: 1 });
+const startEncoder = untrained ? untrained.encoder : ae.encoder;
 const testX = images.subarray(nPool * per);
 const testY = angles.subarray(nPool);
 for (const n of sizes) {
@@ -48,7 +54,7 @@ for (const n of sizes) {
     const t1 = performance.now();
     const epochs = Math.max(8, Math.min(150, Math.round(samples / n)));
     const { model } = await trainOrientationModel({
-      encoder: ae.encoder,
+      encoder: startEncoder,
       inputs: images.subarray(0, n * per),
       n,
       anglesDeg: angles.subarray(0, n),
@@ -60,6 +66,11 @@ for (const n of sizes) {
     });
     const pred = predictAngles(model, testX, nTest);
     const s = summarizeAngularErrors(pred, testY);
+    const perDigit = digitSet.map((d) => {
+      const idx = [...Array(nTest).keys()].filter((j) => digits[nPool + j] === d);
+      return `${d}:${summarizeAngularErrors(idx.map((j) => pred[j]!), idx.map((j) => testY[j]!)).maeDeg.toFixed(0)}`;
+    });
+    console.log(`  per digit MAE ${perDigit.join(' ')}`);
     const predNoTta = predictAngles(model, testX, nTest, { rot90Average: false });
     const s2 = summarizeAngularErrors(predNoTta, testY);
     console.log(
@@ -68,3 +79,4 @@ for (const n of sizes) {
     model.model.dispose();
   }
 }
+if (untrained) disposeAutoencoder(untrained);

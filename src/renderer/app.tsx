@@ -45,14 +45,15 @@ export function App(): React.JSX.Element {
     })();
   }, [loadInfo]);
 
+  const hasProject = status !== null;
   useEffect(() => {
-    if (!status) return;
+    if (!hasProject) return;
     const refresh = (): void => {
       api.invoke('project:status', {}).then(setStatus, () => undefined);
     };
     const offs = [api.on('labels:changed', refresh), api.on('curve:changed', refresh), api.on('order:changed', refresh)];
     return () => offs.forEach((f) => f());
-  }, [api, status !== null]); // eslint-disable-line
+  }, [api, hasProject]);
 
   const onReady = useCallback(
     (st: ProjectStatus) => {

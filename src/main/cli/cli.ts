@@ -10,6 +10,7 @@ import { AppError, isAppError } from '../../shared/errors.js';
 import { parseDegrees, periodOf } from '../../shared/angle.js';
 import { STRATEGIES, type BackendChoice, type ImageId, type ProjectSettings, type StrategyName } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
+import { mapStoreError } from '../store/project-store.js';
 import { readLabelsCsv } from '../io/labels-import.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { runDemo } from './demo.js';
@@ -66,6 +67,8 @@ async function withProject<T>(projectPath: string, fn: (svc: LabelerService, pri
   try {
     await svc.invoke('project:open', { path: projectPath });
     return await fn(svc, printer);
+  } catch (e) {
+    throw mapStoreError(e, path.resolve(projectPath));
   } finally {
     process.removeListener('SIGINT', onSigint);
     svc.close();
@@ -149,7 +152,10 @@ export function buildProgram(): Command {
     .argument('<folder>')
     .action(async (p: string, folder: string) => {
       if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-        throw new AppError('not-found', `folder ${folder} does not exist or is not a folder`);
+        throw new AppError(
+          'not-found',
+          `folder ${folder} does not exist or is not a folder; if its images moved, import the folder from its new place: they are re-linked by content (SHA-256) and keep their labels`,
+        );
       }
       await withProject(p, async (svc, printer) => {
         const r = await svc.invoke('images:import', { folder });
@@ -301,6 +307,14 @@ export function buildProgram(): Command {
       await withProject(p, async (svc) => {
         const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright });
         console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);
+        // A folder export leaves out labeled images whose files are gone: say which, and how to get them back.
+        const skipped = (r as typeof r & { skipped?: readonly { path: string; reason: string }[] }).skipped ?? [];
+        for (const k of skipped) process.stderr.write(`warning: not exported: ${k.path}: ${k.reason}\n`);
+        if (skipped.length > 0) {
+          process.stderr.write(
+            `warning: ${skipped.length} labeled image(s) left out; if their folder moved, import it from its new place (images are re-linked by content and keep their labels), then export again\n`,
+          );
+        }
       });
     });
 

@@ -186,6 +186,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * @throws AppError('invalid-argument') when the port is out of range; the listen error (EADDRINUSE...) otherwise.
  */
 export async function startHttpTransport(host: ServiceHost, opts: HttpTransportOptions): Promise<HttpTransport> {
+  const host_ = (opts as { host?: unknown }).host;
+  if (host_ !== undefined && host_ !== LOOPBACK) {
+    throw new AppError('forbidden', `the HTTP transport listens on ${LOOPBACK} only; refusing host ${JSON.stringify(host_)}`);
+  }
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new AppError('invalid-argument', `port must be an integer in 0..65535, got ${String(port)}`);

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.js';
-import { ProjectStore } from '../store/project-store.js';
+import { ProjectStore, mapStoreError } from '../store/project-store.js';
 import { runJobInProcess } from './run-job.js';
 import type { WorkerInput, WorkerMessage } from './job-types.js';
 
@@ -35,5 +35,5 @@ async function main(): Promise<void> {
 }
 
 main()
-  .catch((e: unknown) => post({ type: 'error', error: serializeError(e) }))
+  .catch((e: unknown) => post({ type: 'error', error: serializeError(mapStoreError(e, input.projectPath)) }))
   .finally(() => clearInterval(poll));

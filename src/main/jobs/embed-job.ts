@@ -5,7 +5,7 @@
  * import embeddings made elsewhere (.npy / .csv).
  */
 import path from 'node:path';
-import { AppError } from '../../shared/errors.js';
+import { AppError, isAppError } from '../../shared/errors.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import { trainAutoencoder, encodeImages } from '../ml/autoencoder.js';
@@ -35,17 +35,25 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
   ctx.log(`backend: ${backend}`);
   const epochs = Math.max(1, Math.floor(spec.epochs));
   ctx.progress({ done: 0, total: epochs, message: `training autoencoder on ${ids.length} images (${backend})` });
-  const trained = await trainAutoencoder(data, {
-    n: ids.length,
-    inputSize,
-    channels,
-    latentDim,
-    epochs,
-    batchSize: AUTOENCODER_BATCH_SIZE,
-    seed,
-    signal: ctx.signal,
-    onEpoch: (epoch, loss) => ctx.progress({ done: epoch, total: epochs, message: `epoch ${epoch}/${epochs}: reconstruction loss ${loss.toFixed(5)}`, loss }),
-  });
+  let trained: Awaited<ReturnType<typeof trainAutoencoder>>;
+  try {
+    trained = await trainAutoencoder(data, {
+      n: ids.length,
+      inputSize,
+      channels,
+      latentDim,
+      epochs,
+      batchSize: AUTOENCODER_BATCH_SIZE,
+      seed,
+      signal: ctx.signal,
+      onEpoch: (epoch, loss) => ctx.progress({ done: epoch, total: epochs, message: `epoch ${epoch}/${epochs}: reconstruction loss ${loss.toFixed(5)}`, loss }),
+    });
+  } catch (e) {
+    // A failed or cancelled run writes nothing: say so, and why.
+    if (isAppError(e) && e.code === 'cancelled') throw new AppError('cancelled', 'embedding was cancelled; the previous embeddings stay in use');
+    if (isAppError(e)) throw e;
+    throw new AppError('training-failed', `autoencoder training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`, { cause: e });
+  }
   if (ctx.signal.aborted) throw new AppError('cancelled', 'embedding was cancelled; the previous embeddings stay in use');
   ctx.progress({ done: epochs, total: epochs, message: 'writing embeddings' });
   const embeddings = encodeImages(trained.encoder, data, ids.length);

@@ -118,6 +118,29 @@ export function createAutoencoder(config: AutoencoderConfig): Autoencoder {
   return { encoder, decoder, autoencoder, config: c };
 }
 
+/**
+ * Data-dependent init of the output layer: bias = logit of each channel's mean
+ * pixel value (over up to 4096 images), so the untrained decoder already
+ * outputs the mean intensity instead of 0.5 and the first epochs learn
+ * structure rather than the background level.
+ */
+function initOutputBias(ae: Autoencoder, inputs: Uint8Array, n: number): void {
+  const { inputSize: s, channels: ch } = ae.config;
+  const per = s * s * ch;
+  const m = Math.min(n, 4096);
+  const sums = new Float64Array(ch);
+  for (let i = 0; i < m * per; i++) sums[i % ch] = sums[i % ch]! + inputs[i]!;
+  const logits = Array.from(sums, (v) => {
+    const p = Math.min(0.98, Math.max(0.02, v / (m * s * s * 255)));
+    return Math.log(p / (1 - p));
+  });
+  const out = ae.decoder.getLayer('dec_deconv3');
+  const [kernel] = out.getWeights(); // the live variable, not a copy: do not dispose
+  const fresh = tf.tensor1d(logits);
+  out.setWeights([kernel!, fresh]);
+  fresh.dispose();
+}
+
 /** Free every weight of an autoencoder (the wrapper first, then encoder and decoder). */
 export function disposeAutoencoder(ae: Autoencoder): void {
   ae.autoencoder.dispose();
@@ -170,6 +193,7 @@ export async function trainAutoencoder(inputs: Uint8Array, opts: TrainAutoencode
   const { inputSize: s, channels } = ae.config;
   const per = s * s * channels;
   try {
+    initOutputBias(ae, inputs, opts.n);
     const r = await runTrainingLoop({
       model: ae.autoencoder,
       n: opts.n,

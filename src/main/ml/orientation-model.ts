@@ -136,6 +136,18 @@ export async function createOrientationModel(
 }
 
 /**
+ * Epochs for n labeled images: enough image presentations for the fine-tuning
+ * to converge, min(30000, max(8000, 60 n)) in all, as 8..150 epochs.
+ * Measured on rotated MNIST digits (32 px, wasm): at n = 400, 15 epochs gave
+ * 17.6 degrees MAE and 80 epochs 14.8; at n = 50 more than ~150 epochs only
+ * costs time.
+ */
+export function suggestedOrientationEpochs(n: number): number {
+  const samples = Math.min(30000, Math.max(8000, 60 * n));
+  return Math.max(8, Math.min(150, Math.round(samples / Math.max(1, n))));
+}
+
+/**
  * Train an orientation model on labeled images.
  * @throws AppError('invalid-argument') for bad shapes, non-finite angles or options.
  * @throws AppError('cancelled') when opts.signal aborts (seen before the next batch).

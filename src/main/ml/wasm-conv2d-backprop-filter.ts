@@ -54,6 +54,10 @@ export function conv2dBackpropFilterWasm(params: { inputs: tf.NamedTensorInfoMap
     const cv = backend.typedArrayFromHeap(cols);
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
+        // Output columns whose tap (i, j) lands inside the input: xoLo <= xo < xoHi.
+        const xoLo = Math.min(ow, Math.max(0, Math.ceil((left - j) / sw)));
+        const xoHi = Math.max(xoLo, Math.min(ow, Math.floor((inW - 1 + left - j) / sw) + 1));
+        const step = sw * ci;
         for (let c = 0; c < ci; c++) {
           let p = ((i * kw + j) * ci + c) * m;
           for (let b = 0; b < batch; b++) {
@@ -64,11 +68,12 @@ export function conv2dBackpropFilterWasm(params: { inputs: tf.NamedTensorInfoMap
                 p += ow;
                 continue;
               }
-              const rowBase = (b * inH + iy) * inW;
-              for (let xo = 0; xo < ow; xo++) {
-                const ix = xo * sw + j - left;
-                cv[p++] = ix >= 0 && ix < inW ? xv[(rowBase + ix) * ci + c]! : 0;
-              }
+              if (xoLo > 0) cv.fill(0, p, p + xoLo);
+              let src = ((b * inH + iy) * inW + xoLo * sw + j - left) * ci + c;
+              const end = p + xoHi;
+              for (let q = p + xoLo; q < end; q++, src += step) cv[q] = xv[src]!;
+              if (xoHi < ow) cv.fill(0, end, p + ow);
+              p += ow;
             }
           }
         }

@@ -60,25 +60,21 @@ export function conv2dBackpropInputWasm(params: { inputs: tf.NamedTensorInfoMap;
     const ov = backend.typedArrayFromHeap(out);
     const pv = backend.typedArrayFromHeap(prod);
     ov.fill(0);
-    let p = 0;
     for (let b = 0; b < batch; b++) {
       for (let y = 0; y < oh; y++) {
-        for (let xo = 0; xo < ow; xo++) {
-          for (let i = 0; i < kh; i++) {
-            const iy = y * sh + i - top;
-            if (iy < 0 || iy >= inH) {
-              p += kw * ci;
-              continue;
-            }
-            const rowBase = (b * inH + iy) * inW;
+        for (let i = 0; i < kh; i++) {
+          const iy = y * sh + i - top;
+          if (iy < 0 || iy >= inH) continue;
+          const rowBase = (b * inH + iy) * inW;
+          for (let xo = 0; xo < ow; xo++) {
+            const p0 = ((b * oh + y) * ow + xo) * k + i * kw * ci;
             for (let j = 0; j < kw; j++) {
               const ix = xo * sw + j - left;
-              if (ix < 0 || ix >= inW) {
-                p += ci;
-                continue;
-              }
+              if (ix < 0 || ix >= inW) continue;
               let q = (rowBase + ix) * ci;
-              for (let c = 0; c < ci; c++, q++) ov[q] = ov[q]! + pv[p++]!;
+              let p = p0 + j * ci;
+              const qEnd = q + ci;
+              for (; q < qEnd; q++, p++) ov[q] = ov[q]! + pv[p]!;
             }
           }
         }

@@ -6,7 +6,11 @@
  * order for each row (the same arithmetic as `sqDist` in types.ts). Rows are
  * processed four at a time with one accumulator each: the per-row summation
  * order is unchanged (so results are exact relative to a plain loop), but the
- * four independent add chains keep the CPU busy.
+ * four independent add chains keep the CPU busy. Every 8 columns the block
+ * stops early when all four partial sums already reach their keys (a partial
+ * sum of squares never exceeds the full one, so no key could drop): on
+ * clustered embeddings most rows are far from a new pick and stop after 8 or
+ * 16 columns.
  */
 
 /**
@@ -37,42 +41,55 @@ export function updateMinDistRange(
     const o1 = o0 + d;
     const o2 = o1 + d;
     const o3 = o2 + d;
+    const m0 = mind[i]!;
+    const m1 = mind[i + 1]!;
+    const m2 = mind[i + 2]!;
+    const m3 = mind[i + 3]!;
     let a0 = 0;
     let a1 = 0;
     let a2 = 0;
     let a3 = 0;
-    for (let j = 0; j < d; j++) {
-      const pj = p[j]!;
-      let t = data[o0 + j]! - pj;
-      a0 += t * t;
-      t = data[o1 + j]! - pj;
-      a1 += t * t;
-      t = data[o2 + j]! - pj;
-      a2 += t * t;
-      t = data[o3 + j]! - pj;
-      a3 += t * t;
+    let j = 0;
+    for (;;) {
+      const e = j + 8 < d ? j + 8 : d;
+      for (; j < e; j++) {
+        const pj = p[j]!;
+        let t = data[o0 + j]! - pj;
+        a0 += t * t;
+        t = data[o1 + j]! - pj;
+        a1 += t * t;
+        t = data[o2 + j]! - pj;
+        a2 += t * t;
+        t = data[o3 + j]! - pj;
+        a3 += t * t;
+      }
+      // partial-distance exit: sums of squares only grow, so once all four partial
+      // sums reach their keys no key can drop (exact: the comparisons below agree)
+      if (j >= d || (a0 >= m0 && a1 >= m1 && a2 >= m2 && a3 >= m3)) break;
     }
-    let m = mind[i]!;
+    let m = m0;
     if (a0 < m) { mind[i] = a0; m = a0; }
     if (m > best) { best = m; bi = i; }
-    m = mind[i + 1]!;
+    m = m1;
     if (a1 < m) { mind[i + 1] = a1; m = a1; }
     if (m > best) { best = m; bi = i + 1; }
-    m = mind[i + 2]!;
+    m = m2;
     if (a2 < m) { mind[i + 2] = a2; m = a2; }
     if (m > best) { best = m; bi = i + 2; }
-    m = mind[i + 3]!;
+    m = m3;
     if (a3 < m) { mind[i + 3] = a3; m = a3; }
     if (m > best) { best = m; bi = i + 3; }
   }
   for (; i < end; i++) {
     const o = i * d;
+    const mi = mind[i]!;
     let a = 0;
     for (let j = 0; j < d; j++) {
       const t = data[o + j]! - p[j]!;
       a += t * t;
+      if ((j & 7) === 7 && a >= mi) break;
     }
-    let m = mind[i]!;
+    let m = mi;
     if (a < m) { mind[i] = a; m = a; }
     if (m > best) { best = m; bi = i; }
   }

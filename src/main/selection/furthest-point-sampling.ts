@@ -87,11 +87,19 @@ export function furthestPointSampling(data: Float32Array, n: number, d: number, 
  * that cell is skipped without touching its rows. Same rules and identical picks
  * as furthestPointSampling (the skip test keeps a relative margin of 1e-9 for
  * rounding). Pays on clustered embeddings with k << n. When it stops paying
- * (the last 32 picks touched more than 0.35 n rows each on average, as on
+ * (past 256 picks, the last 64 picks touched more than 0.35 n rows each on average, as on
  * unstructured high-dimensional data) it switches to the plain kernel for the
  * rest of the run, which leaves the picks unchanged. Worst case O(n k d + k^2 d).
  */
-export function furthestPointSamplingPruned(data: Float32Array, n: number, d: number, opts: FpsOptions = {}): FpsResult {
+export function furthestPointSamplingPruned(
+  data: Float32Array,
+  n: number,
+  d: number,
+  opts: FpsOptions & {
+    /** Filled in when given: rows + centre distances computed while pruning, and the pick at which it fell back (-1: never). */
+    stats?: { prunedWork: number; fellBackAt: number };
+  } = {},
+): FpsResult {
   const c = checkInput(data, n, d, opts);
   const { k, labeled } = c;
   const order = new Int32Array(k);
@@ -143,12 +151,20 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
         for (let q = 0; q < sz; q++) {
           const x = mem[q]!;
           const o = x * d;
+          const mx = mind[x]!;
+          // partial-distance early exit: the sum only grows, so once it reaches the
+          // key the row cannot improve (exact: same comparison as the full sum)
           let a = 0;
-          for (let j = 0; j < d; j++) {
-            const t = data[o + j]! - p[j]!;
-            a += t * t;
+          let j = 0;
+          while (j < d) {
+            const end = j + 8 < d ? j + 8 : d;
+            for (; j < end; j++) {
+              const t = data[o + j]! - p[j]!;
+              a += t * t;
+            }
+            if (a >= mx) break;
           }
-          if (a < mind[x]!) {
+          if (a < mx) {
             mind[x] = a;
             moved[nMoved++] = x;
           } else {
@@ -202,10 +218,11 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
   } else {
     for (let i = 0; i < labeled.length; i++) addCentre(labeled[i]!);
   }
-  // When pruning stops paying (the last WINDOW picks touched more than FALLBACK * n
-  // rows on average), switch to the plain kernel for the rest: the keys are exact
+  // When pruning stops paying (after WARMUP picks, the last WINDOW picks touched more
+  // than FALLBACK * n rows on average), switch to the plain kernel for the rest: the keys are exact
   // either way, so the picks do not change.
-  const WINDOW = 32;
+  const WINDOW = 64;
+  const WARMUP = 256; // the first picks always touch large cells
   const FALLBACK = 0.35;
   let brute = false;
   let windowWork = 0;
@@ -244,10 +261,13 @@ export function furthestPointSamplingPruned(data: Float32Array, n: number, d: nu
       break;
     }
     if (t + 1 < k) {
-      windowWork += addCentre(pick);
+      const w = addCentre(pick);
+      windowWork += w;
+      if (opts.stats) opts.stats.prunedWork += w;
       if (++windowPicks === WINDOW) {
-        if (windowWork > FALLBACK * n * WINDOW) {
+        if (t >= WARMUP && windowWork > FALLBACK * n * WINDOW) {
           brute = true;
+          if (opts.stats) opts.stats.fellBackAt = t + 1;
           argmaxRange(mind, 0, n, out);
         }
         windowWork = 0;

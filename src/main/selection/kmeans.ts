@@ -93,16 +93,38 @@ export function kmeans(data: Float32Array, n: number, d: number, opts: KMeansOpt
     inertia = 0;
     for (let i = 0; i < n; i++) {
       const o = i * d;
+      // Start from the previous cluster for a tight bound, then scan all clusters with
+      // partial-distance early exit (sums of squares only grow, so a partial sum past
+      // the bound proves the full one is too). Result = the nearest centroid, lowest
+      // index on ties, exactly as a plain scan would find.
+      const prev = assignment[i]!;
       let best = Infinity;
       let bc = 0;
-      for (let c = 0; c < k; c++) {
-        const oc = c * d;
+      if (prev >= 0) {
+        const oc = prev * d;
         let s = 0;
         for (let j = 0; j < d; j++) {
           const t = data[o + j]! - centroids[oc + j]!;
           s += t * t;
         }
-        if (s < best) { best = s; bc = c; }
+        best = s;
+        bc = prev;
+      }
+      for (let c = 0; c < k; c++) {
+        if (c === prev) continue;
+        const oc = c * d;
+        const lower = c < bc; // a lower index wins a tie
+        let s = 0;
+        let j = 0;
+        while (j < d) {
+          const end = j + 8 < d ? j + 8 : d;
+          for (; j < end; j++) {
+            const t = data[o + j]! - centroids[oc + j]!;
+            s += t * t;
+          }
+          if (s > best || (s === best && !lower)) break;
+        }
+        if (j === d && (s < best || (s === best && lower))) { best = s; bc = c; }
       }
       inertia += best;
       if (assignment[i] !== bc) { assignment[i] = bc; changed++; }

@@ -24,7 +24,7 @@ import {
   type QueueEntry,
   type StrategyName,
 } from '../../shared/types.js';
-import { ProjectStore } from '../store/project-store.js';
+import { ProjectStore, mapStoreError } from '../store/project-store.js';
 import { importFolder } from '../import/import-folder.js';
 import { renderDisplayImage } from '../imaging/model-input.js';
 import { exportLabels } from '../export/export-labels.js';
@@ -83,7 +83,12 @@ export class LabelerService implements ServiceHost {
   async invoke<K extends OperationName>(op: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
     const handler = this.handlers[op] as Handler<K> | undefined;
     if (!handler) throw new AppError('invalid-argument', `unknown operation "${String(op)}"`);
-    return handler(request);
+    try {
+      return await handler(request);
+    } catch (e) {
+      // another process holding the project past the busy timeout: a clear "in use" answer, not a raw SQLITE_BUSY
+      throw mapStoreError(e, this.store?.path ?? null);
+    }
   }
 
   onEvent(listener: EventListener): () => void {
@@ -283,14 +288,14 @@ export class LabelerService implements ServiceHost {
           arm: chosenArm,
           source: 'annotator',
         });
-        this.emit('labels:changed', { labeled: store.status().labeled });
+        this.emit('labels:changed', { labeled: store.labelCounts().labeled });
         this.maybeAutoEvaluate();
         return label;
       },
 
       'label:undo': async () => {
         const undone = this.project.undoLastLabel();
-        this.emit('labels:changed', { labeled: this.project.status().labeled });
+        this.emit('labels:changed', { labeled: this.project.labelCounts().labeled });
         return undone;
       },
 
@@ -358,11 +363,12 @@ export class LabelerService implements ServiceHost {
   /** In the app: retrain in the background when the labeled set has grown enough. */
   private maybeAutoEvaluate(): void {
     if (!this.options.autoEvaluate || this.autoEvalRunning || !this.store) return;
-    const st = this.store.status();
-    const train = st.labeled;
-    if (train < AUTO_EVAL_MIN_TRAIN || st.testSplit.labeled < AUTO_EVAL_MIN_TEST) return;
+    // Label counts only (not status()): this runs after every label:set.
+    const counts = this.store.labelCounts();
+    const train = counts.labeled;
+    if (train < AUTO_EVAL_MIN_TRAIN || counts.testLabeled < AUTO_EVAL_MIN_TEST) return;
     if (train < Math.max(AUTO_EVAL_MIN_TRAIN, Math.ceil(this.lastAutoEvalSize * AUTO_EVAL_GROWTH))) return;
-    if (!st.embedding) return;
+    if (!this.store.embeddingInfo()) return;
     this.autoEvalRunning = true;
     this.lastAutoEvalSize = train;
     this.handlers['evaluate:run']({})

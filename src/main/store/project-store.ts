@@ -34,6 +34,39 @@ import { projectSettingsSchema } from './settings-schema.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
+/** How long a statement waits for another process's write to finish before giving up (PRAGMA busy_timeout). */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Turn SQLite failures a user can act on into AppErrors naming the project
+ * file: "database is locked" (SQLITE_BUSY / SQLITE_LOCKED and their extended
+ * codes: another process kept the project's write lock longer than
+ * BUSY_TIMEOUT_MS) becomes AppError('project-in-use'); a damaged file
+ * (SQLITE_CORRUPT, SQLITE_NOTADB) becomes AppError('not-a-project'). Any other
+ * error is returned unchanged. Used by ProjectStore.open and .transaction and
+ * at the boundaries that report errors (service, job worker, CLI).
+ */
+export function mapStoreError(e: unknown, projectPath: string | null): unknown {
+  const code = e instanceof Database.SqliteError ? e.code : null;
+  const file = projectPath ?? 'the project';
+  if (code === null) return e;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new AppError(
+      'project-in-use',
+      `${file} is in use by another process that has been writing to it for longer than ${BUSY_TIMEOUT_MS / 1000} seconds; wait for it to finish, or close the other Novelty Labeler window or command, then try again`,
+      { cause: e },
+    );
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new AppError(
+      'not-a-project',
+      `${file} is damaged (SQLite: ${(e as Error).message}); restore it from a backup copy, it cannot be used as it is`,
+      { cause: e },
+    );
+  }
+  return e;
+}
+
 export interface NewImage {
   readonly folderId: number;
   readonly relPath: string;
@@ -165,7 +198,10 @@ function assertProjectFile(path: string): void {
     }
     const appId = head.readUInt32BE(68);
     if (appId !== APPLICATION_ID) {
-      throw new AppError('not-a-project', `${path} is an SQLite file but not a Novelty Labeler project (application id ${appId.toString(16)})`);
+      throw new AppError(
+        'not-a-project',
+        `${path} is an SQLite database of another application (application id 0x${appId.toString(16)}), not a Novelty Labeler project; open a .nlproj file made by Novelty Labeler, or create one with "novelty-labeler init"`,
+      );
     }
   } finally {
     fs.closeSync(fd);
@@ -176,6 +212,8 @@ export class ProjectStore {
   readonly path: string;
   readonly db: Database.Database;
   private cachedSettings: ProjectSettings | null = null;
+  /** Prepared statements of the hot paths (queue, counts), by SQL text. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -225,13 +263,13 @@ export class ProjectStore {
       if (version < SCHEMA_VERSION && !options.readonly) store.migrate();
     } catch (e) {
       db.close();
-      throw e;
+      throw mapStoreError(e, path);
     }
     return store;
   }
 
   private configure(): void {
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!this.db.readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
@@ -243,9 +281,11 @@ export class ProjectStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < SCHEMA_VERSION; v++) {
       this.db.transaction(() => {
+        // Another process may have run this migration while we waited for the write lock.
+        if ((this.db.pragma('user_version', { simple: true }) as number) > v) return;
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
-      })();
+      }).immediate();
     }
   }
 
@@ -253,9 +293,29 @@ export class ProjectStore {
     if (this.db.open) this.db.close();
   }
 
-  /** Run fn in one transaction (all or nothing). */
+  /** A prepared statement for sql, prepared once per store (the labeling loop's queries). */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /**
+   * Run fn in one transaction (all or nothing). BEGIN IMMEDIATE: the write
+   * lock is taken (waiting up to BUSY_TIMEOUT_MS for another process) before
+   * fn reads anything, so a transaction that reads then writes never fails
+   * with SQLITE_BUSY when another process wrote in between.
+   * @throws AppError('project-in-use') when another process holds the lock too long.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw mapStoreError(e, this.path);
+    }
   }
 
   // ---------------------------------------------------------------- settings
@@ -756,24 +816,33 @@ export class ProjectStore {
     return { id: r.id as OrderId, strategy: r.strategy, seed: r.seed, length, embeddingSetId: r.embedding_set_id };
   }
 
+  /** Id of the active order, or null (no COUNT over its entries, unlike activeOrder). */
+  private activeOrderId(): number | null {
+    const id = this.stmt('SELECT id FROM orders WHERE active = 1').pluck().get() as number | undefined;
+    return id ?? null;
+  }
+
   /**
    * The next `count` images of the active order that are unlabeled, ready,
-   * not duplicates and not in the test split; skipped images come last.
+   * not duplicates and not in the test split; skipped images come last (by
+   * the time they were skipped, then rank).
+   *
+   * Cost: the entries not skipped are read in rank order from the order's
+   * primary key and the read stops after count + offset hits, so a call costs
+   * O((labeled or excluded entries before the hits + count + offset) log N),
+   * not a sort of the whole order (0.1 ms instead of ~100 ms at N = 100,000;
+   * bench/large-project.ts); skipped entries are reached from the skips table
+   * through the order_entries(image_id) index. CROSS JOIN fixes the join
+   * order so the planner never starts from the images table and sorts.
    */
   queue(count: number, offset = 0): QueueEntry[] {
-    const order = this.activeOrder();
-    if (!order) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT e.rank, e.coverage_radius, e.arm, i.id, i.abs_path, i.rel_path, i.width, i.height
-         FROM order_entries e JOIN images i ON i.id = e.image_id
-         LEFT JOIN skips s ON s.image_id = i.id
-         WHERE e.order_id = ? AND i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
-           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)
-         ORDER BY (s.image_id IS NOT NULL), s.skipped_at, e.rank
-         LIMIT ? OFFSET ?`,
-      )
-      .all(order.id, count, offset) as {
+    const orderId = this.activeOrderId();
+    const want = Math.max(0, Math.floor(count)) + Math.max(0, Math.floor(offset));
+    if (orderId === null || want === 0) return [];
+    const columns = 'e.rank, e.coverage_radius, e.arm, i.id, i.abs_path, i.rel_path, i.width, i.height';
+    const queueable = `i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
+           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)`;
+    type Row = {
       rank: number;
       coverage_radius: number | null;
       arm: Arm;
@@ -782,8 +851,22 @@ export class ProjectStore {
       rel_path: string;
       width: number | null;
       height: number | null;
-    }[];
-    return rows.map((r) => ({
+    };
+    const rows = this.stmt(
+      `SELECT ${columns} FROM order_entries e CROSS JOIN images i ON i.id = e.image_id
+       WHERE e.order_id = ? AND ${queueable} AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.image_id = i.id)
+       ORDER BY e.rank LIMIT ?`,
+    ).all(orderId, want) as Row[];
+    if (rows.length < want) {
+      const skipped = this.stmt(
+        `SELECT ${columns} FROM skips s CROSS JOIN order_entries e ON e.image_id = s.image_id AND e.order_id = ?
+         CROSS JOIN images i ON i.id = e.image_id
+         WHERE ${queueable}
+         ORDER BY s.skipped_at, e.rank LIMIT ?`,
+      ).all(orderId, want - rows.length) as Row[];
+      rows.push(...skipped);
+    }
+    return rows.slice(Math.max(0, Math.floor(offset))).map((r) => ({
       imageId: r.id as ImageId,
       path: r.abs_path,
       relPath: r.rel_path,
@@ -795,18 +878,27 @@ export class ProjectStore {
     }));
   }
 
-  /** Number of queue entries left (see queue). */
+  /**
+   * Number of queue entries left (see queue): the active order's entries
+   * minus those whose image is now labeled or no longer queueable (not
+   * ready, a duplicate or in the test split). Reads only the excluded images
+   * (index ranges) and the order's length, never the whole images table.
+   */
   queueRemaining(): number {
-    const order = this.activeOrder();
-    if (!order) return 0;
-    return this.db
-      .prepare(
-        `SELECT COUNT(*) FROM order_entries e JOIN images i ON i.id = e.image_id
-         WHERE e.order_id = ? AND i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
-           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)`,
-      )
+    const orderId = this.activeOrderId();
+    if (orderId === null) return 0;
+    const total = this.stmt('SELECT COUNT(*) FROM order_entries WHERE order_id = ?').pluck().get(orderId) as number;
+    const gone = this.stmt(
+      `SELECT COUNT(*) FROM (
+         SELECT id AS image_id FROM images WHERE status IN ('unreadable', 'missing')
+         UNION SELECT id FROM images WHERE status = 'ready' AND duplicate_of IS NOT NULL
+         UNION SELECT id FROM images WHERE status = 'ready' AND duplicate_of IS NULL AND in_test_split = 1
+         UNION SELECT image_id FROM labels WHERE undone_at IS NULL
+       ) g CROSS JOIN order_entries e ON e.image_id = g.image_id AND e.order_id = ?`,
+    )
       .pluck()
-      .get(order.id) as number;
+      .get(orderId) as number;
+    return total - gone;
   }
 
   /** Test-split images without a label, in a seeded random order (the caller shuffles). */
@@ -865,26 +957,47 @@ export class ProjectStore {
 
   // ------------------------------------------------------------------ status
 
+  /**
+   * Counts of current labels (latest, not undone): labeled = of images outside
+   * the test split, labeledNone = "no orientation" labels, testLabeled = of
+   * test-split images. Reads the labels and their images only (cheap at any
+   * project size; label:set uses it instead of status()).
+   */
+  labelCounts(): { labeled: number; labeledNone: number; testLabeled: number } {
+    const r = this.stmt(
+      `SELECT COALESCE(SUM(i.in_test_split = 0), 0) AS labeled, COALESCE(SUM(c.no_orientation = 1), 0) AS labeledNone,
+              COALESCE(SUM(i.in_test_split = 1), 0) AS testLabeled
+       FROM current_labels c JOIN images i ON i.id = c.image_id`,
+    ).get() as { labeled: number; labeledNone: number; testLabeled: number };
+    return { labeled: r.labeled, labeledNone: r.labeledNone, testLabeled: r.testLabeled };
+  }
+
+  /**
+   * The project at a glance. The image counts come from one pass over the
+   * images_state index (not the images table with its blobs), so this stays
+   * a few ms at 100,000 images (bench/large-project.ts).
+   */
   status(): ProjectStatus {
-    const count = (sql: string, ...args: unknown[]): number => this.db.prepare(sql).pluck().get(...args) as number;
-    const ready = count("SELECT COUNT(*) FROM images WHERE status = 'ready'");
-    const unreadable = count("SELECT COUNT(*) FROM images WHERE status = 'unreadable'");
-    const missing = count("SELECT COUNT(*) FROM images WHERE status = 'missing'");
+    const img = this.stmt(
+      `SELECT COALESCE(SUM(status = 'ready'), 0) AS ready, COALESCE(SUM(status = 'unreadable'), 0) AS unreadable,
+              COALESCE(SUM(status = 'missing'), 0) AS missing, COALESCE(SUM(duplicate_of IS NOT NULL), 0) AS duplicates,
+              COALESCE(SUM(in_test_split = 1), 0) AS test
+       FROM images`,
+    ).get() as { ready: number; unreadable: number; missing: number; duplicates: number; test: number };
+    const labels = this.labelCounts();
     const order = this.activeOrder();
     return {
       path: this.path,
       settings: this.settings,
-      images: { ready, unreadable, missing, total: ready + unreadable + missing },
-      duplicates: count('SELECT COUNT(*) FROM images WHERE duplicate_of IS NOT NULL'),
-      labeled: count('SELECT COUNT(*) FROM current_labels c JOIN images i ON i.id = c.image_id WHERE i.in_test_split = 0'),
-      labeledNone: count('SELECT COUNT(*) FROM current_labels WHERE no_orientation = 1'),
-      testSplit: {
-        size: count('SELECT COUNT(*) FROM images WHERE in_test_split = 1'),
-        labeled: count('SELECT COUNT(*) FROM current_labels c JOIN images i ON i.id = c.image_id WHERE i.in_test_split = 1'),
-      },
+      images: { ready: img.ready, unreadable: img.unreadable, missing: img.missing, total: img.ready + img.unreadable + img.missing },
+      duplicates: img.duplicates,
+      labeled: labels.labeled,
+      labeledNone: labels.labeledNone,
+      testSplit: { size: img.test, labeled: labels.testLabeled },
       embedding: this.embeddingInfo(),
       order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: this.queueRemaining() } : null,
       curve: this.curvePoints(),
     };
   }
+
 }

@@ -3,7 +3,7 @@
  * Version n is reached by running migrations[0..n-1] in order, each in one
  * transaction, and recording `PRAGMA user_version = n`.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Application id written to the SQLite header, so a project is recognised as ours ("NLPJ"). */
 export const APPLICATION_ID = 0x4e4c504a;
@@ -116,5 +116,13 @@ export const MIGRATIONS: readonly string[] = [
     SELECT l.* FROM labels l
     WHERE l.undone_at IS NULL
       AND l.id = (SELECT MAX(id) FROM labels l2 WHERE l2.image_id = l.image_id AND l2.undone_at IS NULL);
+  `,
+  /* 2: indexes for the labeling loop at 100k images (bench/large-project.ts):
+   * the queue's image state and the project counts read a small covering
+   * index instead of the images table (its rows carry the model-input blob);
+   * a queue entry is found by image (arm of a label, skipped entries, the
+   * entries of labeled or excluded images). */ `
+  CREATE INDEX images_state ON images(status, duplicate_of, in_test_split);
+  CREATE INDEX order_entries_image ON order_entries(image_id);
   `,
 ];

@@ -49,7 +49,7 @@ export function ExportDialog(props: { status: ProjectStatus; onClose: () => void
           setError(null);
           setResult(null);
           api
-            .invoke('export:run', { format, out: out.trim(), upright })
+            .invoke('export:run', { format, out: out.trim(), upright: format === 'folder' && upright })
             .then(setResult, (err: unknown) => setError(errorText(err)))
             .finally(() => setBusy(false));
         }}
@@ -95,8 +95,8 @@ export function ExportDialog(props: { status: ProjectStatus; onClose: () => void
           </span>
         </label>
         <label className="check">
-          <input type="checkbox" name="upright" checked={upright} onChange={(e) => setUpright(e.target.checked)} />
-          Rotate copied images upright (folder export; angles in the manifest then refer to the rotated copies)
+          <input type="checkbox" name="upright" checked={format === 'folder' && upright} disabled={format !== 'folder'} onChange={(e) => setUpright(e.target.checked)} />
+          Rotate the copied images upright (image folder only; the manifest then gives angle 0 and the original angle)
         </label>
         <div className="convention" data-testid="angle-convention">
           <strong>Angle convention</strong>: degrees, clockwise from image up, in {axial ? '[0, 180) (axial: the object has no front)' : '[0, 360)'}, of the

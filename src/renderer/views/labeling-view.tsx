@@ -41,6 +41,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   const [error, setError] = useState<string | null>(null);
   const [finished, setFinished] = useState(false);
   const [loading, setLoading] = useState(true);
+  const [smallIds, setSmallIds] = useState<ReadonlySet<number>>(new Set());
   const shownAt = useRef(Date.now());
   const history = useRef<Done[]>([]);
   const skipped = useRef(new Set<number>());
@@ -286,6 +287,8 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   }, [angle, commit, help, period, skip, undo]);
 
   const st = props.status;
+  const live = st.curve.filter((p) => p.source === 'live');
+  const latestLive = live[live.length - 1] ?? null;
   const isTest = current?.mode === 'test';
   const entry = current?.entry ?? null;
   return (
@@ -303,12 +306,17 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
             .map((s) => (
               <img
                 key={s.entry.imageId}
-                className={s === current ? 'label-image' : 'prefetch'}
+                className={`${s === current ? 'label-image' : 'prefetch'}${smallIds.has(s.entry.imageId) ? ' small-source' : ''}`}
                 data-testid={s === current ? 'label-image' : 'prefetch-image'}
                 src={api.imageUrl(s.entry.imageId)}
                 alt={s === current ? s.entry.relPath : ''}
                 aria-hidden={s !== current}
                 draggable={false}
+                onLoad={(e) => {
+                  // tiny sources (e.g. 28-64 px crops) look sharper upscaled without smoothing
+                  const img = e.currentTarget;
+                  if (Math.max(img.naturalWidth, img.naturalHeight) < 256) setSmallIds((prev) => new Set(prev).add(s.entry.imageId));
+                }}
               />
             ))}
           {current && <AngleOverlay angle={angle} period={period} onChange={setAngle} disabled={busy} />}
@@ -333,7 +341,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
           <button type="button" className="btn primary" disabled={!current || busy} onClick={() => void commit(angle)}>
             Accept <kbd>Enter</kbd>
           </button>
-          <button type="button" className="btn" disabled={!current || busy} onClick={() => void commit(null)}>
+          <button type="button" className="btn wide" disabled={!current || busy} onClick={() => void commit(null)}>
             No orientation <kbd>N</kbd>
           </button>
           <button type="button" className="btn" disabled={!current || busy} onClick={() => void skip()}>
@@ -355,7 +363,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
           <div>
             <dt>Coverage radius</dt>
             <dd data-testid="coverage-radius" title="latent distance to the nearest earlier pick or label">
-              {entry?.coverageRadius != null ? entry.coverageRadius.toFixed(3) : '–'}
+              {entry?.coverageRadius != null ? entry.coverageRadius.toFixed(3) : entry && !isTest && entry.rank === 0 && entry.arm !== 'random' ? 'first pick' : '–'}
             </dd>
           </div>
           <div>
@@ -366,6 +374,15 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
             <dt>Labeled</dt>
             <dd data-testid="labeled-count">
               {st.labeled} training · {st.testSplit.labeled}/{st.testSplit.size} test
+            </dd>
+          </div>
+          <div>
+            <dt>Model error</dt>
+            <dd
+              data-testid="latest-error"
+              title="Mean angular error on the labeled test split at the latest learning-curve point; the model is retrained in the background from 10 training and 10 test labels on"
+            >
+              {latestLive ? `${latestLive.maeDeg.toFixed(1)}° at ${latestLive.size} labels` : 'not yet'}
             </dd>
           </div>
           <div>

@@ -147,12 +147,11 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
             <h2>Demo</h2>
             {demo ? (
               <>
-                <p className="muted">Bundled images in {demo}. A demo project is created next to it (choose another place above if it is read-only).</p>
-                <button
-                  type="button"
-                  className="btn"
-                  onClick={() => props.onStart({ kind: 'create', projectPath: projectPathFor(demo), folder: demo, settings: {} })}
-                >
+                <p className="muted">
+                  Fashion-MNIST items rotated by known angles ({demo}). The demo project is kept at {projectPathFor(demo)}; to put it elsewhere,
+                  create a project from that folder.
+                </p>
+                <button type="button" className="btn" onClick={() => props.onStart({ kind: 'demo', projectPath: projectPathFor(demo), folder: demo })}>
                   Open the demo
                 </button>
               </>

@@ -14,7 +14,9 @@ import type { JobId } from '../../shared/types.js';
 
 export type SetupPlan =
   | { readonly kind: 'create'; readonly projectPath: string; readonly folder: string; readonly settings: Partial<ProjectSettings>; readonly epochs?: number }
-  | { readonly kind: 'open'; readonly projectPath: string; readonly epochs?: number };
+  | { readonly kind: 'open'; readonly projectPath: string; readonly epochs?: number }
+  /** The bundled demo: open its project when it exists, else create it from the demo folder. */
+  | { readonly kind: 'demo'; readonly projectPath: string; readonly folder: string };
 
 type Step = 'project' | 'import' | 'embed' | 'order' | 'done';
 
@@ -39,24 +41,35 @@ export function SetupView(props: {
     try {
       let st: ProjectStatus;
       setStep('project');
-      if (props.plan.kind === 'create') {
+      let plan: SetupPlan = props.plan;
+      if (plan.kind === 'demo') {
+        const demo = plan;
+        try {
+          await api.invoke('project:open', { path: demo.projectPath });
+          plan = { kind: 'open', projectPath: demo.projectPath };
+        } catch (e) {
+          if (errorCode(e) !== 'not-found') throw e;
+          plan = { kind: 'create', projectPath: demo.projectPath, folder: demo.folder, settings: {} };
+        }
+      }
+      if (plan.kind === 'create') {
         // A retry after a failed import reopens the project instead of creating it again.
-        st = attempt > 0 && status ? await api.invoke('project:open', { path: status.path }) : await api.invoke('project:create', { path: props.plan.projectPath, settings: props.plan.settings });
+        st = attempt > 0 && status ? await api.invoke('project:open', { path: status.path }) : await api.invoke('project:create', { path: plan.projectPath, settings: plan.settings });
         setStatus(st);
         if (!report || attempt === 0) {
           setStep('import');
-          const r = await api.invoke('images:import', { folder: props.plan.folder });
+          const r = await api.invoke('images:import', { folder: plan.folder });
           setReport(r);
         }
         st = await api.invoke('project:status', {});
       } else {
-        st = await api.invoke('project:open', { path: props.plan.projectPath });
+        st = await api.invoke('project:open', { path: plan.projectPath });
       }
       setStatus(st);
       if (st.images.ready === 0) throw new Error('The project has no readable images; import a folder with images (jpg, png, webp, tiff, gif, bmp, avif).');
       if (!st.embedding) {
         setStep('embed');
-        await api.invoke('embed:run', props.plan.epochs !== undefined ? { epochs: props.plan.epochs } : {});
+        await api.invoke('embed:run', plan.epochs !== undefined ? { epochs: plan.epochs } : {});
         st = await api.invoke('project:status', {});
       }
       if (!st.order) {
@@ -89,7 +102,7 @@ export function SetupView(props: {
   const cancel = (j: JobState | null) => (j ? () => void api.invoke('job:cancel', { jobId: j.jobId }) : undefined);
   const steps: readonly { id: Step; name: string }[] = [
     { id: 'project', name: props.plan.kind === 'create' ? 'Create project' : 'Open project' },
-    ...(props.plan.kind === 'create' ? [{ id: 'import' as const, name: 'Import images' }] : []),
+    ...(props.plan.kind !== 'open' ? [{ id: 'import' as const, name: 'Import images' }] : []),
     { id: 'embed', name: 'Train autoencoder' },
     { id: 'order', name: 'Order queue' },
   ];
@@ -97,7 +110,7 @@ export function SetupView(props: {
 
   return (
     <main className="setup-view" data-step={step}>
-      <h1>{props.plan.kind === 'create' ? 'New project' : 'Opening project'}</h1>
+      <h1>{props.plan.kind === 'create' ? 'New project' : props.plan.kind === 'demo' ? 'Demo project' : 'Opening project'}</h1>
       <p className="muted path">{props.plan.projectPath}</p>
       <ol className="steps">
         {steps.map((s) => {

@@ -1,0 +1,325 @@
+/**
+ * A large project (issue 5 "Size"; issue 4 row "next queue entry after one
+ * label"): 100,000 images through the service, as the app drives it.
+ *
+ * Phases, each timed, with the main event loop's delay (perf_hooks
+ * monitorEventLoopDelay, 10 ms resolution) and the process RSS sampled every
+ * 50 ms:
+ *   1. data: 100,000 distinct 32 x 32 gray PNGs (seeded gradient + block +
+ *      noise, written with test/import/png-writer.ts), 1,000 per subfolder,
+ *      cached under bench-output/large-project-<n>/ (made once);
+ *   2. import: `images:import` of the folder (default settings: 64 px gray
+ *      model input, 10 % / at most 500 test split);
+ *   3. embedding import: a pool-size x 32 float32 .npy (a 64-cluster
+ *      Gaussian mixture standing in for autoencoder embeddings) through
+ *      `embed:run` with fromFile;
+ *   4. ordering: `order:run` with the default strategy (fps, full order) in
+ *      its worker, while the main event loop's delay is measured;
+ *   5. labeling loop, `labels` times (default 200), as the labeling view does:
+ *      label:set on the image shown -> queue:next {count: 3} (the next entry)
+ *      -> imageBytes of that entry (the next image's pixels) -> project:status
+ *      (the view and the app shell refresh it after each label).
+ *   Also timed: the queue query the store used before this benchmark's fix
+ *   (full sort of the order by skip state), on the same project.
+ *
+ * Goals: next image (label:set -> queue:next -> image bytes) < 100 ms
+ * (issue 5); next queue entry after a label (label:set -> queue:next) < 16 ms
+ * (issue 4), both at p95 with max reported; the main loop stays responsive
+ * while ordering (max delay < 100 ms); peak RSS < 2 GB.
+ *
+ * The measurement runs in a child process (its peak RSS is the figure).
+ * Usage: node --import tsx bench/large-project.ts [--n 100000] [--labels 200] [--keep]
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { LabelerService } from '../src/main/service/labeler-service.js';
+import { writeNpy } from '../src/main/io/npy.js';
+import { mulberry32 } from '../src/shared/random.js';
+import type { Degrees } from '../src/shared/angle.js';
+import { encodePng, GRAY } from '../test/import/png-writer.js';
+import type { BenchResult } from './bench-types.js';
+import { benchOutputDir, quantile, runAlone } from './bench-util.js';
+
+const NEXT_IMAGE_GOAL_MS = 100;
+const NEXT_ENTRY_GOAL_MS = 16;
+const LOOP_DELAY_GOAL_MS = 100;
+const RSS_GOAL_MB = 2048;
+const PER_FOLDER = 1000;
+const SIDE = 32;
+
+function argNum(argv: readonly string[], name: string, def: number): number {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? Number(argv[i + 1]) : def;
+}
+
+/** 32 x 32 gray image number i: a seeded gradient, a block and noise (all distinct). */
+function syntheticImage(i: number): Buffer {
+  const r = mulberry32(0x9e3779b1 ^ (i * 2654435761));
+  const px = new Uint8Array(SIDE * SIDE);
+  const a = r() * 2 * Math.PI;
+  const gx = Math.cos(a) * 4;
+  const gy = Math.sin(a) * 4;
+  const base = 40 + r() * 100;
+  const bx = Math.floor(r() * 24);
+  const by = Math.floor(r() * 24);
+  const bw = 4 + Math.floor(r() * 8);
+  const bh = 4 + Math.floor(r() * 8);
+  const bv = r() * 255;
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      let v = base + gx * (x - 16) + gy * (y - 16) + (r() - 0.5) * 24;
+      if (x >= bx && x < bx + bw && y >= by && y < by + bh) v = bv;
+      px[y * SIDE + x] = Math.max(0, Math.min(255, Math.round(v)));
+    }
+  }
+  return encodePng(SIDE, SIDE, GRAY, 8, px);
+}
+
+/** The cached folder of n synthetic PNGs (made on first use). */
+function syntheticFolder(n: number): { folder: string; madeSeconds: number } {
+  const root = benchOutputDir(`large-project-${n}`);
+  const folder = path.join(root, 'images');
+  const done = path.join(root, 'complete.json');
+  if (fs.existsSync(done)) return { folder, madeSeconds: 0 };
+  const t = performance.now();
+  fs.rmSync(folder, { recursive: true, force: true });
+  for (let i = 0; i < n; i++) {
+    const sub = path.join(folder, `d${String(Math.floor(i / PER_FOLDER)).padStart(3, '0')}`);
+    if (i % PER_FOLDER === 0) fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(path.join(sub, `img-${String(i).padStart(6, '0')}.png`), syntheticImage(i));
+  }
+  fs.writeFileSync(done, JSON.stringify({ n, side: SIDE, madeAt: new Date().toISOString() }));
+  return { folder, madeSeconds: (performance.now() - t) / 1000 };
+}
+
+/** Row-major n x d Gaussian mixture (64 clusters of different sizes and spreads). */
+function clusteredEmbeddings(n: number, d: number, seed: number): Float32Array {
+  const r = mulberry32(seed);
+  const C = 64;
+  const centres = Array.from({ length: C }, () => Array.from({ length: d }, () => (r() - 0.5) * 8));
+  const weights = Array.from({ length: C }, (_, c) => 1 / (c + 1));
+  const wsum = weights.reduce((s, w) => s + w, 0);
+  const spread = Array.from({ length: C }, () => 0.2 + r() * 0.8);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const a = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let u = r() * wsum;
+    let c = 0;
+    while (c < C - 1 && u > weights[c]!) {
+      u -= weights[c]!;
+      c++;
+    }
+    for (let j = 0; j < d; j++) a[i * d + j] = centres[c]![j]! + gauss() * spread[c]!;
+  }
+  return a;
+}
+
+/** Runs fn while sampling RSS (every 50 ms) and the event loop's delay. */
+async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; loopMaxMs: number; loopP99Ms: number; rssPeakMb: number }> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  let rssPeak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  }, 50);
+  h.enable();
+  const t = performance.now();
+  try {
+    const value = await fn();
+    const seconds = (performance.now() - t) / 1000;
+    h.disable();
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+    return { value, seconds, loopMaxMs: h.max / 1e6, loopP99Ms: h.percentile(99) / 1e6, rssPeakMb: rssPeak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+    h.disable();
+  }
+}
+
+const ms = (t0: number): number => performance.now() - t0;
+const log = (m: string): void => console.error(`[large-project] ${m}`);
+
+/** The queue query of ProjectStore.queue before the fix (whole order sorted by skip state on every call). */
+const LEGACY_QUEUE_SQL = `SELECT e.rank, e.coverage_radius, e.arm, i.id, i.abs_path, i.rel_path, i.width, i.height
+  FROM order_entries e JOIN images i ON i.id = e.image_id
+  LEFT JOIN skips s ON s.image_id = i.id
+  WHERE e.order_id = ? AND i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
+    AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)
+  ORDER BY (s.image_id IS NOT NULL), s.skipped_at, e.rank
+  LIMIT ? OFFSET ?`;
+
+type Figures = Record<string, number | string>;
+
+async function measure(argv: readonly string[]): Promise<Figures> {
+  const n = argNum(argv, 'n', 100_000);
+  const labels = argNum(argv, 'labels', 200);
+  const keep = argv.includes('--keep');
+  const f: Figures = { images: n, cores: os.availableParallelism() };
+
+  const data = synthesize(n, f);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nl-bench-large-'));
+  const svc = await LabelerService.create({ dataDir: path.join(work, 'data'), annotator: 'bench', autoEvaluate: true });
+  try {
+    await svc.invoke('project:create', { path: path.join(work, 'large.nlproj') });
+
+    const imp = await phase(() => svc.invoke('images:import', { folder: data }));
+    f['import s'] = imp.seconds;
+    f['import images/s'] = n / imp.seconds;
+    f['import ready'] = imp.value.ready;
+    f['import main-loop max delay ms'] = imp.loopMaxMs;
+    f['import RSS peak MB'] = imp.rssPeakMb;
+    log(`import: ${imp.seconds.toFixed(1)} s`);
+
+    const pool = svc.project.listPoolImages().length;
+    const d = svc.project.settings.latentDim;
+    const npy = path.join(work, 'embeddings.npy');
+    writeNpy(npy, { rows: pool, cols: d, data: clusteredEmbeddings(pool, d, 11) });
+    const emb = await phase(() => svc.invoke('embed:run', { fromFile: npy }));
+    f['embedding import s'] = emb.seconds;
+    f['embedding import rows'] = emb.value.count;
+    f['embedding import main-loop max delay ms'] = emb.loopMaxMs;
+    f['embedding import RSS peak MB'] = emb.rssPeakMb;
+    log(`embedding import: ${emb.seconds.toFixed(1)} s`);
+
+    const ord = await phase(() => svc.invoke('order:run', {}));
+    f['order strategy'] = ord.value.strategy;
+    f['order length'] = ord.value.length;
+    f['order s'] = ord.seconds;
+    f['order main-loop max delay ms'] = ord.loopMaxMs;
+    f['order main-loop p99 delay ms'] = ord.loopP99Ms;
+    f['order RSS peak MB'] = ord.rssPeakMb;
+    log(`order: ${ord.seconds.toFixed(1)} s`);
+
+    await labelingLoop(svc, labels, f);
+
+    // The queue query before the fix, on this project (20 runs, median).
+    const orderId = svc.project.activeOrder()!.id;
+    const legacy = svc.project.db.prepare(LEGACY_QUEUE_SQL);
+    const legacyMs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      legacy.all(orderId, 3, 0);
+      legacyMs.push(ms(t0));
+    }
+    f['legacy queue query ms (median, before fix)'] = quantile(legacyMs, 0.5);
+    const newMs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      svc.project.queue(3);
+      newMs.push(ms(t0));
+    }
+    f['store.queue(3) ms (median)'] = quantile(newMs, 0.5);
+    f['project file MB'] = fs.statSync(path.join(work, 'large.nlproj')).size / 2 ** 20;
+  } finally {
+    svc.close();
+    if (!keep) fs.rmSync(work, { recursive: true, force: true });
+    else f['kept project'] = path.join(work, 'large.nlproj');
+  }
+  f['peak RSS MB (process)'] = process.resourceUsage().maxRSS / 1024;
+  return f;
+}
+
+function synthesize(n: number, f: Figures): string {
+  const { folder, madeSeconds } = syntheticFolder(n);
+  f['synthetic PNGs made s (0 when cached)'] = madeSeconds;
+  return folder;
+}
+
+async function labelingLoop(svc: LabelerService, labels: number, f: Figures): Promise<void> {
+  const setMs: number[] = [];
+  const nextMs: number[] = [];
+  const entryMs: number[] = [];
+  const imageMs: number[] = [];
+  const statusMs: number[] = [];
+  const cycleMs: number[] = [];
+  let shown = (await svc.invoke('queue:next', { count: 3 }))[0];
+  const r = mulberry32(5);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  for (let i = 0; i < labels && shown; i++) {
+    const t0 = performance.now();
+    await svc.invoke('label:set', { imageId: shown.imageId, angle: Math.floor(r() * 360) as Degrees, durationMs: 1500 });
+    const t1 = performance.now();
+    const list = await svc.invoke('queue:next', { count: 3 });
+    const t2 = performance.now();
+    const next = list.find((q) => q.imageId !== shown!.imageId);
+    if (!next) throw new Error(`queue:next returned no new entry after label ${i}`);
+    const bytes = await svc.imageBytes(next.imageId);
+    if (!bytes) throw new Error(`no image bytes for image ${next.imageId}`);
+    const t3 = performance.now();
+    await svc.invoke('project:status', {});
+    const t4 = performance.now();
+    setMs.push(t1 - t0);
+    nextMs.push(t2 - t1);
+    entryMs.push(t2 - t0);
+    imageMs.push(t3 - t0);
+    statusMs.push(t4 - t3);
+    cycleMs.push(t4 - t0);
+    shown = next;
+  }
+  loop.disable();
+  const stats = (name: string, v: number[]): void => {
+    f[`${name} p50 ms`] = quantile(v, 0.5);
+    f[`${name} p95 ms`] = quantile(v, 0.95);
+    f[`${name} max ms`] = Math.max(...v);
+  };
+  f['labels set'] = setMs.length;
+  stats('label:set', setMs);
+  stats('queue:next', nextMs);
+  stats('next entry (label:set -> queue:next)', entryMs);
+  stats('next image (label:set -> queue:next -> image bytes)', imageMs);
+  stats('project:status', statusMs);
+  stats('whole cycle (+ project:status)', cycleMs);
+  f['labeling main-loop max delay ms'] = loop.max / 1e6;
+}
+
+/** Runs the measurement in a child process (clean peak RSS) and judges the goals. */
+export async function run(): Promise<BenchResult> {
+  const self = fileURLToPath(import.meta.url);
+  const out = path.join(benchOutputDir(), `large-project-child-${process.pid}.json`);
+  const args = process.argv.slice(2).filter((a) => a !== '--child');
+  execFileSync(process.execPath, ['--import', 'tsx', self, '--child', '--out', out, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Figures;
+  fs.rmSync(out, { force: true });
+  const num = (k: string): number => Number(f[k]);
+  const nextImage = num('next image (label:set -> queue:next -> image bytes) p95 ms');
+  const nextEntry = num('next entry (label:set -> queue:next) p95 ms');
+  const loopMax = num('order main-loop max delay ms');
+  const rss = num('peak RSS MB (process)');
+  const missed: string[] = [];
+  if (!(nextImage < NEXT_IMAGE_GOAL_MS)) missed.push(`next image p95 ${nextImage.toFixed(1)} ms >= ${NEXT_IMAGE_GOAL_MS} ms`);
+  if (!(nextEntry < NEXT_ENTRY_GOAL_MS)) missed.push(`next queue entry p95 ${nextEntry.toFixed(1)} ms >= ${NEXT_ENTRY_GOAL_MS} ms`);
+  if (!(loopMax < LOOP_DELAY_GOAL_MS)) missed.push(`main loop max delay while ordering ${loopMax.toFixed(0)} ms >= ${LOOP_DELAY_GOAL_MS} ms`);
+  if (!(rss < RSS_GOAL_MB)) missed.push(`peak RSS ${rss.toFixed(0)} MB >= ${RSS_GOAL_MB} MB`);
+  return {
+    name: `large project (${num('images').toLocaleString('en-US')} images)`,
+    figures: f,
+    ratio: {
+      value: nextEntry / NEXT_ENTRY_GOAL_MS,
+      goal: 1,
+      description: 'p95 of label:set -> next queue:next entry, in frames of 16 ms; goal below',
+    },
+    met: missed.length === 0,
+    notes:
+      `Synthetic 32x32 gray PNGs (seeded gradient, block, noise; cached in bench-output/large-project-${f['images']}), embeddings a 64-cluster Gaussian mixture imported from .npy; service with autoEvaluate on (as in the app). ` +
+      `Goals: next image p95 < ${NEXT_IMAGE_GOAL_MS} ms, next entry p95 < ${NEXT_ENTRY_GOAL_MS} ms, main-loop max delay while ordering < ${LOOP_DELAY_GOAL_MS} ms, peak RSS < ${RSS_GOAL_MB} MB. ` +
+      (missed.length ? `Missed: ${missed.join('; ')}.` : 'All met.'),
+  };
+}
+
+if (process.argv.includes('--child')) {
+  const argv = process.argv.slice(2);
+  const outIdx = argv.indexOf('--out');
+  const out = outIdx >= 0 ? argv[outIdx + 1]! : path.join(benchOutputDir(), 'large-project-child.json');
+  measure(argv)
+    .then((f) => fs.writeFileSync(out, JSON.stringify(f, null, 1)))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
+} else {
+  runAlone(import.meta.url, run);
+}
