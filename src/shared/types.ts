@@ -184,6 +184,8 @@ export interface ExportReport {
   readonly format: ExportFormat;
   readonly out: string;
   readonly count: number;
+  /** Labeled images left out (e.g. their file is gone), with the reason. */
+  readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
 }
 
 /** Progress of a long job, as reported to the CLI and the UI. */

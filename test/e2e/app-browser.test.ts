@@ -25,6 +25,17 @@ let browser: Browser;
 let page: Page;
 let ctx: FlowContext;
 const pageErrors: string[] = [];
+/** The journey is sequential: once a step fails, the later ones fail at once instead of timing out. */
+let broken: string | null = null;
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  if (broken) throw new Error(`not run: an earlier step failed (${broken})`);
+  try {
+    await fn();
+  } catch (e) {
+    broken = name;
+    throw e;
+  }
+}
 
 describe.skipIf(!hasChromium)('app in a browser (Playwright, HTTP transport, real service)', () => {
   beforeAll(async () => {
@@ -61,23 +72,23 @@ describe.skipIf(!hasChromium)('app in a browser (Playwright, HTTP transport, rea
   });
 
   it('creates a project from a folder: import, autoencoder training with loss per epoch, queue; unreadable files listed', async () => {
-    await createProjectFromFolder(ctx);
+    await step('createProjectFromFolder', () => createProjectFromFolder(ctx));
   }, 300_000);
 
   it('labels five images with keys and one by dragging; each angle is in SQLite before the next image shows', async () => {
-    await labelSix(ctx);
+    await step('labelSix', () => labelSix(ctx));
   });
 
   it('undo (U) removes the last label and shows that image again', async () => {
-    await undoLast(ctx);
+    await step('undoLast', () => undoLast(ctx));
   });
 
   it('progress view: the learning curve gains a point after retraining, the latent map draws every image', async () => {
-    await checkProgress(ctx);
+    await step('checkProgress', () => checkProgress(ctx));
   }, 180_000);
 
   it('exports CSV with the angle convention and reads back the same angles', async () => {
-    await exportCsv(ctx);
+    await step('exportCsv', () => exportCsv(ctx));
   });
 
   it('loaded nothing from outside the app and hit no CSP violation or script error', () => {
@@ -86,7 +97,7 @@ describe.skipIf(!hasChromium)('app in a browser (Playwright, HTTP transport, rea
 
   // after the error check: the cancelled request answers 409 (cancelled), which the browser logs
   it('cancels autoencoder training from its progress card; the project keeps no embeddings', async () => {
-    await cancelTraining(ctx);
+    await step('cancelTraining', () => cancelTraining(ctx));
   }, 180_000);
 });
 

@@ -86,6 +86,19 @@ describe('a training run that fails', () => {
     expect(integrityCheck(project)).toBe('ok');
   });
 
+  it('embed that runs out of memory: says so and what to do; nothing changes', () => {
+    const before = snapshot();
+    // A 16 MB heap limit for the job's worker thread makes the training run out of memory.
+    const r = runCli(['embed', project, '--epochs', '1', '--backend', 'wasm'], { ...env, NL_JOB_HEAP_MB: '16' });
+    expect(r.code).toBe(1);
+    const err = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(err).toEqual([
+      'error: embed ran out of memory (heap limit 16 MB); nothing was written and the previous model, embeddings and order stay in use; try a smaller --input-size or fewer images',
+    ]);
+    expect(snapshot()).toEqual(before);
+    expect(integrityCheck(project)).toBe('ok');
+  });
+
   it('embed interrupted with Ctrl+C mid-training: reports the cancel; nothing changes', async () => {
     const before = snapshot();
     const child = spawnCli(['embed', project, '--epochs', '500', '--backend', 'wasm'], env);

@@ -65,7 +65,7 @@ const peekMeta = (file: string): string | null =>
 const lines = (text: string, prefix: string): string[] => text.split('\n').filter((l) => l.startsWith(prefix));
 
 describe('two processes on one project', () => {
-  it('five concurrent CLI label commands all commit', async () => {
+  it('five concurrent CLI label commands all commit (each also updates the recent-projects list)', async () => {
     const queue = readProject(project, 5).queue;
     expect(queue).toHaveLength(5);
     const children = queue.map((id, k) => spawnCli(['label', project, String(id), String(10 * k + 5)], env));
@@ -79,6 +79,11 @@ describe('two processes on one project', () => {
     expect(found.size).toBe(5);
     queue.forEach((id, k) => expect(found.get(id)).toBe(10 * k + 5));
     expect(integrityCheck(project)).toBe('ok');
+    // the recent-projects list they all updated is whole, with no temporary files left
+    const dataDir = env.NL_DATA_DIR!;
+    expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const recent = JSON.parse(fs.readFileSync(path.join(dataDir, 'recent-projects.json'), 'utf8')) as { path: string }[];
+    expect(recent[0]!.path).toBe(project);
   });
 
   it('an import runs while an annotator labels: both complete, nothing lost', async () => {
@@ -101,7 +106,7 @@ describe('two processes on one project', () => {
 
   it('a labels import runs while an annotator labels: all labels of both are there', async () => {
     const before = currentLabels(project);
-    // the test split (never in the annotator's queue) labeled from a CSV by id
+    // images outside the annotator's queue (the test split, and the images imported after the last order) labeled from a CSV by id
     const st = readProject(project);
     const testIds = ((): number[] => {
       const s = new Set(st.queue);

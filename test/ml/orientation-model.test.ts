@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/main/ml/backend.js';
 import { trainAutoencoder } from '../../src/main/ml/autoencoder.js';
 import { predictAngles, rotate90Into, suggestedOrientationEpochs, trainOrientationModel } from '../../src/main/ml/orientation-model.js';
-import { serializeModel, type SerializedModel } from '../../src/main/ml/model-io.js';
+import { deserializeModel, serializeModel, type SerializedModel } from '../../src/main/ml/model-io.js';
 import { summarizeAngularErrors } from '../../src/shared/angle.js';
 import { isAppError } from '../../src/shared/errors.js';
 import { mulberry32 } from '../../src/shared/random.js';
@@ -103,6 +103,16 @@ describe('orientation model', () => {
   it('axial projects: predictions in [0, 180), error far below the 45 degrees of chance', async () => {
     const e = await errorAt(400, { axial: true, epochs: 20 });
     expect(e.mae).toBeLessThan(25);
+  });
+
+  it('survives a serialize / load round trip with identical predictions', async () => {
+    const { model } = await trainOrientationModel({ encoder, inputs: images.subarray(0, 40 * PER), n: 40, anglesDeg: angles.subarray(0, 40), axial: false, epochs: 2, batchSize: 16, seed: 1 });
+    const s = await serializeModel(model.model);
+    const loaded = { model: await deserializeModel({ topology: JSON.parse(JSON.stringify(s.topology)) as unknown, weights: s.weights }), axial: false };
+    const test = images.subarray(N_POOL * PER, (N_POOL + 50) * PER);
+    expect(Array.from(predictAngles(loaded, test, 50))).toEqual(Array.from(predictAngles(model, test, 50)));
+    model.model.dispose();
+    loaded.model.dispose();
   });
 
   it('refuses mismatched labels', async () => {

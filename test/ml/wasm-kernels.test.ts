@@ -1,8 +1,8 @@
 /**
  * The wasm kernels registered by wasm-conv-kernels.ts against the cpu
  * backend's own implementations (an independent reference): gradients of
- * conv2d w.r.t. filter and input, conv2dTranspose forward and gradients, and
- * matMul with transposed operands.
+ * conv2d w.r.t. filter and input, conv2dTranspose forward and gradients,
+ * matMul with transposed operands, and sums over leading axes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -117,6 +117,23 @@ describe('wasm conv kernels equal the cpu backend', () => {
       const b2 = tf.tensor2d(bv.subarray(0, 21), tb ? [3, 7] : [7, 3]);
       return [tf.matMul(a, b, ta, tb), tf.matMul(a2, b2, ta, tb)];
     });
+  });
+
+  it.each([
+    [[4, 5, 6, 3], [0, 1, 2], false],
+    [[4, 5, 6, 3], [0, 1, 2], true],
+    [[7, 9], [0], false],
+    [[7, 9], [-2], true],
+    [[4, 5, 6, 3], [1, 2], false], // not leading: the backend's own kernel
+    [[4, 5, 6, 3], undefined, false], // all axes
+  ] as const)('sum of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
+    const v = randomArray(shape.reduce((a, b) => a * b, 1), 11);
+    await compare(() => [tf.sum(tf.tensor(v, [...shape]), axes === undefined ? undefined : [...axes], keepDims)]);
+    const shapeOf = async (b: 'wasm' | 'cpu') => {
+      await tf.setBackend(b);
+      return tf.tidy(() => tf.sum(tf.tensor(v, [...shape]), axes === undefined ? undefined : [...axes], keepDims).shape);
+    };
+    expect(await shapeOf('wasm')).toEqual(await shapeOf('cpu'));
   });
 
   it('frees its intermediate buffers (no tensors or wasm data left behind)', async () => {

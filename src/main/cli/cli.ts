@@ -308,7 +308,7 @@ export function buildProgram(): Command {
         const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright });
         console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);
         // A folder export leaves out labeled images whose files are gone: say which, and how to get them back.
-        const skipped = (r as typeof r & { skipped?: readonly { path: string; reason: string }[] }).skipped ?? [];
+        const skipped = r.skipped ?? [];
         for (const k of skipped) process.stderr.write(`warning: not exported: ${k.path}: ${k.reason}\n`);
         if (skipped.length > 0) {
           process.stderr.write(

@@ -14,6 +14,8 @@ export interface RunningJob<T> {
 }
 
 const CANCEL_GRACE_MS = 3000;
+/** Heap limit of a job's worker: running out ends the job with a clear error instead of the process. */
+export const JOB_HEAP_MB = Number(process.env.NL_JOB_HEAP_MB ?? 4096);
 
 export function runJobInWorker<S extends JobSpec>(
   projectPath: string,
@@ -22,7 +24,7 @@ export function runJobInWorker<S extends JobSpec>(
 ): RunningJob<JobResult<S>> {
   const cancelFlag = new SharedArrayBuffer(4);
   const input: WorkerInput = { projectPath, spec, cancelFlag };
-  const worker = startWorker(import.meta.url, './compute-worker', { workerData: input });
+  const worker = startWorker(import.meta.url, './compute-worker', { workerData: input, resourceLimits: { maxOldGenerationSizeMb: JOB_HEAP_MB } });
   let settled = false;
   let cancelled = false;
   const promise = new Promise<JobResult<S>>((resolve, reject) => {
@@ -39,10 +41,20 @@ export function runJobInWorker<S extends JobSpec>(
         void worker.terminate();
       }
     });
-    worker.on('error', (e) => {
+    worker.on('error', (e: Error & { code?: string }) => {
       if (settled) return;
       settled = true;
-      reject(new AppError('internal', `${spec.kind} worker failed: ${e.message}`, { cause: e }));
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        reject(
+          new AppError(
+            'training-failed',
+            `${spec.kind} ran out of memory (heap limit ${JOB_HEAP_MB} MB); nothing was written and the previous model, embeddings and order stay in use; try a smaller --input-size or fewer images`,
+            { cause: e },
+          ),
+        );
+      } else {
+        reject(new AppError('internal', `${spec.kind} worker failed: ${e.message}`, { cause: e }));
+      }
     });
     worker.on('exit', (code) => {
       if (settled) return;

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { angleToSinCos, periodOf, sinCosToAngle, wrapDegrees } from '../../shared/angle.js';
 import { AppError } from '../../shared/errors.js';
 import { mulberry32 } from '../../shared/random.js';
-import { checkImages } from './autoencoder.js';
+import { checkImages, predictWhole } from './autoencoder.js';
 import { deserializeModel, serializeModel, type SerializedModel } from './model-io.js';
 import { runTrainingLoop } from './train-loop.js';
 
@@ -227,7 +227,7 @@ export function predictAngles(om: OrientationModel, inputs: Uint8Array, n: numbe
     for (const q of quarters) {
       const xb = new Float32Array(m * per);
       for (let j = 0; j < m; j++) rotate90Into(inputs, (start + j) * per, s, ch, q, xb, j * per, 1 / 255);
-      const pred = tf.tidy(() => (om.model.predict(tf.tensor4d(xb, [m, s, s, ch])) as tf.Tensor).dataSync() as Float32Array);
+      const pred = tf.tidy(() => predictWhole(om.model, tf.tensor4d(xb, [m, s, s, ch])).dataSync() as Float32Array);
       // Undo the rotation: the prediction is of (angle + 90 q); turn it by -90 q * k in the sin/cos plane.
       const back = (-90 * q * k * Math.PI) / 180;
       const cb = Math.cos(back);

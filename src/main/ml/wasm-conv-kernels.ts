@@ -4,13 +4,16 @@
  * - a faster Conv2DBackpropInput (replacing the backend's direct-loop kernel),
  * - BatchMatMul with transposed operands done as an explicit Transpose and a
  *   plain product (the backend's transposed paths measured 5-30x slower; dense
- *   layer gradients use them).
+ *   layer gradients use them),
+ * - Sum over leading axes (bias gradients) without the backend's full transpose
+ *   (wasm-sum.ts).
  * All are checked against the cpu backend in test/ml/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { CONV2D_BACKPROP_FILTER, conv2dBackpropFilterWasm } from './wasm-conv2d-backprop-filter.js';
 import { CONV2D_BACKPROP_INPUT, conv2dBackpropInputWasm } from './wasm-conv2d-backprop-input.js';
 import { call, WASM, type KernelFunc } from './wasm-kernel-utils.js';
+import { sumLeadingAxesWasm } from './wasm-sum.js';
 
 let done = false;
 
@@ -49,6 +52,11 @@ export function registerWasmConvKernels(): void {
     };
     tf.unregisterKernel('BatchMatMul', WASM);
     tf.registerKernel({ ...bmm, kernelFunc: wrapped as unknown as tf.KernelFunc });
+  }
+  const sum = tf.getKernel('Sum', WASM);
+  if (sum) {
+    tf.unregisterKernel('Sum', WASM);
+    tf.registerKernel({ ...sum, kernelFunc: sumLeadingAxesWasm(sum.kernelFunc as unknown as KernelFunc) as unknown as tf.KernelFunc });
   }
   done = true;
 }

@@ -266,7 +266,7 @@ export class LabelerService implements ServiceHost {
             }),
           );
         }
-        if (!store.activeOrder()) {
+        if (!store.hasActiveOrder()) {
           throw new AppError('no-order', 'the project has no queue order yet; run "order" (after "embed") first');
         }
         return store.queue(n);

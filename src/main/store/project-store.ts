@@ -233,14 +233,31 @@ export class ProjectStore {
       const issue = parsed.error.issues[0]!;
       throw new AppError('invalid-argument', `setting ${issue.path.join('.')}: ${issue.message}`);
     }
-    const db = new Database(path);
-    const store = new ProjectStore(path, db);
-    store.configure();
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-    store.migrate();
-    db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('settings', JSON.stringify(parsed.data));
-    db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', now());
-    return store;
+    // Built under a temporary name and renamed when complete, so a crash
+    // during creation never leaves a project without its settings.
+    const tmp = `${path}.creating-${process.pid}`;
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
+    const db = new Database(tmp);
+    try {
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma('journal_mode = DELETE');
+      db.transaction(() => {
+        for (let v = 0; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('settings', JSON.stringify(parsed.data));
+        db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', now());
+      })();
+    } finally {
+      db.close();
+    }
+    try {
+      fs.linkSync(tmp, path); // fails if another process created `path` meanwhile: never overwrite
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw new AppError('invalid-argument', `${path} could not be created (${(e as Error).message}); choose another file name`);
+    }
+    fs.rmSync(tmp, { force: true });
+    return ProjectStore.open(path);
   }
 
   /**
@@ -822,6 +839,11 @@ export class ProjectStore {
     return id ?? null;
   }
 
+  /** Whether a queue order exists (cheap: unlike activeOrder, does not count its entries). */
+  hasActiveOrder(): boolean {
+    return this.activeOrderId() !== null;
+  }
+
   /**
    * The next `count` images of the active order that are unlabeled, ready,
    * not duplicates and not in the test split; skipped images come last (by
@@ -840,8 +862,11 @@ export class ProjectStore {
     const want = Math.max(0, Math.floor(count)) + Math.max(0, Math.floor(offset));
     if (orderId === null || want === 0) return [];
     const columns = 'e.rank, e.coverage_radius, e.arm, i.id, i.abs_path, i.rel_path, i.width, i.height';
-    const queueable = `i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
-           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)`;
+    // The label and skip tests name e.image_id, so SQLite runs them on the
+    // order entry before it reads the image's row (labeled entries cost one
+    // probe of the small labels index, not a page of the images table).
+    const queueable = `NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = e.image_id AND l.undone_at IS NULL)
+           AND i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0`;
     type Row = {
       rank: number;
       coverage_radius: number | null;
@@ -854,7 +879,7 @@ export class ProjectStore {
     };
     const rows = this.stmt(
       `SELECT ${columns} FROM order_entries e CROSS JOIN images i ON i.id = e.image_id
-       WHERE e.order_id = ? AND ${queueable} AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.image_id = i.id)
+       WHERE e.order_id = ? AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.image_id = e.image_id) AND ${queueable}
        ORDER BY e.rank LIMIT ?`,
     ).all(orderId, want) as Row[];
     if (rows.length < want) {
@@ -887,7 +912,11 @@ export class ProjectStore {
   queueRemaining(): number {
     const orderId = this.activeOrderId();
     if (orderId === null) return 0;
-    const total = this.stmt('SELECT COUNT(*) FROM order_entries WHERE order_id = ?').pluck().get(orderId) as number;
+    return this.remainingIn(orderId, this.stmt('SELECT COUNT(*) FROM order_entries WHERE order_id = ?').pluck().get(orderId) as number);
+  }
+
+  /** queueRemaining for an order of `total` entries (status() passes the length it already has). */
+  private remainingIn(orderId: number, total: number): number {
     const gone = this.stmt(
       `SELECT COUNT(*) FROM (
          SELECT id AS image_id FROM images WHERE status IN ('unreadable', 'missing')
@@ -995,7 +1024,7 @@ export class ProjectStore {
       labeledNone: labels.labeledNone,
       testSplit: { size: img.test, labeled: labels.testLabeled },
       embedding: this.embeddingInfo(),
-      order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: this.queueRemaining() } : null,
+      order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: this.remainingIn(order.id, order.length) } : null,
       curve: this.curvePoints(),
     };
   }

@@ -1,0 +1,42 @@
+/**
+ * Faster Sum over leading axes for the TensorFlow.js wasm backend.
+ *
+ * Bias gradients are sums of dy over every axis but the last (conv: [B, H, W];
+ * dense: [B]). The wasm Sum kernel reduces only innermost axes, so it first
+ * transposes the whole tensor to move the reduced axes inward; for these
+ * shapes that transpose dominated (9 ms of a 46 ms step at 64 px, measured).
+ * Reducing leading axes is a column sum over a row-major [rows, inner] view,
+ * done here in one JavaScript pass over the wasm heap (float64 accumulators).
+ * Any other reduction goes to the backend's own kernel.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { KernelFunc, WasmBackendLike } from './wasm-kernel-utils.js';
+
+/** Wrap the backend's Sum kernel function `plain` with the leading-axes fast path. */
+export function sumLeadingAxesWasm(plain: KernelFunc): KernelFunc {
+  return (params) => {
+    const x = params.inputs['x']!;
+    const { axis, keepDims } = (params.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
+    const rank = x.shape.length;
+    const axes = (axis === undefined || axis === null ? [...Array(rank).keys()] : Array.isArray(axis) ? axis : [axis])
+      .map((a) => (a < 0 ? a + rank : a))
+      .sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+    if (x.dtype !== 'float32' || !leading) return plain(params);
+    const backend = params.backend as WasmBackendLike;
+    const k = axes.length;
+    const inner = x.shape.slice(k).reduce((a, b) => a * b, 1);
+    const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
+    const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...x.shape.slice(k)] : x.shape.slice(k);
+    const out = backend.makeOutput(outShape, 'float32');
+    const xv = backend.typedArrayFromHeap(x);
+    const ov = backend.typedArrayFromHeap(out);
+    const acc = new Float64Array(inner);
+    for (let r = 0; r < rows; r++) {
+      const base = r * inner;
+      for (let j = 0; j < inner; j++) acc[j] = acc[j]! + xv[base + j]!;
+    }
+    ov.set(acc);
+    return out as tf.TensorInfo;
+  };
+}
