@@ -157,7 +157,7 @@ async function measure(argv: readonly string[]): Promise<Figures> {
   const n = argNum(argv, 'n', 100_000);
   const labels = argNum(argv, 'labels', 200);
   const keep = argv.includes('--keep');
-  const f: Figures = { images: n, cores: os.availableParallelism() };
+  const f: Figures = { images: n, cores: os.availableParallelism(), 'load average at start': os.loadavg()[0]! };
 
   const data = synthesize(n, f);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nl-bench-large-'));
@@ -184,6 +184,10 @@ async function measure(argv: readonly string[]): Promise<Figures> {
     f['embedding import RSS peak MB'] = emb.rssPeakMb;
     log(`embedding import: ${emb.seconds.toFixed(1)} s`);
 
+    // Noise floor: the main loop's delay with nothing to do (other processes on the machine).
+    const idle = await phase(() => new Promise<void>((resolve) => setTimeout(resolve, 3000)));
+    f['idle main-loop max delay ms (3 s, machine noise)'] = idle.loopMaxMs;
+    f['load average at ordering'] = os.loadavg()[0]!;
     const ord = await phase(() => svc.invoke('order:run', {}));
     f['order strategy'] = ord.value.strategy;
     f['order length'] = ord.value.length;
@@ -219,6 +223,7 @@ async function measure(argv: readonly string[]): Promise<Figures> {
     else f['kept project'] = path.join(work, 'large.nlproj');
   }
   f['peak RSS MB (process)'] = process.resourceUsage().maxRSS / 1024;
+  f['load average at end'] = os.loadavg()[0]!;
   return f;
 }
 

@@ -37,7 +37,7 @@ export interface ApiOperations {
   /** Recent projects, newest first, and the bundled demo folder if present. */
   'app:info': {
     request: Record<string, never>;
-    response: { readonly recent: readonly RecentProject[]; readonly demoFolder: string | null; readonly backend: ComputeBackend | null; readonly version: string; readonly openProject: string | null };
+    response: { readonly recent: readonly RecentProject[]; readonly demoFolder: string | null; /** Where the demo project lives (in the app's data folder, writable). */ readonly demoProject: string | null; readonly backend: ComputeBackend | null; readonly version: string; readonly openProject: string | null };
   };
   'project:create': { request: { readonly path: string; readonly settings?: Partial<ProjectSettings> }; response: ProjectStatus };
   'project:open': { request: { readonly path: string }; response: ProjectStatus };

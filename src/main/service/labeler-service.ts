@@ -169,6 +169,7 @@ export class LabelerService implements ServiceHost {
       'app:info': async () => ({
         recent: this.recent.list(),
         demoFolder: this.options.demoFolder && fs.existsSync(this.options.demoFolder) ? this.options.demoFolder : null,
+        demoProject: this.options.demoFolder && fs.existsSync(this.options.demoFolder) ? path.join(this.options.dataDir, 'demo.nlproj') : null,
         backend: this.lastBackend ?? this.store?.embeddingInfo()?.backend ?? null,
         version: PACKAGE_VERSION,
         openProject: this.store?.path ?? null,

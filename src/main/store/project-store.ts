@@ -829,7 +829,7 @@ export class ProjectStore {
       | { id: number; strategy: string; seed: number; embedding_set_id: number | null }
       | undefined;
     if (!r) return null;
-    const length = this.db.prepare('SELECT COUNT(*) FROM order_entries WHERE order_id = ?').pluck().get(r.id) as number;
+    const length = this.orderLength(r.id);
     return { id: r.id as OrderId, strategy: r.strategy, seed: r.seed, length, embeddingSetId: r.embedding_set_id };
   }
 
@@ -912,7 +912,20 @@ export class ProjectStore {
   queueRemaining(): number {
     const orderId = this.activeOrderId();
     if (orderId === null) return 0;
-    return this.remainingIn(orderId, this.stmt('SELECT COUNT(*) FROM order_entries WHERE order_id = ?').pluck().get(orderId) as number);
+    return this.remainingIn(orderId, this.orderLength(orderId));
+  }
+
+  /**
+   * Number of entries of an order. saveOrder keeps only the active order, so
+   * when one order exists the whole table is counted, which SQLite does from
+   * the b-tree pages without reading the rows (0.01 ms instead of 2 ms at
+   * 100,000 entries).
+   */
+  private orderLength(orderId: number): number {
+    const single = (this.stmt('SELECT COUNT(*) FROM orders').pluck().get() as number) === 1;
+    return single
+      ? (this.stmt('SELECT COUNT(*) FROM order_entries').pluck().get() as number)
+      : (this.stmt('SELECT COUNT(*) FROM order_entries WHERE order_id = ?').pluck().get(orderId) as number);
   }
 
   /** queueRemaining for an order of `total` entries (status() passes the length it already has). */
@@ -1002,23 +1015,28 @@ export class ProjectStore {
   }
 
   /**
-   * The project at a glance. The image counts come from one pass over the
-   * images_state index (not the images table with its blobs), so this stays
-   * a few ms at 100,000 images (bench/large-project.ts).
+   * The project at a glance. The image counts are a whole-table COUNT (done
+   * from the b-tree pages) and ranges of the images_state index that hold
+   * only the rare states (unreadable, missing, duplicate, test split), never
+   * a pass over the images table with its blobs: a few ms at 100,000 images
+   * (bench/large-project.ts).
    */
   status(): ProjectStatus {
+    const states = "status IN ('ready', 'unreadable', 'missing')"; // every status (CHECK constraint): lets the index ranges apply
     const img = this.stmt(
-      `SELECT COALESCE(SUM(status = 'ready'), 0) AS ready, COALESCE(SUM(status = 'unreadable'), 0) AS unreadable,
-              COALESCE(SUM(status = 'missing'), 0) AS missing, COALESCE(SUM(duplicate_of IS NOT NULL), 0) AS duplicates,
-              COALESCE(SUM(in_test_split = 1), 0) AS test
-       FROM images`,
-    ).get() as { ready: number; unreadable: number; missing: number; duplicates: number; test: number };
+      `SELECT (SELECT COUNT(*) FROM images) AS total,
+              (SELECT COUNT(*) FROM images WHERE status = 'unreadable') AS unreadable,
+              (SELECT COUNT(*) FROM images WHERE status = 'missing') AS missing,
+              (SELECT COUNT(*) FROM images WHERE ${states} AND duplicate_of IS NOT NULL) AS duplicates,
+              (SELECT COUNT(*) FROM images WHERE ${states} AND duplicate_of IS NULL AND in_test_split = 1)
+                + (SELECT COUNT(*) FROM images WHERE ${states} AND duplicate_of IS NOT NULL AND in_test_split = 1) AS test`,
+    ).get() as { total: number; unreadable: number; missing: number; duplicates: number; test: number };
     const labels = this.labelCounts();
     const order = this.activeOrder();
     return {
       path: this.path,
       settings: this.settings,
-      images: { ready: img.ready, unreadable: img.unreadable, missing: img.missing, total: img.ready + img.unreadable + img.missing },
+      images: { ready: img.total - img.unreadable - img.missing, unreadable: img.unreadable, missing: img.missing, total: img.total },
       duplicates: img.duplicates,
       labeled: labels.labeled,
       labeledNone: labels.labeledNone,

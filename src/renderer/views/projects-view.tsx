@@ -148,10 +148,10 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
             {demo ? (
               <>
                 <p className="muted">
-                  Fashion-MNIST items rotated by known angles ({demo}). The demo project is kept at {projectPathFor(demo)}; to put it elsewhere,
+                  Fashion-MNIST items rotated by known angles ({demo}). The demo project is kept at {props.info?.demoProject ?? projectPathFor(demo)}; to put it elsewhere,
                   create a project from that folder.
                 </p>
-                <button type="button" className="btn" onClick={() => props.onStart({ kind: 'demo', projectPath: projectPathFor(demo), folder: demo })}>
+                <button type="button" className="btn" onClick={() => props.onStart({ kind: 'demo', projectPath: props.info?.demoProject ?? projectPathFor(demo), folder: demo })}>
                   Open the demo
                 </button>
               </>

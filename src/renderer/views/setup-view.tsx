@@ -49,7 +49,7 @@ export function SetupView(props: {
           plan = { kind: 'open', projectPath: demo.projectPath };
         } catch (e) {
           if (errorCode(e) !== 'not-found') throw e;
-          plan = { kind: 'create', projectPath: demo.projectPath, folder: demo.folder, settings: {} };
+          plan = { kind: 'create', projectPath: demo.projectPath, folder: demo.folder, settings: { inputSize: 32 } };
         }
       }
       if (plan.kind === 'create') {
