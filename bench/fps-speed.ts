@@ -191,7 +191,7 @@ export async function measure(kind: Kind, o: FpsBenchOptions): Promise<Record<st
   return {
     data: kind, n: N, d: D, k: K, threads: o.threads,
     singleSec: +single.wall.toFixed(3), singleCpuSec: +single.cpu.toFixed(3),
-    parallelSec: +par.wall.toFixed(3), parallelStartupSec: +startup.wall.toFixed(3),
+    parallelSec: +par.wall.toFixed(3), parallelCpuSec: +par.cpu.toFixed(3), parallelStartupSec: +startup.wall.toFixed(3),
     prunedSec: pruned ? +pruned.wall.toFixed(3) : null, prunedCpuSec: pruned ? +pruned.cpu.toFixed(3) : null,
     prunedRowsTouchedShare: pruned ? +pruned.touched.toFixed(3) : null, prunedFellBackAt: pruned ? pruned.fellBackAt : null,
     floorSec: +floor.wall.toFixed(3), floorCpuSec: +floor.cpu.toFixed(3),
@@ -211,7 +211,7 @@ export async function measure(kind: Kind, o: FpsBenchOptions): Promise<Record<st
 function describe(r: Record<string, unknown>): string {
   const np = r.numpy as Record<string, unknown> | null;
   return (
-    `[${r.data}] N=${r.n} d=${r.d} k=${r.k}: single ${r.singleSec}s (cpu ${r.singleCpuSec}s), parallel(${r.threads}) ${r.parallelSec}s ` +
+    `[${r.data}] N=${r.n} d=${r.d} k=${r.k}: single ${r.singleSec}s (cpu ${r.singleCpuSec}s), parallel(${r.threads}) ${r.parallelSec}s (cpu, all threads ${r.parallelCpuSec}s) ` +
     `(worker start-up ${r.parallelStartupSec}s)` +
     (r.prunedSec === null ? '' : `, pruned ${r.prunedSec}s (cpu ${r.prunedCpuSec}s, touched ${r.prunedRowsTouchedShare} of rows per pick, fell back at ${r.prunedFellBackAt})`) +
     `\n  floor (read N x d k times) ${r.floorSec}s (cpu ${r.floorCpuSec}s); ours / floor: single ${r.singleOverFloor}x (cpu ${r.singleCpuOverFloorCpu}x), parallel ${r.parallelOverFloor}x` +

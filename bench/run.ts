@@ -28,7 +28,9 @@ const BENCHES: Record<string, string> = {
 };
 
 function ensurePythonReferences(): void {
-  const has = (mod: string): boolean => spawnSync('python3', ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
+  // Debian's python3-* packages import from /usr/bin/python3 (a pyenv python3 on PATH may shadow it).
+  const has = (mod: string): boolean =>
+    ['/usr/bin/python3', 'python3'].some((py) => spawnSync(py, ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0);
   const missing = ['numpy', 'torch'].filter((m) => !has(m));
   if (missing.length === 0) return;
   const pkgs = missing.map((m) => `python3-${m}`);

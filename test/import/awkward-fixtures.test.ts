@@ -92,7 +92,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   store?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('images-awkward fixtures', () => {

@@ -128,6 +128,23 @@ describe('autoencoder', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('handles tiny sets (n = 1, n < batchSize) and rgb inputs', async () => {
+    const one = await trainAutoencoder(images.subarray(0, PER), { n: 1, inputSize: S, channels: 1, latentDim: 4, epochs: 2, batchSize: 32, seed: 1 });
+    expect(one.loss).toHaveLength(2);
+    expect(encodeImages(one.encoder, images.subarray(0, PER), 1)).toHaveLength(4);
+    one.encoder.dispose();
+    one.decoder.dispose();
+    // rgb: the gray images in all three channels, 16 px.
+    const n = 8;
+    const rgb = new Uint8Array(n * 16 * 16 * 3);
+    for (let i = 0; i < n * 16 * 16; i++) rgb.fill(images[i * 4]!, 3 * i, 3 * i + 3);
+    const r = await trainAutoencoder(rgb, { n, inputSize: 16, channels: 3, latentDim: 4, epochs: 3, batchSize: 3, seed: 1 });
+    expect(r.loss[2]).toBeLessThan(r.loss[0]!);
+    expect(encodeImages(r.encoder, rgb, n)).toHaveLength(n * 4);
+    r.encoder.dispose();
+    r.decoder.dispose();
+  });
+
   it('refuses bad shapes and options with AppError(invalid-argument)', async () => {
     const opts = { n: 2, inputSize: S, channels: 1, latentDim: 8, epochs: 1, batchSize: 2, seed: 1 };
     expect(await codeOf(trainAutoencoder(new Uint8Array(2 * PER - 1), opts))).toBe('invalid-argument');

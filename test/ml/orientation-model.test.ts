@@ -83,14 +83,19 @@ describe('orientation model', () => {
     expect(out[(2 * s + 0) * 2]).toBe(200); // left centre
   });
 
-  it('error falls as labels grow (50 -> 400) and ends far below chance', async () => {
+  it('error falls as labels grow (20 -> 50 -> 400) and ends far below chance', async () => {
     const tensorsBefore = tf.memory().numTensors;
+    const e20 = await errorAt(20);
     const e50 = await errorAt(50);
     const e400 = await errorAt(400);
-    console.log(`orientation MAE on ${N_TEST} rotated digits: 50 labels ${e50.mae.toFixed(1)} deg, 400 labels ${e400.mae.toFixed(1)} deg`);
-    expect(e50.mae).toBeLessThan(45); // chance is 90
+    console.log(
+      `orientation MAE on ${N_TEST} rotated digits: 20 labels ${e20.mae.toFixed(1)}, 50 labels ${e50.mae.toFixed(1)}, 400 labels ${e400.mae.toFixed(1)} deg`,
+    );
+    expect(e20.mae).toBeLessThan(60); // chance is 90
+    expect(e50.mae).toBeLessThan(45);
     expect(e400.mae).toBeLessThan(25);
-    expect(e400.mae).toBeLessThan(e50.mae - 3);
+    expect(e400.mae).toBeLessThan(e50.mae - 2);
+    expect(e400.mae).toBeLessThan(e20.mae - 8);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 

@@ -1,5 +1,5 @@
 /**
- * ProjectStore.queue, queueRemaining, labelCounts and status (rewritten for
+ * ProjectStore.queue, queueRemaining, labelCounts, poolSize and status (rewritten for
  * speed at 100,000 images, see bench/large-project.ts) against a brute-force
  * reference computed in TypeScript from the raw tables: unlabeled, ready, not
  * duplicate, not test-split entries in rank order, skipped ones last by skip
@@ -107,6 +107,7 @@ describe('ProjectStore queue and counts', () => {
       total: images.length,
     });
     expect(st.duplicates).toBe(1);
+    expect(store.poolSize()).toBe(images.filter((i) => i.status === 'ready' && i.duplicate_of === null).length);
     expect(st.testSplit.size).toBe(test.size);
     expect(current.size).toBe(56); // 57 labeled images (ranks 3..59) minus all[58], whose labels were all undone
     const labeled = [...current.keys()].filter((id) => !test.has(id)).length;

@@ -9,18 +9,13 @@ import type { ImageId } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { deserializeModel } from '../ml/model-io.js';
 import { createAutoencoder } from '../ml/autoencoder.js';
-import { trainOrientationModel, predictAngles } from '../ml/orientation-model.js';
+import { trainOrientationModel, predictAngles, suggestedOrientationEpochs } from '../ml/orientation-model.js';
 
 export const ORIENTATION_BATCH_SIZE = 32;
 
-/**
- * Epochs for a labeled set of n images: about ORIENTATION_SAMPLES image
- * presentations in all, between 8 and 150 epochs, so small sets get enough
- * gradient steps and large sets are not over-trained.
- */
-export const ORIENTATION_SAMPLES = 8000;
+/** Epochs for a labeled set of n images (more passes for small sets; see suggestedOrientationEpochs). */
 export function orientationEpochs(n: number): number {
-  return Math.max(8, Math.min(150, Math.round(ORIENTATION_SAMPLES / Math.max(1, n))));
+  return suggestedOrientationEpochs(n);
 }
 
 /** A labeled set: images and their angles in degrees. */
@@ -46,7 +41,10 @@ export async function loadEncoder(store: ProjectStore): Promise<tf.LayersModel> 
   const m = store.latestModel('autoencoder');
   if (m && m.weights) return deserializeModel({ topology: m.topology, weights: m.weights });
   const { inputSize, latentDim, colorMode, seed } = store.settings;
-  return createAutoencoder({ inputSize, channels: colorMode === 'rgb' ? 3 : 1, latentDim, seed }).encoder;
+  // Embeddings were imported: start the orientation model from an untrained encoder.
+  const ae = createAutoencoder({ inputSize, channels: colorMode === 'rgb' ? 3 : 1, latentDim, seed });
+  ae.decoder.dispose();
+  return ae.encoder;
 }
 
 /**

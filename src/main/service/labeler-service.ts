@@ -228,7 +228,7 @@ export class LabelerService implements ServiceHost {
       'embed:run': async ({ epochs, backend, fromFile }) => {
         const spec: JobSpec = {
           kind: 'embed',
-          epochs: epochs ?? defaultEpochs(this.project.listPoolImages().length),
+          epochs: epochs ?? defaultEpochs(this.project.poolSize()),
           backend: this.backendChoice(backend),
           seed: this.project.settings.seed,
           ...(fromFile ? { fromFile: path.resolve(fromFile) } : {}),

@@ -537,6 +537,11 @@ export class ProjectStore {
     return rows.map(toImage);
   }
 
+  /** Number of pool images (see listPoolImages), counted on the images_state index without reading the rows. */
+  poolSize(): number {
+    return this.stmt("SELECT COUNT(*) FROM images WHERE status = 'ready' AND duplicate_of IS NULL").pluck().get() as number;
+  }
+
   /** Ready, non-duplicate images: the pool every queue and split draws from. */
   listPoolImages(): ImageRecord[] {
     return (
