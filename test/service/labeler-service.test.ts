@@ -120,4 +120,36 @@ describe('LabelerService', () => {
       svc.close();
     }
   });
+
+  it('in the app, the queue is recomputed in the background after 20 labels, seeded with them', async () => {
+    const n = 80;
+    const d = 3;
+    const { store, file, ids, data } = syntheticProject(n, d);
+    const testIds = new Set(store.listImages().filter((i) => i.inTestSplit).map((i) => i.id));
+    store.close();
+    const svc = await LabelerService.create({ dataDir: tempDir('nl-data-'), annotator: 'tester', autoEvaluate: true });
+    try {
+      await svc.invoke('project:open', { path: file });
+      await svc.invoke('order:run', { strategy: 'fps', seed: 1 });
+      // label 20 images from the END of the queue (out of novelty order)
+      const queue = await svc.invoke('queue:next', { count: 1000 });
+      const picked = queue.slice(-20);
+      const reordered = new Promise<void>((resolve) => {
+        svc.onEvent((event) => {
+          if (event === 'order:changed') resolve();
+        });
+      });
+      for (const e of picked) await svc.invoke('label:set', { imageId: e.imageId, angle: 0 as Degrees });
+      await reordered;
+      const poolRows = ids.map((id, row) => ({ id, row })).filter((x) => !testIds.has(x.id));
+      const poolData = new Float32Array(poolRows.length * d);
+      poolRows.forEach((x, i) => poolData.set(data.subarray(x.row * d, (x.row + 1) * d), i * d));
+      const labeledRows = picked.map((e) => poolRows.findIndex((x) => x.id === e.imageId));
+      const expected = bruteForceFps(poolData, poolRows.length, d, labeledRows, 5).map((i) => poolRows[i]!.id);
+      const next = await svc.invoke('queue:next', { count: 5 });
+      expect(next.map((e) => e.imageId)).toEqual(expected);
+    } finally {
+      svc.close();
+    }
+  });
 });

@@ -53,6 +53,8 @@ type Handlers = { [K in OperationName]: Handler<K> };
 const AUTO_EVAL_GROWTH = 1.25;
 const AUTO_EVAL_MIN_TRAIN = 10;
 const AUTO_EVAL_MIN_TEST = 10;
+/** The app recomputes the queue in the background after this many new labels. */
+const REORDER_EVERY = 20;
 
 export class LabelerService implements ServiceHost {
   private store: ProjectStore | null = null;
@@ -61,6 +63,8 @@ export class LabelerService implements ServiceHost {
   private readonly recent: RecentProjects;
   private lastBackend: ComputeBackend | null = null;
   private autoEvalRunning = false;
+  private reorderRunning = false;
+  private labelsAtLastReorder = 0;
   private lastAutoEvalSize = 0;
   private readonly handlers: Handlers;
 
@@ -130,6 +134,7 @@ export class LabelerService implements ServiceHost {
     this.store?.close();
     this.store = store;
     this.lastAutoEvalSize = Math.max(0, ...store.curvePoints('live').map((p) => p.size));
+    this.labelsAtLastReorder = store.labelCounts().labeled;
     this.recent.touch(store.path);
   }
 
@@ -291,6 +296,7 @@ export class LabelerService implements ServiceHost {
         });
         this.emit('labels:changed', { labeled: store.labelCounts().labeled });
         this.maybeAutoEvaluate();
+        this.maybeReorder();
         return label;
       },
 
@@ -359,6 +365,24 @@ export class LabelerService implements ServiceHost {
       .pluck()
       .get(imageId) as string | undefined;
     return row === 'novelty' || row === 'random' ? row : 'none';
+  }
+
+  /**
+   * In the app: recompute the queue in the background every REORDER_EVERY
+   * labels, so it stays seeded with every label (labels taken out of queue
+   * order, skips, and the typicality strategies' re-clustering).
+   */
+  private maybeReorder(): void {
+    if (!this.options.autoEvaluate || this.reorderRunning || !this.store || !this.store.embeddingInfo()) return;
+    const labels = this.store.labelCounts().labeled;
+    if (labels - this.labelsAtLastReorder < REORDER_EVERY) return;
+    this.reorderRunning = true;
+    this.labelsAtLastReorder = labels;
+    this.handlers['order:run']({})
+      .catch(() => undefined) // reported through job:done
+      .finally(() => {
+        this.reorderRunning = false;
+      });
   }
 
   /** In the app: retrain in the background when the labeled set has grown enough. */
