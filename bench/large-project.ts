@@ -20,7 +20,12 @@
  *      -> imageBytes of that entry (the next image's pixels) -> project:status
  *      (the view and the app shell refresh it after each label).
  *   Also timed: the queue query the store used before this benchmark's fix
- *   (full sort of the order by skip state), on the same project.
+ *   (full sort of the order by skip state), on the same project, and
+ *   saveOrder of the whole order on a second connection (the write lock a
+ *   background reorder holds at its end; a label:set meanwhile waits).
+ *   With autoEvaluate on, the service starts a background reorder after 20
+ *   labels (as in the app): it runs in its worker during the rest of the loop
+ *   and is cancelled when the service closes.
  *
  * Goals: next image (label:set -> queue:next -> image bytes) < 100 ms
  * (issue 5); next queue entry after a label (label:set -> queue:next) < 16 ms
@@ -37,6 +42,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LabelerService } from '../src/main/service/labeler-service.js';
+import { ProjectStore, type OrderEntryInput } from '../src/main/store/project-store.js';
 import { writeNpy } from '../src/main/io/npy.js';
 import { mulberry32 } from '../src/shared/random.js';
 import type { Degrees } from '../src/shared/angle.js';
@@ -216,6 +222,23 @@ async function measure(argv: readonly string[]): Promise<Figures> {
       newMs.push(ms(t0));
     }
     f['store.queue(3) ms (median)'] = quantile(newMs, 0.5);
+
+    // A reorder (the app runs one in the background every 20 labels) ends
+    // with saveOrder: one write transaction replacing the whole order, during
+    // which a label:set waits for the write lock. Timed on a second
+    // connection, as the order worker has its own.
+    const other = ProjectStore.open(path.join(work, 'large.nlproj'));
+    try {
+      const ao = other.activeOrder()!;
+      const entries = other.db
+        .prepare('SELECT image_id AS imageId, coverage_radius AS coverageRadius, arm FROM order_entries WHERE order_id = ? ORDER BY rank')
+        .all(ao.id) as OrderEntryInput[];
+      const t0 = performance.now();
+      other.saveOrder({ strategy: ao.strategy, seed: ao.seed, embeddingSetId: ao.embeddingSetId, entries });
+      f['saveOrder of the whole order ms (write lock held)'] = ms(t0);
+    } finally {
+      other.close();
+    }
     f['project file MB'] = fs.statSync(path.join(work, 'large.nlproj')).size / 2 ** 20;
   } finally {
     svc.close();

@@ -216,4 +216,6 @@ export interface CompareResult {
   }[];
   readonly csvPath: string | null;
   readonly svgPath: string | null;
+  /** One plain sentence: which strategy saves labels on this data, and whether it looks redundant or balanced (report/strategy-verdict.ts). */
+  readonly verdict?: string;
 }

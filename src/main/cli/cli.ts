@@ -362,6 +362,7 @@ export function printCompare(r: import('../../shared/types.js').CompareResult): 
             (n.seedSizes.length > 1 ? `; per seed: ${n.seedSizes.map((s) => s.size ?? 'not reached').join(', ')}` : ''),
     );
   }
+  if (r.verdict) console.log(r.verdict);
   if (r.csvPath) console.log(`curve: ${r.csvPath}`);
   if (r.svgPath) console.log(`chart: ${r.svgPath}`);
 }

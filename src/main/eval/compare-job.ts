@@ -17,6 +17,7 @@ import { readLabelsCsv } from '../io/labels-import.js';
 import { renderCurveSvg } from '../report/curve-svg.js';
 import { curveCsv } from '../report/curve-csv.js';
 import { labelsNeeded } from '../report/labels-needed.js';
+import { strategyVerdict } from '../report/strategy-verdict.js';
 import type { JobContext, JobSpec } from '../jobs/job-types.js';
 import { poolEmbeddings } from './pool-embeddings.js';
 import { loadEncoder, loadTestSet, trainAndMeasure } from './train-and-measure.js';
@@ -99,7 +100,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     fs.writeFileSync(csvPath, curveCsv(stored));
     fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error vs labeled-set size (${path.basename(store.path)})` }));
   }
-  return { points: stored, labelsNeeded: needed, csvPath, svgPath };
+  return { points: stored, labelsNeeded: needed, csvPath, svgPath, verdict: strategyVerdict(stored, needed).sentence };
 }
 
 /**

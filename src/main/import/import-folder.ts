@@ -75,10 +75,15 @@ async function processFile(store: ProjectStore, file: WalkedFile, opts: { inputS
     const error = isAppError(e) ? e.message : `cannot read file: ${(e as Error).message}`;
     return { kind: 'decoded', file, existing, sha256: null, sizeBytes: null, width: null, height: null, status: 'unreadable', error, modelInput: null };
   }
+  // A file new to the project is decoded (on libuv's pool, inside sharp) while
+  // it is hashed on this thread; a known file is hashed first, as it is
+  // skipped without decoding when its content did not change.
+  const decoding = existing ? null : decodeModelInputFromBuffer(buf, opts);
+  decoding?.catch(() => undefined); // its failure is handled where it is awaited below
   const sha256 = sha256Hex(buf);
   if (existing && existing.sha256 === sha256 && existing.status === 'ready') return { kind: 'unchanged', file, existing };
   try {
-    const px = await decodeModelInputFromBuffer(buf, opts);
+    const px = await (decoding ?? decodeModelInputFromBuffer(buf, opts));
     return { kind: 'decoded', file, existing, sha256, sizeBytes: buf.length, width: px.width, height: px.height, status: 'ready', error: null, modelInput: px.modelInput };
   } catch (e) {
     if (isAppError(e) && e.code === 'invalid-argument') throw e; // a project setting is wrong: stop
