@@ -1,5 +1,5 @@
 /**
- * ProjectStore.queue, queueRemaining, labelCounts, poolSize and status (rewritten for
+ * ProjectStore.queue, queueRemaining, labelCounts, poolSize, status and saveOrder (rewritten for
  * speed at 100,000 images, see bench/large-project.ts) against a brute-force
  * reference computed in TypeScript from the raw tables: unlabeled, ready, not
  * duplicate, not test-split entries in rank order, skipped ones last by skip
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { syntheticProject } from '../helpers/synthetic-project.js';
 import { mulberry32, seededShuffle } from '../../src/shared/random.js';
-import type { ProjectStore } from '../../src/main/store/project-store.js';
+import { SAVE_ORDER_CHUNK, type ProjectStore } from '../../src/main/store/project-store.js';
 import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId } from '../../src/shared/types.js';
 
@@ -116,5 +116,43 @@ describe('ProjectStore queue and counts', () => {
     expect(st.labeledNone).toBe([...current.values()].filter((l) => l.no_orientation === 1).length);
     expect(store.labelCounts()).toEqual({ labeled, labeledNone: st.labeledNone, testLabeled: [...current.keys()].filter((id) => test.has(id)).length });
     expect(st.order!.remaining).toBe(referenceQueue(store).length);
+  });
+});
+
+describe('ProjectStore.saveOrder', () => {
+  it('replaces the active order in chunks: one order left, entries in rank order, readers never see a partial order', () => {
+    const { store, ids } = syntheticProject(5000, 2, { testFraction: 0 });
+    stores.push(store);
+    expect(SAVE_ORDER_CHUNK).toBeLessThan(ids.length); // several chunks
+    const first = seededShuffle(ids, 1);
+    store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: null, entries: first.map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' })) });
+    // A partial order being written by another process (active = -1, fresh) and a crash leftover (an hour old).
+    const ins = store.db.prepare("INSERT INTO orders(strategy, seed, params, created_at, active) VALUES ('fps', 0, '{}', ?, -1)");
+    const fresh = Number(ins.run(new Date().toISOString()).lastInsertRowid);
+    const old = Number(ins.run('2000-01-01T00:00:00.000Z').lastInsertRowid);
+    const entry = store.db.prepare("INSERT INTO order_entries(order_id, rank, image_id, arm) VALUES (?, ?, ?, 'novelty')");
+    for (let r = 0; r < 10; r++) {
+      entry.run(fresh, r, ids[r]);
+      entry.run(old, r, ids[r]);
+    }
+    // Readers see the complete active order only.
+    expect(store.activeOrder()!.length).toBe(5000);
+    expect(store.queueRemaining()).toBe(5000);
+    expect(store.queue(3).map((q) => q.imageId)).toEqual(first.slice(0, 3));
+
+    const second = seededShuffle(ids, 2);
+    const id = store.saveOrder({ strategy: 'fps', seed: 2, embeddingSetId: null, entries: second.map((imageId, i) => ({ imageId, coverageRadius: 5000 - i, arm: 'novelty' })) });
+    const orders = store.db.prepare('SELECT id, active FROM orders ORDER BY id').all() as { id: number; active: number }[];
+    expect(orders).toEqual([
+      { id: fresh, active: -1 },
+      { id, active: 1 },
+    ]);
+    const rows = store.db.prepare('SELECT rank, image_id, coverage_radius FROM order_entries WHERE order_id = ? ORDER BY rank').all(id) as { rank: number; image_id: number; coverage_radius: number }[];
+    expect(rows.map((r) => r.image_id)).toEqual(second);
+    expect(rows.map((r) => r.rank)).toEqual(second.map((_, i) => i));
+    expect(rows[4999]!.coverage_radius).toBe(1);
+    expect(store.db.prepare('SELECT COUNT(*) FROM order_entries WHERE order_id NOT IN (?, ?)').pluck().get(id, fresh)).toBe(0);
+    expect(store.activeOrder()).toMatchObject({ id, strategy: 'fps', seed: 2, length: 5000 });
+    expect(store.queue(2, 4998).map((q) => q.imageId)).toEqual(second.slice(4998));
   });
 });
