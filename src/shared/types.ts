@@ -218,4 +218,6 @@ export interface CompareResult {
   readonly svgPath: string | null;
   /** One plain sentence: which strategy saves labels on this data, and whether it looks redundant or balanced (report/strategy-verdict.ts). */
   readonly verdict?: string;
+  /** What the run left out and why (e.g. sizes larger than the labeled pool). */
+  readonly notes?: readonly string[];
 }

@@ -94,6 +94,48 @@ describe('readLabelsCsv', () => {
     expect(ok).toHaveLength(1);
   });
 
+  /** Folder day1 holds img.jpg; folder other holds day1/img.jpg: "day1/img.jpg" is the first's export path and the second's relative path. */
+  function overlapping() {
+    const dir = tmpDir();
+    const p = makeProject(
+      [
+        { folder: path.join(dir, 'day1'), relPath: 'img.jpg', bytes: new Uint8Array([1]) },
+        { folder: path.join(dir, 'other'), relPath: 'day1/img.jpg', bytes: new Uint8Array([2]) },
+      ],
+      {},
+      dir,
+    );
+    return { ...p, dir };
+  }
+
+  it('refuses a relative path that is one folder\'s export path and another folder\'s relative path, naming both', () => {
+    const { store } = overlapping();
+    expect(() => parseLabelsCsv(store, 'path,angle\nday1/img.jpg,5\n', 'amb.csv')).toThrow(
+      /amb\.csv line 2: path "day1\/img\.jpg" is ambiguous.*day1\/img\.jpg.*other\/day1\/img\.jpg/,
+    );
+    // the unambiguous forms still resolve
+    expect(parseLabelsCsv(store, 'path,angle\nother/day1/img.jpg,5\n', 'ok.csv').map((r) => r.imageId)).toEqual([2]);
+  });
+
+  it('a sha256 next to an ambiguous path picks the image; a path and a sha256 that disagree are refused', () => {
+    const { store, ids, sha } = overlapping();
+    const rows = parseLabelsCsv(store, `path,sha256,angle\nday1/img.jpg,${sha[0]},5\nday1/img.jpg,${sha[1]!.toUpperCase()},6\n`, 'both.csv');
+    expect(rows.map((r) => [r.imageId, r.value])).toEqual([
+      [ids[0], { kind: 'angle', angle: 5 }],
+      [ids[1], { kind: 'angle', angle: 6 }],
+    ]);
+    // path of image 2, sha of image 1
+    expect(() => parseLabelsCsv(store, `path,sha256,angle\nother/day1/img.jpg,${sha[0]},5\n`, 'mix.csv')).toThrow(
+      /mix\.csv line 2: .*other\/day1\/img\.jpg.*sha256 .*do not name the same image/,
+    );
+    // a path not in the project with a known sha256 is refused too
+    expect(() => parseLabelsCsv(store, `path,sha256,angle\nnope.jpg,${sha[0]},5\n`, 'gone.csv')).toThrow(/gone\.csv line 2: no image with path "nope\.jpg"/);
+    // a row with only a sha256 (empty path) uses the sha256
+    expect(parseLabelsCsv(store, `path,sha256,angle\n,${sha[1]},7\n`, 'sha.csv').map((r) => r.imageId)).toEqual([ids[1]]);
+    // a sha256 column alone in a single folder project still works (see above); a malformed one next to a path is refused
+    expect(() => parseLabelsCsv(store, 'path,sha256,angle\nother/day1/img.jpg,xyz,5\n', 'bad.csv')).toThrow(/line 2: sha256 "xyz" is not 64/);
+  });
+
   it('labels the original when a path names an exact duplicate file', () => {
     const dir = tmpDir();
     const folder = path.join(dir, 'f');

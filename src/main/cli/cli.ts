@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { parseDegrees, periodOf } from '../../shared/angle.js';
-import { STRATEGIES, type BackendChoice, type ImageId, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, STRATEGIES, type BackendChoice, type ImageId, type ProjectSettings, type StrategyName } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
 import { mapStoreError } from '../store/project-store.js';
 import { readLabelsCsv } from '../io/labels-import.js';
@@ -20,8 +20,16 @@ const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as cons
 
 /** Where the app keeps its own state (recent projects), overridable with NL_DATA_DIR. */
 export function dataDir(): string {
-  return process.env.NL_DATA_DIR ?? path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'novelty-labeler');
+  const fromEnv = process.env.NL_DATA_DIR?.trim();
+  if (fromEnv) return path.resolve(fromEnv);
+  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'novelty-labeler');
 }
+
+/**
+ * Strategies `compare` and `demo` run by default: the paper's fps, the random baseline and the project
+ * default strategy (DEFAULT_SETTINGS.strategy, chosen from the evidence in README "Which strategy saves labels").
+ */
+export const DEFAULT_COMPARE_STRATEGIES = [...new Set(['fps', 'random', DEFAULT_SETTINGS.strategy])].join(',');
 
 function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -107,7 +115,7 @@ export function buildProgram(): Command {
     .option('--labels <n>', 'labels the simulated annotator gives in novelty order', int('--labels', 10), 400)
     .option('--sizes <list>', 'compare: labeled-set sizes', sizeList, [25, 50, 100, 200, 400])
     .option('--seeds <n>', 'compare: seeds per strategy', int('--seeds', 1, 50), 3)
-    .option('--strategies <list>', 'compare: strategies', 'fps,random')
+    .option('--strategies <list>', 'compare: strategies', DEFAULT_COMPARE_STRATEGIES)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
     .action(async (o: { out: string; epochs?: number; labels: number; sizes: number[]; seeds: number; strategies: string; backend: BackendChoice }) => {
       await runDemo({ out: path.resolve(o.out), epochs: o.epochs, labels: o.labels, sizes: o.sizes, seeds: o.seeds, strategies: o.strategies.split(','), backend: o.backend, dataDir: dataDir() });
@@ -124,7 +132,7 @@ export function buildProgram(): Command {
     .option('--test-max <n>', 'largest test split', int('--test-max', 0), 500)
     .addOption(new Option('--color <mode>', 'model input colour').choices(['gray', 'rgb']).default('gray'))
     .option('--seed <s>', 'seed of the test split and random orders', int('--seed', 0), 1)
-    .addOption(new Option('--strategy <name>', 'queue strategy').choices(STRATEGIES).default('fps'))
+    .addOption(new Option('--strategy <name>', 'queue strategy').choices(STRATEGIES).default(DEFAULT_SETTINGS.strategy))
     .action(async (p: string, o: { inputSize: number; latentDim: number; axial: boolean; testFraction: number; testMax: number; color: 'gray' | 'rgb'; seed: number; strategy: StrategyName }) => {
       const settings: Partial<ProjectSettings> = {
         inputSize: o.inputSize,
@@ -276,7 +284,7 @@ export function buildProgram(): Command {
     .option('--truth <file>', 'ground-truth CSV (path or sha256, angle); default: the project labels')
     .option('--sizes <list>', 'labeled-set sizes', sizeList, [25, 50, 100, 200, 400])
     .option('--seeds <n>', 'seeds per strategy', int('--seeds', 1, 100), 3)
-    .option('--strategies <list>', 'comma-separated strategies', 'fps,random')
+    .option('--strategies <list>', 'comma-separated strategies', DEFAULT_COMPARE_STRATEGIES)
     .requiredOption('--out <dir>', 'output folder')
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
     .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice }) => {
@@ -363,6 +371,7 @@ export function printCompare(r: import('../../shared/types.js').CompareResult): 
     );
   }
   if (r.verdict) console.log(r.verdict);
+  for (const note of r.notes ?? []) console.log(`note: ${note}`);
   if (r.csvPath) console.log(`curve: ${r.csvPath}`);
   if (r.svgPath) console.log(`chart: ${r.svgPath}`);
 }

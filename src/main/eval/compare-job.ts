@@ -100,7 +100,12 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     fs.writeFileSync(csvPath, curveCsv(stored));
     fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error vs labeled-set size (${path.basename(store.path)})` }));
   }
-  return { points: stored, labelsNeeded: needed, csvPath, svgPath, verdict: strategyVerdict(stored, needed).sentence };
+  const notes: string[] = [];
+  const dropped = sizes.filter((s) => s > pool.ids.length);
+  if (dropped.length > 0) {
+    notes.push(`sizes ${dropped.join(', ')} were left out: the labeled pool (test split excluded) has only ${pool.ids.length} images`);
+  }
+  return { points: stored, labelsNeeded: needed, csvPath, svgPath, verdict: strategyVerdict(stored, needed).sentence, notes };
 }
 
 /**

@@ -21,8 +21,11 @@ export async function runEvaluateJob(
   ctx: JobContext,
 ): Promise<CurvePoint[]> {
   await selectBackend(spec.backend);
-  const labels = store.currentLabels().filter((l) => l.value.kind === 'angle');
-  const testIds = new Set(store.listImages().filter((i) => i.inTestSplit).map((i) => i.id));
+  // Only readable, non-duplicate images train or test (a file that turned unreadable keeps its label but sits out).
+  const pool = store.listPoolImages();
+  const usable = new Set(pool.map((i) => i.id));
+  const labels = store.currentLabels().filter((l) => l.value.kind === 'angle' && usable.has(l.imageId));
+  const testIds = new Set(pool.filter((i) => i.inTestSplit).map((i) => i.id));
   const angleOf = (l: (typeof labels)[number]): number => (l.value.kind === 'angle' ? l.value.angle : NaN);
   const test = labels.filter((l) => testIds.has(l.imageId));
   const train = labels.filter((l) => !testIds.has(l.imageId));

@@ -7,11 +7,15 @@ import { AppError } from '../../shared/errors.js';
 import type { ImageId, StrategyName } from '../../shared/types.js';
 import type { ProjectStore, OrderEntryInput } from '../store/project-store.js';
 import { selectOrder, interleaveOrders } from '../selection/select-order.js';
+import { coverageRadii } from '../selection/coverage-radius.js';
 import type { JobContext, JobSpec, OrderResult } from './job-types.js';
 import { poolEmbeddings } from '../eval/pool-embeddings.js';
 
 /** The novelty strategy an interleaved queue alternates with random. */
 export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'fps';
+
+/** How many head entries of an interleaved queue get their exact coverage radius. */
+export const INTERLEAVED_RADIUS_HEAD = 2000;
 
 export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'order' }>, ctx: JobContext): OrderResult {
   const emb = store.getEmbeddings();
@@ -28,12 +32,14 @@ export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 
   if (spec.strategy === 'interleaved') {
     const novelty = selectOrder(INTERLEAVED_NOVELTY, input);
     const random = selectOrder('random', input);
-    const radiusOf = new Map<number, number>();
-    novelty.order.forEach((row, j) => radiusOf.set(row, novelty.coverageRadius ? novelty.coverageRadius[j]! : NaN));
     const mixed = interleaveOrders(novelty.order, random.order);
+    // Each entry's own coverage radius in the mixed queue: distance to the nearest label or earlier entry of either arm.
+    // Exact for the head of the queue (O(n d) per entry); the app recomputes the order as labels arrive.
+    const head = mixed.order.subarray(0, Math.min(mixed.order.length, INTERLEAVED_RADIUS_HEAD));
+    const radii = coverageRadii(pool.data, pool.ids.length, emb.dim, labeled, head);
     entries = Array.from(mixed.order, (row, j) => ({
       imageId: pool.ids[row]! as ImageId,
-      coverageRadius: finiteOrNull(radiusOf.get(row)),
+      coverageRadius: j < radii.length ? finiteOrNull(radii[j]) : null,
       arm: mixed.arm[j]!,
     }));
   } else {

@@ -280,14 +280,23 @@ export class LabelerService implements ServiceHost {
 
       'label:set': async ({ imageId, angle, durationMs, annotator, arm }) => {
         const store = this.project;
-        const img = store.getImage(imageId);
-        if (!img) throw new AppError('not-found', `no image with id ${imageId} in this project`);
+        const given = store.getImage(imageId);
+        if (!given) throw new AppError('not-found', `no image with id ${imageId} in this project`);
+        if (given.status !== 'ready') {
+          throw new AppError(
+            'unreadable-image',
+            `image ${imageId} (${given.path}) is ${given.status}${given.error ? ` (${given.error})` : ''}; only readable images can be labeled`,
+          );
+        }
+        // An exact duplicate shares its original's pixels: the label belongs to the original
+        // (so a copy of a test-split image can never enter the training set).
+        const img = given.duplicateOf !== null ? (store.getImage(given.duplicateOf) ?? given) : given;
         if (angle !== null && (typeof angle !== 'number' || !Number.isFinite(angle))) {
           throw new AppError('invalid-angle', `angle must be a number of degrees or null for "no orientation"; got ${JSON.stringify(angle)}`);
         }
-        const chosenArm = arm ?? (img.inTestSplit ? 'test' : this.armOf(imageId));
+        const chosenArm = arm ?? (img.inTestSplit ? 'test' : this.armOf(img.id));
         const label = store.addLabel({
-          imageId,
+          imageId: img.id,
           value: angle === null ? { kind: 'none' } : { kind: 'angle', angle: wrapDegrees(angle, periodOf(store.settings.axial)) },
           annotator: this.annotator(annotator),
           durationMs: durationMs ?? null,
@@ -301,7 +310,8 @@ export class LabelerService implements ServiceHost {
       },
 
       'label:undo': async () => {
-        const undone = this.project.undoLastLabel();
+        // Undo only this annotator's own last label, never another window's or process's.
+        const undone = this.project.undoLastLabel(this.annotator());
         this.emit('labels:changed', { labeled: this.project.labelCounts().labeled });
         return undone;
       },

@@ -37,6 +37,20 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 /** Order entries written or deleted per transaction by saveOrder (about 20-30 ms of write lock each). */
 export const SAVE_ORDER_CHUNK = 2000;
 
+/**
+ * Pause between two of saveOrder's transactions, ms. SQLite's busy handler
+ * retries a waiting writer after 1, 2, 5, 10, 15, 20, 25 ... ms; without a
+ * pause the saver takes the lock back at once and a label waits through many
+ * chunks (up to 0.7 s measured), with it the label gets the next gap.
+ */
+export const SAVE_ORDER_PAUSE_MS = 25;
+
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
+/** Block this thread for ms (saveOrder runs in a job's worker thread). */
+function pause(ms: number): void {
+  Atomics.wait(pauseCell, 0, 0, ms);
+}
+
 /** How long a statement waits for another process's write to finish before giving up (PRAGMA busy_timeout). */
 export const BUSY_TIMEOUT_MS = 5000;
 
@@ -188,6 +202,9 @@ function toLabel(r: LabelRow): LabelRecord {
  */
 function assertProjectFile(path: string): void {
   let fd: number;
+  if (fs.existsSync(path) && !fs.statSync(path).isFile()) {
+    throw new AppError('not-a-project', `${path} is a folder, not a project file; give the .nlproj file (create one with "novelty-labeler init")`);
+  }
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
@@ -240,7 +257,12 @@ export class ProjectStore {
     // during creation never leaves a project without its settings.
     const tmp = `${path}.creating-${process.pid}`;
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
-    const db = new Database(tmp);
+    let db: Database.Database;
+    try {
+      db = new Database(tmp);
+    } catch (e) {
+      throw new AppError('invalid-argument', `cannot create the project ${path} (${(e as Error).message}); choose a folder you can write to`);
+    }
     try {
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma('journal_mode = DELETE');
@@ -255,11 +277,16 @@ export class ProjectStore {
     }
     try {
       fs.linkSync(tmp, path); // fails if another process created `path` meanwhile: never overwrite
-    } catch (e) {
       fs.rmSync(tmp, { force: true });
-      throw new AppError('invalid-argument', `${path} could not be created (${(e as Error).message}); choose another file name`);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') && !fs.existsSync(path)) {
+        fs.renameSync(tmp, path); // file systems without hard links (FAT, exFAT)
+      } else {
+        fs.rmSync(tmp, { force: true });
+        throw new AppError('invalid-argument', `${path} could not be created (${(e as Error).message}); choose another file name`);
+      }
     }
-    fs.rmSync(tmp, { force: true });
     return ProjectStore.open(path);
   }
 
@@ -759,7 +786,12 @@ export class ProjectStore {
       }
       this.db.prepare('UPDATE embedding_sets SET active = (id = ?)').run(setId);
       // Keep the active set and the one before it; older sets only cost space.
-      this.db.prepare('DELETE FROM embedding_sets WHERE active = 0 AND id < (SELECT MAX(id) FROM embedding_sets WHERE active = 0)').run();
+      this.db
+        .prepare(
+          `DELETE FROM embedding_sets WHERE active = 0 AND id < (SELECT MAX(id) FROM embedding_sets WHERE active = 0)
+             AND id NOT IN (SELECT embedding_set_id FROM orders WHERE embedding_set_id IS NOT NULL)`,
+        )
+        .run();
       return setId;
     });
   }
@@ -818,8 +850,10 @@ export class ProjectStore {
    * are written and deleted in transactions of SAVE_ORDER_CHUNK rows, so a
    * label committed by another connection meanwhile (the app labels while a
    * reorder runs in a worker) waits for one chunk (tens of ms), not for the
-   * whole order (1.2-1.6 s at 100,000 entries as one transaction; see
-   * bench/large-project.ts). A crash leaves the previous order active and at
+   * whole order (1.1-1.6 s at 100,000 entries as one transaction; see
+   * bench/large-project.ts). Between chunks the thread pauses
+   * SAVE_ORDER_PAUSE_MS, so saving 100,000 entries takes ~5 s longer: call it
+   * from a worker thread, as the order job does. A crash leaves the previous order active and at
    * most a partial "being written" order, removed by a later saveOrder once
    * it is an hour old (an order being written by another process right now
    * is never touched).
@@ -843,6 +877,7 @@ export class ProjectStore {
     );
     const ins = this.db.prepare('INSERT INTO order_entries(order_id, rank, image_id, coverage_radius, arm) VALUES (?, ?, ?, ?, ?)');
     for (let from = 0; from < input.entries.length; from += SAVE_ORDER_CHUNK) {
+      if (from > 0) pause(SAVE_ORDER_PAUSE_MS);
       this.transaction(() => {
         const to = Math.min(input.entries.length, from + SAVE_ORDER_CHUNK);
         for (let rank = from; rank < to; rank++) {
@@ -864,7 +899,7 @@ export class ProjectStore {
   /** Delete an order that is not active: its entries SAVE_ORDER_CHUNK at a time, then its row. */
   private deleteOrderInChunks(orderId: number): void {
     const del = this.db.prepare('DELETE FROM order_entries WHERE rowid IN (SELECT rowid FROM order_entries WHERE order_id = ? LIMIT ?)');
-    while (this.transaction(() => del.run(orderId, SAVE_ORDER_CHUNK).changes) > 0);
+    while (this.transaction(() => del.run(orderId, SAVE_ORDER_CHUNK).changes) === SAVE_ORDER_CHUNK) pause(SAVE_ORDER_PAUSE_MS);
     this.transaction(() => this.db.prepare('DELETE FROM orders WHERE id = ? AND active <> 1').run(orderId));
   }
 

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCsvTable, readCsvTable } from '../../src/main/io/csv-table.js';
+import { readLabelsCsv } from '../../src/main/io/labels-import.js';
+import { makeProject, tmpDir } from './make-project.js';
+
+const TEXT = '# comment\npath,angle\nä/img.jpg,90\n';
+
+function utf16be(s: string): Buffer {
+  const le = Buffer.from(s, 'utf16le');
+  const be = Buffer.alloc(le.length);
+  for (let i = 0; i < le.length; i += 2) {
+    be[i] = le[i + 1]!;
+    be[i + 1] = le[i]!;
+  }
+  return be;
+}
+
+describe('readCsvTable encodings', () => {
+  const dir = tmpDir();
+  const write = (name: string, bytes: Buffer): string => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, bytes);
+    return f;
+  };
+  const expected = { header: ['path', 'angle'], headerLine: 2, rows: [{ line: 3, cells: ['ä/img.jpg', '90'] }] };
+
+  it('strips a UTF-8 byte-order mark', () => {
+    const t = readCsvTable(write('u8.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT, 'utf8')])));
+    expect(t).toMatchObject(expected);
+  });
+
+  it('decodes UTF-16 LE and BE files with a byte-order mark', () => {
+    const le = readCsvTable(write('le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')])));
+    expect(le).toMatchObject(expected);
+    const be = readCsvTable(write('be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(TEXT)])));
+    expect(be).toMatchObject(expected);
+  });
+
+  it('a UTF-16 labels file (as Excel saves "Unicode text") imports', () => {
+    const root = tmpDir();
+    const { store, ids } = makeProject([{ folder: path.join(root, 'f'), relPath: 'ä/img.jpg' }], {}, root);
+    const f = write('labels16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]));
+    expect(readLabelsCsv(store, f).map((r) => [r.imageId, r.value])).toEqual([[ids[0], { kind: 'angle', angle: 90 }]]);
+  });
+
+  it('refuses UTF-32, UTF-16 without a byte-order mark and invalid UTF-8 with "save it as UTF-8"', () => {
+    const u32 = Buffer.alloc(4 + TEXT.length * 4);
+    u32.set([0xff, 0xfe, 0, 0]);
+    for (let i = 0; i < TEXT.length; i++) u32.writeUInt32LE(TEXT.charCodeAt(i), 4 + 4 * i);
+    expect(() => readCsvTable(write('u32.csv', u32))).toThrow(/u32\.csv .*UTF-32.*save it as UTF-8/);
+    expect(() => readCsvTable(write('nobom.csv', Buffer.from(TEXT, 'utf16le')))).toThrow(/nobom\.csv .*(NUL|UTF-16).*save it as UTF-8/);
+    const latin1 = Buffer.from('path,angle\nr\xe9sum\xe9.jpg,90\n', 'latin1');
+    expect(() => readCsvTable(write('latin1.csv', latin1))).toThrow(/latin1\.csv line 2: not valid UTF-8.*save it as UTF-8/);
+  });
+
+  it('refuses text that was decoded from UTF-16 as UTF-8', () => {
+    const garbled = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]).toString('utf8');
+    expect(() => parseCsvTable(garbled, 'g.csv')).toThrow(/g\.csv .*UTF-16.*save it as UTF-8/);
+  });
+});
