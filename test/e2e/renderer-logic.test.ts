@@ -71,23 +71,22 @@ describe('learning-curve series', () => {
 });
 
 describe('test-split policy', () => {
-  it('alternates test and queue images until 10 test labels, then keeps test at half the training labels', () => {
+  it('alternates test and queue images until 10 test labels, then keeps test at a quarter of the training labels', () => {
     const seq: string[] = [];
     let train = 0;
     let test = 0;
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 60; i++) {
       const t = nextIsTest({ labeled: train, testSplit: { size: 30, labeled: test } });
       seq.push(t ? 'T' : 'Q');
       if (t) test++;
       else train++;
     }
     expect(seq.slice(0, 20).join('')).toBe('TQ'.repeat(10));
-    // then queue images until half the training labels exceed 10 (train 21 -> 11 wanted)
-    expect(seq.slice(20, 32).join('')).toBe(`${'Q'.repeat(11)}T`);
-    const gap = Math.max(10, Math.ceil(train / 2)) - test;
-    expect(gap === 0 || gap === 1).toBe(true);
-    expect(testLabelsWanted({ labeled: 40, testSplit: { size: 30, labeled: 0 } })).toBe(20);
-    expect(testLabelsWanted({ labeled: 100, testSplit: { size: 30, labeled: 0 } })).toBe(30);
+    // then queue images until a quarter of the training labels exceeds 10 (train 41 -> 11 wanted)
+    expect(seq.slice(20, 52).join('')).toBe(`${'Q'.repeat(31)}T`);
+    expect(testLabelsWanted({ labeled: 40, testSplit: { size: 30, labeled: 0 } })).toBe(10);
+    expect(testLabelsWanted({ labeled: 100, testSplit: { size: 30, labeled: 0 } })).toBe(25);
+    expect(testLabelsWanted({ labeled: 200, testSplit: { size: 30, labeled: 0 } })).toBe(30);
   });
 
   it('never asks for test images when the split is fully labeled', () => {

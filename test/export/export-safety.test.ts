@@ -9,7 +9,9 @@ import path from 'node:path';
 import { csvParse } from 'd3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { wrapDegrees } from '../../src/shared/angle.js';
 import { exportLabels, csvSidecarPath } from '../../src/main/export/export-labels.js';
+import { copyImages } from '../../src/main/export/export-folder.js';
 import { folderPrefixes } from '../../src/main/io/image-keys.js';
 import { parseLabelsCsv } from '../../src/main/io/labels-import.js';
 import { ProjectStore } from '../../src/main/store/project-store.js';
@@ -30,7 +32,7 @@ async function labeled(images?: FixtureImage[]) {
     { folder, relPath: 'sub/b.png', bytes: await png(200) },
   ];
   const p = makeProject(imgs, {}, dir);
-  p.ids.forEach((id, i) => p.store.addLabel({ imageId: id, value: { kind: 'angle', angle: 30 * i }, annotator: 't' }));
+  p.ids.forEach((id, i) => p.store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(30 * i) }, annotator: 't' }));
   return { ...p, folder };
 }
 
@@ -151,7 +153,7 @@ describe('export paths in multi-folder projects', () => {
     expect(store.listFolders().map((f) => f.id)).toEqual([1, 2, 3]);
     const prefixes = [...folderPrefixes(store).values()];
     expect(new Set(prefixes.map((p) => p.toLowerCase())).size).toBe(3);
-    ids.forEach((id, i) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: 10 * (i + 1) }, annotator: 't' }));
+    ids.forEach((id, i) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(10 * (i + 1)) }, annotator: 't' }));
 
     const csv = path.join(dir, 'l.csv');
     await exportLabels(store, { format: 'csv', out: csv });
@@ -188,7 +190,7 @@ describe('export paths in multi-folder projects', () => {
       {},
       dir,
     );
-    ids.forEach((id) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: 90 }, annotator: 't' }));
+    ids.forEach((id) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(90) }, annotator: 't' }));
     const out = path.join(dir, 'up');
     const r = await exportLabels(store, { format: 'folder', out, upright: true });
     expect(r.count).toBe(2);
@@ -213,12 +215,12 @@ describe('CSV formula neutralisation', () => {
     const imgs = await Promise.all(names.map(async (n, i) => ({ folder, relPath: n, bytes: await png(20 * i) })));
     const { store, ids } = makeProject(imgs, {}, dir);
     const annotator = '=HYPERLINK("http://x","y")';
-    ids.forEach((id, i) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: 10 * i }, annotator: i === 0 ? annotator : 'ann' }));
+    ids.forEach((id, i) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(10 * i) }, annotator: i === 0 ? annotator : 'ann' }));
 
     const csv = path.join(dir, 'l.csv');
     await exportLabels(store, { format: 'csv', out: csv });
     const text = fs.readFileSync(csv, 'utf8');
-    expect(text.split('\n')[0]).toMatch(/^#.*formula.*'/);
+    expect(text.split('\n')[0]).toMatch(/^#.*starting with = \+ - @.*single quote ' so spreadsheets do not run them as formulas/);
     const rows = csvRows(csv);
     expect(rows.map((r) => r.path)).toEqual(["'=cmd.png", "'+1.png", "'-2.png", "'@sum.png", 'plain.png']);
     expect(rows[0]!.annotator).toBe(`'${annotator}`);
@@ -236,5 +238,57 @@ describe('CSV formula neutralisation', () => {
     const coco = path.join(dir, 'c.json');
     await exportLabels(store, { format: 'coco', out: coco });
     expect(JSON.parse(fs.readFileSync(coco, 'utf8')).images.map((i: { file_name: string }) => i.file_name)).toEqual(names);
+  });
+});
+
+describe('folder copies are planned before anything is written', () => {
+  it('two records with one export path: refused naming both files, and no file or folder is created', async () => {
+    const dir = tmpDir('nl-exsafe-');
+    const a = path.join(dir, 'a.png');
+    const b = path.join(dir, 'b.png');
+    fs.writeFileSync(a, await png(1));
+    fs.writeFileSync(b, await png(2));
+    const rec = (abs: string, id: number) => ({
+      imageId: id as never,
+      exportPath: 'same/x.png',
+      absPath: abs,
+      sha256: null,
+      width: 8,
+      height: 6,
+      orientation: null,
+      exists: true,
+      angle: wrapDegrees(0),
+      split: 'train' as const,
+      annotator: 't',
+      labeledAt: '2026-01-01T00:00:00Z',
+      source: 'ui',
+    });
+    const imagesDir = path.join(dir, 'out', 'images');
+    await expect(copyImages([rec(a, 1), rec(b, 2)], imagesDir, false)).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/images\/same\/x\.png .*a\.png.*b\.png.*nothing was written/),
+    });
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
+  it("a re-encoded copy's .png name that is a folder of other copies gets a distinct name", async () => {
+    const dir = tmpDir('nl-exsafe-');
+    const folder = path.join(dir, 'f');
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="5" fill="white"/></svg>');
+    const { store, ids } = makeProject(
+      [
+        { folder, relPath: 'icon.svg.png/b.png', bytes: await png(5) },
+        { folder, relPath: 'icon.svg', bytes: svg },
+      ],
+      {},
+      dir,
+    );
+    ids.forEach((id) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(90) }, annotator: 't' }));
+    const out = path.join(dir, 'up');
+    const r = await exportLabels(store, { format: 'folder', out, upright: true });
+    expect(r.count).toBe(2);
+    expect(fs.statSync(path.join(out, 'images', 'icon.svg.png')).isDirectory()).toBe(true);
+    expect(fs.existsSync(path.join(out, 'images', 'icon.svg.png', 'b.png'))).toBe(true);
+    expect(fs.statSync(path.join(out, 'images', `icon.svg.${ids[1]}.png`)).isFile()).toBe(true);
   });
 });

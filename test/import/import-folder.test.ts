@@ -75,7 +75,7 @@ describe('importFolder', () => {
     expect(store.listImages().length).toBe(3);
   });
 
-  it('re-import adds new files, updates changed ones in place and marks vanished ones missing', async () => {
+  it('re-import adds new files, gives changed labeled ones a new image and marks vanished ones missing', async () => {
     put('f/a.png', png(1));
     put('f/b.png', png(2));
     put('f/c.png', png(3));
@@ -87,11 +87,15 @@ describe('importFolder', () => {
     fs.rmSync(path.join(tmp, 'f/b.png')); // gone
     put('f/d.png', png(4)); // new
     const r = await importFolder(store, path.join(tmp, 'f'));
-    expect(r).toMatchObject({ scanned: 3, added: 1, updated: 1, skippedExisting: 1, missing: 1, relinked: 0 });
+    // a.png was labeled: its label stays with its old pixels (a 'missing' record), the new pixels are a new image.
+    expect(r).toMatchObject({ scanned: 3, added: 2, updated: 0, skippedExisting: 1, missing: 2, relinked: 0 });
     const after = byRel();
-    expect(after.get('a.png')!.id).toBe(before.get('a.png')!.id);
-    expect(after.get('a.png')!.sha256).toBe(sha256Hex(png(11)));
-    expect(store.currentLabel(after.get('a.png')!.id)?.value).toEqual({ kind: 'angle', angle: 90 });
+    const newA = store.findImageByPath(path.join(tmp, 'f/a.png'))!;
+    expect(newA.id).not.toBe(before.get('a.png')!.id);
+    expect(newA.sha256).toBe(sha256Hex(png(11)));
+    expect(store.currentLabel(newA.id)).toBeNull();
+    expect(store.getImage(before.get('a.png')!.id)).toMatchObject({ status: 'missing', sha256: sha256Hex(png(1)) });
+    expect(store.currentLabel(before.get('a.png')!.id)?.value).toEqual({ kind: 'angle', angle: 90 });
     expect(after.get('b.png')!.status).toBe('missing');
     expect(after.get('b.png')!.error).toMatch(/file not found/);
     expect(after.get('d.png')!.status).toBe('ready');

@@ -52,18 +52,40 @@ describe('walkFolder', () => {
     expect(hasImageExtension('a.PnG')).toBe(true);
   });
 
-  it('follows a link to a folder outside the walked one', async () => {
+  it('does not follow links that point outside the walked folder, and records each as a problem', async () => {
     const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nl-walk-out-')));
     try {
       fs.writeFileSync(path.join(outside, 'o.png'), 'x');
-      fs.symlinkSync(outside, path.join(root, 'ext'));
+      fs.writeFileSync(path.join(outside, 'notes.txt'), 'x');
+      touch('in/a.png');
+      fs.symlinkSync(outside, path.join(root, 'ext')); // a folder elsewhere
       fs.symlinkSync(root, path.join(outside, 'back')); // and a loop back through it
+      fs.symlinkSync(path.join(outside, 'o.png'), path.join(root, 'single.png')); // one image file elsewhere
+      fs.symlinkSync(path.join(outside, 'notes.txt'), path.join(root, 'notes.txt')); // not an image: ignored silently
+      fs.symlinkSync('..', path.join(root, 'in/up')); // the walked folder itself: inside, visited once
+      fs.symlinkSync('ext', path.join(root, 'hop')); // a link to a link that leads outside
+      fs.symlinkSync('in', path.join(root, 'alias')); // a second way to a folder inside: skipped
+      fs.symlinkSync('in/a.png', path.join(root, 'link-a.png')); // a file inside: followed
       const w = await walkFolder(root);
-      expect(w.files.map((f) => f.relPath)).toEqual(['ext/o.png']);
-      expect(w.files[0]!.absPath).toBe(path.join(root, 'ext', 'o.png'));
+      expect(w.files.map((f) => f.relPath)).toEqual(['in/a.png', 'link-a.png']);
+      const why = `link points outside the imported folder; not followed (it points to ${outside}`;
+      expect(w.problems).toEqual([
+        { path: path.join(root, 'ext'), error: `${why})` },
+        { path: path.join(root, 'hop'), error: `${why})` },
+        { path: path.join(root, 'single.png'), error: `${why}${path.sep}o.png)` },
+      ]);
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  it('does not follow "ln -s .. folder/loop" into the parent folder', async () => {
+    touch('x.png');
+    touch('folder/a.png');
+    fs.symlinkSync('..', path.join(root, 'folder/loop'));
+    const w = await walkFolder(path.join(root, 'folder'));
+    expect(w.files.map((f) => f.absPath)).toEqual([path.join(root, 'folder/a.png')]);
+    expect(w.problems).toEqual([{ path: path.join(root, 'folder/loop'), error: `link points outside the imported folder; not followed (it points to ${root})` }]);
   });
 
   it('handles non-ASCII and long names', async () => {

@@ -89,7 +89,7 @@ describe('readLabelsCsv', () => {
       {},
       dir,
     );
-    expect(() => parseLabelsCsv(store, 'path,angle\nimg.jpg,5\n', 'two.csv')).toThrow(/line 2: path "img\.jpg" exists in 2 imported folders/);
+    expect(() => parseLabelsCsv(store, 'path,angle\nimg.jpg,5\n', 'two.csv')).toThrow(/line 2: path "img\.jpg" is ambiguous: it matches 2 images \("day1\/img\.jpg", "day2\/img\.jpg"/);
     const ok = parseLabelsCsv(store, `path,angle\n${path.join(dir, 'day2', 'img.jpg')},5\n`, 'two.csv');
     expect(ok).toHaveLength(1);
   });

@@ -95,4 +95,20 @@ describe('review regressions', () => {
       svc.close();
     }
   });
+
+  it('the order is stale after new images arrive or the embeddings change', () => {
+    const { store, ids, data } = syntheticProject(12, 2);
+    const setId = store.embeddingInfo() ? (store.db.prepare('SELECT id FROM embedding_sets WHERE active = 1').pluck().get() as number) : null;
+    const pool = store.listPoolImages().filter((i) => !i.inTestSplit).map((i) => i.id);
+    store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: setId, entries: pool.map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' })) });
+    expect(store.orderIsStale()).toBe(false);
+    const folderId = store.folderId('/nowhere');
+    store.insertImage({ folderId, relPath: 'new.png', absPath: '/nowhere/new.png', sha256: 'new', sizeBytes: 1, width: 16, height: 16, status: 'ready', error: null, modelInput: new Uint8Array(256) });
+    expect(store.orderIsStale()).toBe(true);
+    store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: setId, entries: store.listPoolImages().filter((i) => !i.inTestSplit).map((i) => ({ imageId: i.id, coverageRadius: null, arm: 'random' })) });
+    expect(store.orderIsStale()).toBe(false);
+    store.saveEmbeddings({ modelId: null, source: 'again', backend: null, loss: null, ids, dim: 2, data, pca: null });
+    expect(store.orderIsStale()).toBe(true);
+    store.close();
+  });
 });

@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, STRATEGIES, type BackendChoice, type ImageId, type Pr
 import { LabelerService } from '../service/labeler-service.js';
 import { mapStoreError } from '../store/project-store.js';
 import { readLabelsCsv } from '../io/labels-import.js';
+import { exportLabels } from '../export/export-labels.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { runDemo } from './demo.js';
 import { demoFolder } from './paths.js';
@@ -236,7 +237,8 @@ export function buildProgram(): Command {
     .option('--none', 'no orientation / not applicable', false)
     .option('--annotator <name>', 'who labeled it (default: the OS user)')
     .action(async (p: string, image: string, angle: string | undefined, o: { none: boolean; annotator?: string }) => {
-      if (o.none === (angle !== undefined)) throw new AppError('invalid-argument', 'give either an ANGLE in degrees or --none (not both)');
+      if (o.none && angle !== undefined) throw new AppError('invalid-argument', 'give either an ANGLE in degrees or --none, not both');
+      if (!o.none && angle === undefined) throw new AppError('invalid-argument', `give the ANGLE in degrees (clockwise from image up) after the image, e.g. "label ${p} ${image} 90", or --none for no orientation`);
       await withProject(p, async (svc) => {
         const id = resolveImage(svc, image);
         const deg = angle === undefined ? null : parseDegrees(angle, periodOf(svc.project.settings.axial), 'ANGLE');
@@ -255,7 +257,7 @@ export function buildProgram(): Command {
       await withProject(p, async (svc) => {
         const rows = await readLabelsCsv(svc.project, file);
         const n = svc.project.addLabels(rows.map((r) => ({ imageId: r.imageId, value: r.value, annotator: 'import', source: 'import' as const })));
-        console.log(`imported ${n} labels from ${file}`);
+        console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}`);
       }, { quiet: true });
     });
 
@@ -311,9 +313,13 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['csv', 'jsonl', 'coco', 'folder']).makeOptionMandatory())
     .requiredOption('--out <path>', 'output file (csv, jsonl, coco) or folder (folder)')
     .option('--upright', 'folder format: rotate each copy so its front points up', false)
-    .action(async (p: string, o: { format: 'csv' | 'jsonl' | 'coco' | 'folder'; out: string; upright: boolean }) => {
+    .option('--overwrite', 'csv, jsonl, coco: replace an existing output file (never the project, an image or a file in an imported folder)', false)
+    .action(async (p: string, o: { format: 'csv' | 'jsonl' | 'coco' | 'folder'; out: string; upright: boolean; overwrite: boolean }) => {
       await withProject(p, async (svc) => {
-        const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright });
+        // the export:run operation has no overwrite field yet, so --overwrite calls the export directly on the open project
+        const r = o.overwrite
+          ? await exportLabels(svc.project, { format: o.format, out: path.resolve(o.out), upright: o.upright, overwrite: true })
+          : await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright });
         console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);
         // A folder export leaves out labeled images whose files are gone: say which, and how to get them back.
         const skipped = r.skipped ?? [];
@@ -341,8 +347,19 @@ export function buildProgram(): Command {
         console.log(`${st.path}`);
         console.log(`images: ${st.images.ready} ready, ${st.images.unreadable} unreadable, ${st.images.missing} missing; ${st.duplicates} duplicates`);
         console.log(`labeled: ${st.labeled} (+${st.testSplit.labeled} of ${st.testSplit.size} test-split images)`);
-        console.log(st.embedding ? `embedding: ${st.embedding.count} x ${st.embedding.latentDim} from ${st.embedding.source} (${st.embedding.backend ?? 'imported'})` : 'embedding: none (run "embed")');
-        console.log(st.order ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` : 'order: none (run "order")');
+        const pool = st.images.ready - st.duplicates;
+        console.log(
+          st.embedding
+            ? `embedding: ${st.embedding.count} x ${st.embedding.latentDim} from ${st.embedding.source} (${st.embedding.backend ?? 'imported'})` +
+                (st.embedding.count < pool ? ` - covers ${st.embedding.count} of ${pool} ready images: run "embed" again` : '')
+            : 'embedding: none (run "embed")',
+        );
+        console.log(
+          st.order
+            ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` +
+                (svc.project.orderIsStale() ? ' - made from older embeddings or before the last import: run "order" again' : '')
+            : 'order: none (run "order")',
+        );
         console.log(`learning curve: ${st.curve.length} points`);
       }, { quiet: true });
     });

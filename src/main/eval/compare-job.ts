@@ -24,6 +24,9 @@ import { loadEncoder, loadTestSet, trainAndMeasure } from './train-and-measure.j
 
 type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 
+/** Below this many test images, compare warns that its figures are noise. */
+export const MIN_RELIABLE_TEST = 50;
+
 export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'compare' }>, ctx: JobContext): Promise<CompareResult> {
   const strategies = spec.strategies.map((s) => {
     if (!STRATEGIES.includes(s as StrategyName) || s === 'interleaved') {
@@ -76,7 +79,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
           const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, { seed, signal: ctx.signal });
           points.push({ size, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n });
           done++;
-          ctx.progress({ done, total, message: `${strategy} seed ${s}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
+          ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
         }
       }
     }
@@ -101,6 +104,11 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error vs labeled-set size (${path.basename(store.path)})` }));
   }
   const notes: string[] = [];
+  if (testImages.length < MIN_RELIABLE_TEST) {
+    notes.push(
+      `the test split has only ${testImages.length} images with a ground-truth angle: error figures this noisy cannot tell strategies apart; give truth for more images (at least ${MIN_RELIABLE_TEST} in the test split)`,
+    );
+  }
   const dropped = sizes.filter((s) => s > pool.ids.length);
   if (dropped.length > 0) {
     notes.push(`sizes ${dropped.join(', ')} were left out: the labeled pool (test split excluded) has only ${pool.ids.length} images`);

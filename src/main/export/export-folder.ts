@@ -9,6 +9,13 @@
  * no tag. With `upright`, each image labeled with an angle a != 0 is also
  * rotated counter-clockwise by a (sharp rotate(-a), black corners, canvas
  * enlarged to hold it) so its front points up, and its exported angle is 0.
+ * A file re-encoded as PNG (its format cannot be written) is named
+ * '<export path>.png', or '<export path>.<image id>.png' when that name is
+ * another labeled image's.
+ *
+ * Every destination is planned and checked before anything is written: two
+ * images mapping to one file (or one image's file being another's folder;
+ * compared case-insensitively on macOS and Windows) is refused up front.
  * Files are created exclusively (never overwritten); OUT must be new or empty.
  */
 import fs from 'node:fs';
@@ -25,13 +32,108 @@ export interface FolderCopyResult {
   readonly skipped: { readonly path: string; readonly reason: string }[];
 }
 
-/** Ensure `out` is a new or empty directory. */
-export function prepareEmptyDir(out: string): void {
+/**
+ * Check that `out` is a new or empty directory (nothing is created).
+ * @throws AppError('invalid-argument') when it is a file or a non-empty folder
+ */
+export function checkEmptyDir(out: string): void {
   if (fs.existsSync(out)) {
     if (!fs.statSync(out).isDirectory()) throw new AppError('invalid-argument', `${out} exists and is not a folder; give a new folder for the export`);
     if (fs.readdirSync(out).length > 0) throw new AppError('invalid-argument', `${out} is not empty; a folder export never overwrites files: give a new or empty folder`);
   }
+}
+
+/** Ensure `out` is a new or empty directory, and create it. */
+export function prepareEmptyDir(out: string): void {
+  checkEmptyDir(out);
   fs.mkdirSync(out, { recursive: true });
+}
+
+/** One planned copy: its destination (relative to images/) and how the pixels are made. */
+export interface PlannedCopy {
+  readonly record: ExportRecord;
+  readonly exportPath: string;
+  /** Degrees to turn counter-clockwise (upright), 0 for none. */
+  readonly rotateBy: number;
+  /** Format to re-encode in, or null for a byte-for-byte copy. */
+  readonly encodeAs: string | null;
+}
+
+const foldCase = process.platform === 'darwin' || process.platform === 'win32';
+const destKey = (p: string): string => (foldCase ? p.toLowerCase() : p);
+
+/**
+ * Plan every copy of a folder export (see the module doc): destinations,
+ * rotation and format; images whose file is missing or unreadable are skipped.
+ * @throws AppError('invalid-argument') when two images would be written to one
+ *   destination, naming both, before anything is written
+ */
+export async function planCopies(records: readonly ExportRecord[], upright: boolean): Promise<{ plans: PlannedCopy[]; skipped: { path: string; reason: string }[] }> {
+  const skipped: { path: string; reason: string }[] = [];
+  const draft: { record: ExportRecord; rotateBy: number; encodeAs: string | null; suffixed: boolean }[] = [];
+  for (const r of records) {
+    if (!r.exists) {
+      skipped.push({ path: r.exportPath, reason: `file not found at ${r.absPath}` });
+      continue;
+    }
+    const rotateBy = upright && r.angle !== null && r.angle !== 0 ? r.angle : 0;
+    const tagged = r.orientation !== null && r.orientation !== 1;
+    if (!tagged && rotateBy === 0) {
+      draft.push({ record: r, rotateBy, encodeAs: null, suffixed: false });
+      continue;
+    }
+    try {
+      const format = (await sharp(r.absPath).metadata()).format ?? 'png';
+      const writable = WRITABLE.has(format);
+      draft.push({ record: r, rotateBy, encodeAs: writable ? format : 'png', suffixed: !writable });
+    } catch (e) {
+      skipped.push({ path: r.exportPath, reason: (e as Error).message });
+    }
+  }
+  // names kept as they are first, so a '.png' name never displaces another image's own name
+  const taken = new Map<string, string>();
+  const take = (dest: string, by: ExportRecord): void => {
+    const prev = taken.get(destKey(dest));
+    if (prev !== undefined) {
+      throw new AppError(
+        'invalid-argument',
+        `two labeled images would be written to images/${dest} (${prev} and ${by.absPath}); rename one of the files, or export as csv/jsonl/coco; nothing was written`,
+      );
+    }
+    taken.set(destKey(dest), by.absPath);
+  };
+  const dests = new Map<ExportRecord, string>();
+  for (const d of draft) {
+    if (d.suffixed) continue;
+    take(d.record.exportPath, d.record);
+    dests.set(d.record, d.record.exportPath);
+  }
+  const plainDirs = new Set<string>();
+  for (const dest of dests.values()) {
+    const parts = dest.split('/');
+    for (let i = 1; i < parts.length; i++) plainDirs.add(destKey(parts.slice(0, i).join('/')));
+  }
+  const busy = (dest: string): boolean => taken.has(destKey(dest)) || plainDirs.has(destKey(dest));
+  for (const d of draft) {
+    if (!d.suffixed) continue;
+    let dest = `${d.record.exportPath}.png`;
+    for (let k = 1; busy(dest); k++) dest = `${d.record.exportPath}.${d.record.imageId}${k > 1 ? `-${k}` : ''}.png`;
+    take(dest, d.record);
+    dests.set(d.record, dest);
+  }
+  // a file whose name is another file's folder (e.g. 'a' and 'a/b.png')
+  const dirs = new Map<string, string>();
+  for (const [rec, dest] of dests) {
+    const parts = dest.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.set(destKey(parts.slice(0, i).join('/')), rec.absPath);
+  }
+  for (const [rec, dest] of dests) {
+    const other = dirs.get(destKey(dest));
+    if (other !== undefined) {
+      throw new AppError('invalid-argument', `images/${dest} would be both the copy of ${rec.absPath} and a folder holding the copy of ${other}; rename one of the files; nothing was written`);
+    }
+  }
+  return { plans: draft.map((d) => ({ record: d.record, exportPath: dests.get(d.record)!, rotateBy: d.rotateBy, encodeAs: d.encodeAs })), skipped };
 }
 
 async function encodeLike(pipeline: Sharp, format: string): Promise<{ data: Buffer; width: number; height: number }> {
@@ -55,43 +157,38 @@ async function encodeLike(pipeline: Sharp, format: string): Promise<{ data: Buff
 
 /** Copy (or rotate and re-encode) every record's image into imagesDir; see the module doc. */
 export async function copyImages(records: readonly ExportRecord[], imagesDir: string, upright: boolean): Promise<FolderCopyResult> {
+  const { plans, skipped } = await planCopies(records, upright);
+  return writeCopies(plans, skipped, imagesDir, upright);
+}
+
+/** Write planned copies (planCopies) into imagesDir; a copy that fails to decode or encode is skipped with the reason. */
+export async function writeCopies(
+  plans: readonly PlannedCopy[],
+  skippedBefore: readonly { path: string; reason: string }[],
+  imagesDir: string,
+  upright: boolean,
+): Promise<FolderCopyResult> {
   const written: WrittenRecord[] = [];
-  const skipped: { path: string; reason: string }[] = [];
-  for (const r of records) {
-    if (!r.exists) {
-      skipped.push({ path: r.exportPath, reason: `file not found at ${r.absPath}` });
-      continue;
-    }
-    const rotateBy = upright && r.angle !== null && r.angle !== 0 ? r.angle : 0;
-    const tagged = r.orientation !== null && r.orientation !== 1;
-    let exportPath = r.exportPath;
-    const dest = (): string => path.join(imagesDir, ...exportPath.split('/'));
+  const skipped = [...skippedBefore];
+  for (const { record: r, exportPath, rotateBy, encodeAs } of plans) {
+    const dest = path.join(imagesDir, ...exportPath.split('/'));
+    const exportAngle = upright && r.angle !== null ? 0 : r.angle;
     try {
-      if (!tagged && rotateBy === 0) {
-        fs.mkdirSync(path.dirname(dest()), { recursive: true });
-        fs.copyFileSync(r.absPath, dest(), fs.constants.COPYFILE_EXCL);
-        written.push({ ...r, exportPath, exportAngle: upright && r.angle !== null ? 0 : r.angle });
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      if (encodeAs === null) {
+        fs.copyFileSync(r.absPath, dest, fs.constants.COPYFILE_EXCL);
+        written.push({ ...r, exportPath, exportAngle });
         continue;
       }
-      const meta = await sharp(r.absPath).metadata();
-      const format = meta.format ?? 'png';
-      if (!WRITABLE.has(format)) exportPath += '.png';
       let pipeline = sharp(r.absPath).autoOrient();
       if (rotateBy !== 0) pipeline = pipeline.rotate(-rotateBy, { background: { r: 0, g: 0, b: 0, alpha: 1 } });
-      const enc = await encodeLike(pipeline, WRITABLE.has(format) ? format : 'png');
-      fs.mkdirSync(path.dirname(dest()), { recursive: true });
-      fs.writeFileSync(dest(), enc.data, { flag: 'wx' });
-      written.push({
-        ...r,
-        exportPath,
-        width: enc.width,
-        height: enc.height,
-        exportAngle: upright && r.angle !== null ? 0 : r.angle,
-      });
+      const enc = await encodeLike(pipeline, encodeAs);
+      fs.writeFileSync(dest, enc.data, { flag: 'wx' });
+      written.push({ ...r, exportPath, width: enc.width, height: enc.height, exportAngle });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EEXIST') {
-        throw new AppError('internal', `${dest()} already exists; two labeled images map to the same export path ${exportPath}`);
+        throw new AppError('internal', `${dest} already exists although every destination was checked; was the export folder written to meanwhile?`);
       }
       skipped.push({ path: r.exportPath, reason: err.message });
     }

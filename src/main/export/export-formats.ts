@@ -3,6 +3,7 @@
  * angle convention and the project's settings (ExportMeta).
  */
 import { csvFormatRows } from 'd3';
+import { csvSafeCell } from '../io/csv-formula.js';
 import type { ExportMeta } from './export-meta.js';
 import type { ExportRecord } from './export-records.js';
 
@@ -16,31 +17,40 @@ export const CSV_COLUMNS = ['path', 'sha256', 'width', 'height', 'angle', 'no_or
 
 const num = (v: number | null): string => (v === null ? '' : String(v));
 
+/** How the CSV header comment states the formula neutralisation. */
+export const FORMULA_NOTE =
+  "text cells starting with = + - @ (or tab, CR) are prefixed with a single quote ' so spreadsheets do not run them as formulas; drop that quote to get the value";
+
 /**
  * CSV: one '#' comment line with the convention and the settings (JSON), then
  * a header (CSV_COLUMNS, plus original_angle for upright copies) and one row
  * per image. "No orientation" rows have an empty angle and no_orientation 1.
+ * Text cells (path, annotator, ...) that start with = + - @, tab or CR get a
+ * leading ' so spreadsheets do not run them as formulas (OWASP CSV injection
+ * guidance; csv-formula.ts); the comment line says so, and the labels import
+ * reads such paths back. Numbers are written as they are.
  * Read it with pandas.read_csv(f, comment='#') or the labels import.
  */
 export function formatCsv(meta: ExportMeta, records: readonly WrittenRecord[]): string {
   const comment =
     `# novelty-labeler labels: ${meta.angle.text}; ${meta.angle.noOrientation}; ${meta.size}` +
     (meta.upright ? `; upright copies: ${meta.uprightNote}` : '') +
+    `; ${FORMULA_NOTE}` +
     `; settings ${JSON.stringify(meta.settings)}`;
   const header: string[] = [...CSV_COLUMNS];
   if (meta.upright) header.push('original_angle');
   const rows = records.map((r) => {
     const row = [
-      r.exportPath,
-      r.sha256 ?? '',
+      csvSafeCell(r.exportPath),
+      csvSafeCell(r.sha256 ?? ''),
       num(r.width),
       num(r.height),
       num(r.exportAngle),
       r.angle === null ? '1' : '0',
-      r.split,
-      r.annotator,
-      r.labeledAt,
-      r.source,
+      csvSafeCell(r.split),
+      csvSafeCell(r.annotator),
+      csvSafeCell(r.labeledAt),
+      csvSafeCell(r.source),
     ];
     if (meta.upright) row.push(num(r.angle));
     return row;

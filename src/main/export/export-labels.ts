@@ -15,13 +15,20 @@
  * [0, period) (360 never appears), null/empty for "no orientation".
  * `upright` (folder only) rotates each copy counter-clockwise by its angle;
  * the manifest says that the angles of upright copies are 0.
+ *
+ * Where it writes is checked before anything is written (export-target.ts):
+ * never the project file or its -wal/-shm, an image of the project or a path
+ * inside an imported folder, a symlink, device or other non-regular file;
+ * an existing file only with `overwrite`. CSV text cells that start with
+ * = + - @ are prefixed with ' against spreadsheet formula injection.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ExportFormat, ExportReport } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { copyImages, prepareEmptyDir } from './export-folder.js';
+import { checkEmptyDir, planCopies, prepareEmptyDir, writeCopies } from './export-folder.js';
+import { checkOutputFile, checkOutputFolder, writeOutputFile } from './export-target.js';
 import { formatCoco, formatCsv, formatJsonl, type WrittenRecord } from './export-formats.js';
 import { buildExportMeta } from './export-meta.js';
 import { collectExportRecords } from './export-records.js';
@@ -32,6 +39,11 @@ export interface ExportOptions {
   readonly out: string;
   /** Folder export only: rotate copies so the front points up. */
   readonly upright?: boolean;
+  /**
+   * File formats: replace an existing regular file at `out` (and the CSV's
+   * sidecar). Never allows the project, its images or imported folders. Default false.
+   */
+  readonly overwrite?: boolean;
 }
 
 export interface ExportResult extends ExportReport {
@@ -39,14 +51,6 @@ export interface ExportResult extends ExportReport {
   readonly files: readonly string[];
   /** Labeled images left out of a folder export (file missing or unreadable). */
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
-}
-
-/** Write text to a file atomically (temp file + rename), creating the folder. */
-function writeAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
 
 /** Sidecar metadata file of a CSV export: labels.csv -> labels.meta.json. */
@@ -58,12 +62,16 @@ export function csvSidecarPath(csvFile: string): string {
  * Export the current labels of the project (see the module doc).
  * @returns the format, the output path, the number of labeled images written, files and skipped images.
  * @throws AppError('invalid-argument') for an unknown format, upright with a file format,
- *   or a folder export into a non-empty folder; AppError('not-enough-labels') when nothing is labeled.
+ *   an output refused by export-target.ts (the project, an image, inside an imported
+ *   folder, a link or non-regular file, an existing file without overwrite), a folder
+ *   export into a non-empty folder or two images mapping to one copy;
+ *   AppError('not-enough-labels') when nothing is labeled.
  */
 export async function exportLabels(store: ProjectStore, opts: ExportOptions): Promise<ExportResult> {
   const { format } = opts;
   const out = path.resolve(opts.out);
   const upright = opts.upright ?? false;
+  const overwrite = opts.overwrite ?? false;
   if (!['csv', 'jsonl', 'coco', 'folder'].includes(format)) {
     throw new AppError('invalid-argument', `export format "${format}" is not one of csv, jsonl, coco, folder`);
   }
@@ -77,26 +85,29 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
   if (format !== 'folder') {
     const written: WrittenRecord[] = records.map((r) => ({ ...r, exportAngle: r.angle }));
     const meta = metaFor(written.length);
-    if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
-      throw new AppError('invalid-argument', `${out} is a folder; give a file name for the ${format} export`);
-    }
+    const side = csvSidecarPath(out);
+    checkOutputFile(store, out, `the ${format} export`, overwrite);
+    if (format === 'csv') checkOutputFile(store, side, "the CSV export's metadata sidecar", overwrite);
     const files = [out];
     if (format === 'csv') {
-      const side = csvSidecarPath(out);
-      writeAtomic(side, JSON.stringify(meta, null, 2) + '\n');
+      const csv = formatCsv(meta, written);
+      writeOutputFile(side, JSON.stringify(meta, null, 2) + '\n', overwrite);
       files.unshift(side);
-      writeAtomic(out, formatCsv(meta, written));
+      writeOutputFile(out, csv, overwrite);
     } else if (format === 'jsonl') {
-      writeAtomic(out, formatJsonl(meta, written));
+      writeOutputFile(out, formatJsonl(meta, written), overwrite);
     } else {
-      writeAtomic(out, formatCoco(meta, written));
+      writeOutputFile(out, formatCoco(meta, written), overwrite);
     }
     return { format, out, count: written.length, files, skipped: [] };
   }
 
+  checkOutputFolder(store, out);
+  checkEmptyDir(out);
+  const plan = await planCopies(records, upright);
   prepareEmptyDir(out);
   const imagesDir = path.join(out, 'images');
-  const { written, skipped } = await copyImages(records, imagesDir, upright);
+  const { written, skipped } = await writeCopies(plan.plans, plan.skipped, imagesDir, upright);
   const meta = metaFor(written.length);
   const manifest = {
     ...meta,

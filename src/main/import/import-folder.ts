@@ -3,7 +3,9 @@
  * re-link a moved folder by content hash.
  *
  * importFolder:
- *   1. lists the folder (walkFolder: recursive, deterministic, symlink-safe);
+ *   1. lists the folder (walkFolder: recursive, deterministic; symbolic links
+ *      followed only when they stay inside the folder, the others reported
+ *      in `problems`);
  *   2. marks images of this folder whose files are gone as 'missing';
  *   3. reads every listed file once, hashes it (SHA-256) and, when it is new
  *      or its content changed, decodes it into the model input
@@ -16,14 +18,43 @@
  *      adds only the rest;
  *   5. grows the test split (ProjectStore.updateTestSplit with seededHashUnit).
  *
- * Per file outcome: new -> inserted as ready or unreadable (with the decoder's
- * reason); exact duplicate of a ready image -> flagged (duplicate_of) by
- * ProjectStore.insertImage; new but with the SHA-256 of an image whose file is
- * gone -> that image is re-linked to the new path (its labels, embeddings and
- * queue entries kept); same path, same content -> skipped; same path, new
- * content (or earlier unreadable, or back after missing) -> its content is
- * replaced; vanished between listing and reading -> not added (or marked
- * missing), never a crash.
+ * Per file outcome (the rule throughout: a label follows the pixels it was
+ * given to, never the file path):
+ * - new path -> inserted as ready or unreadable (with the decoder's reason);
+ *   an exact duplicate of a ready image is flagged (duplicate_of) by
+ *   ProjectStore.insertImage; but when an image with the same SHA-256 is
+ *   "claimable" - its status is 'missing', its file is gone, or its file now
+ *   holds other content - that image is re-linked to this path instead (its
+ *   labels, model input, embeddings and queue entries kept);
+ * - same path, same content, stored model input usable -> skipped; a stored
+ *   model input that is missing or of the wrong size is decoded again;
+ * - same path, same content, earlier unreadable or missing -> updated in place;
+ * - same path, file that cannot be read or decoded any more (e.g. cut short)
+ *   while the image holds a decoded content -> marked 'unreadable' with the
+ *   reason; its SHA-256, size and model input (those of the last content that
+ *   decoded) and its labels are kept, so restoring the file makes it ready
+ *   again and evaluation skips it meanwhile (it is not 'ready');
+ * - same path, new content (another SHA-256):
+ *   - a claimable image has that SHA-256 -> the old record leaves the path
+ *     (see below) and the claimable image is re-linked here: files swapped
+ *     between two paths re-link both, whatever the walk order;
+ *   - else, the old record has labels (any label row, undone ones included)
+ *     -> it leaves the path and the new content is inserted as a new image:
+ *     a new id, so the old record's embeddings and queue entries never apply
+ *     to it (it is queued after the next embed and order);
+ *   - else -> the old record is updated in place and its embeddings, queue
+ *     entries and skip are dropped (ProjectStore.dropDerivedData), as they
+ *     were computed from the old pixels; it is like a newly added image.
+ *   A record that leaves the path keeps its SHA-256, labels, model input,
+ *   embeddings and folder and becomes 'missing' under the path markers
+ *   `<absolute path>#replaced-<id>` and `<relPath>#replaced-<id>` (never a
+ *   listed file, as they do not end in an image extension; unique, as they
+ *   hold the id; so exports and path keys never confuse it with the new
+ *   image at that path). It is counted in `missing` (unless it was missing
+ *   already) and re-linked when its content is imported again (this folder
+ *   or another, or relinkFolder);
+ * - vanished between listing and reading -> not added (or marked missing),
+ *   never a crash.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,8 +62,8 @@ import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { seededHashUnit } from '../../shared/random.js';
 import type { ImageId, ImageRecord, ImageStatus, ImportReport } from '../../shared/types.js';
-import type { ProjectStore } from '../store/project-store.js';
-import { decodeModelInputFromBuffer, readImageFile, sha256Hex } from '../imaging/model-input.js';
+import type { NewImage, ProjectStore } from '../store/project-store.js';
+import { MAX_FILE_BYTES, decodeModelInputFromBuffer, readImageFile, sha256Hex } from '../imaging/model-input.js';
 import { walkFolder, type WalkedFile } from './walk-folder.js';
 
 export interface ImportOptions {
@@ -81,7 +112,10 @@ async function processFile(store: ProjectStore, file: WalkedFile, opts: { inputS
   const decoding = existing ? null : decodeModelInputFromBuffer(buf, opts);
   decoding?.catch(() => undefined); // its failure is handled where it is awaited below
   const sha256 = sha256Hex(buf);
-  if (existing && existing.sha256 === sha256 && existing.status === 'ready') return { kind: 'unchanged', file, existing };
+  // Unchanged only when its stored model input is usable too (else decode it again).
+  if (existing && existing.sha256 === sha256 && existing.status === 'ready' && hasUsableInput(store, existing.id, opts)) {
+    return { kind: 'unchanged', file, existing };
+  }
   try {
     const px = await (decoding ?? decodeModelInputFromBuffer(buf, opts));
     return { kind: 'decoded', file, existing, sha256, sizeBytes: buf.length, width: px.width, height: px.height, status: 'ready', error: null, modelInput: px.modelInput };
@@ -95,16 +129,37 @@ async function processFile(store: ProjectStore, file: WalkedFile, opts: { inputS
   }
 }
 
-function isUnder(root: string, p: string): boolean {
-  return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+/** Bytes of a usable model input: inputSize^2 x channels (what getModelInputs accepts). */
+function modelInputBytes(opts: { inputSize: number; colorMode: 'gray' | 'rgb' }): number {
+  return opts.inputSize * opts.inputSize * (opts.colorMode === 'rgb' ? 3 : 1);
 }
 
-function fileExists(p: string): boolean {
+function hasUsableInput(store: ProjectStore, id: ImageId, opts: { inputSize: number; colorMode: 'gray' | 'rgb' }): boolean {
+  return store.modelInputLength(id) === modelInputBytes(opts);
+}
+
+/** Path marker (absolute or relative) of a record that left its path because the file there holds other content (see the module docstring). */
+function replacedMarker(p: string, id: ImageId): string {
+  return `${p}#replaced-${id}`;
+}
+
+/** What the file at a path holds now: gone, unknown (cannot be read), or the SHA-256 of its bytes. */
+type FileNow = { readonly kind: 'gone' } | { readonly kind: 'unknown' } | { readonly kind: 'sha'; readonly sha256: string };
+
+function readFileNow(p: string): FileNow {
   try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
+    const st = fs.statSync(p);
+    if (!st.isFile()) return { kind: 'gone' };
+    if (st.size > MAX_FILE_BYTES) return { kind: 'unknown' };
+    return { kind: 'sha', sha256: sha256Hex(fs.readFileSync(p)) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone' } : { kind: 'unknown' };
   }
+}
+
+function isUnder(root: string, p: string): boolean {
+  return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 function defaultConcurrency(): number {
@@ -123,8 +178,12 @@ function defaultConcurrency(): number {
  *   (added, updated or re-linked files that decoded), unreadable (absolute path
  *   and reason of each file of this import that did not decode), duplicates
  *   (added files flagged as exact duplicates), skippedExisting (same path and
- *   content), relinked, updated, missing (images of this folder newly marked
- *   missing), problems (unreadable subfolders, broken links, vanished files)
+ *   content), relinked (images re-linked here by SHA-256, labels kept),
+ *   updated (same path: same content again, content replaced in place, or
+ *   marked unreadable), missing (images newly marked missing: files gone,
+ *   and records moved off a path whose file holds other content, minus
+ *   those re-linked later in the same import), problems (unreadable
+ *   subfolders, broken links, links pointing outside the folder, vanished files)
  * @throws AppError('not-found') for a folder that does not exist;
  *   AppError('cancelled') when the signal aborts (files written so far stay);
  *   database errors (e.g. disk full) propagate after the last complete batch.
@@ -147,8 +206,9 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
 
   // Images of this folder whose files are gone.
   const listed = new Set(files.map((f) => f.absPath));
-  let missing = 0;
-  const markedMissing = new Set<number>();
+  // Images newly marked missing by this import (files gone, records that left
+  // their path); an image re-linked later in this import leaves the set.
+  const missingIds = new Set<number>();
   const stamp = new Date().toISOString();
   store.transaction(() => {
     for (const img of store.listPresentImagePaths()) {
@@ -159,8 +219,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {
           store.setImageStatus(img.id, 'missing', `file not found when ${root} was imported on ${stamp}`);
-          markedMissing.add(img.id);
-          missing++;
+          missingIds.add(img.id);
         }
       }
     }
@@ -182,23 +241,91 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   const unreadable: { path: string; error: string }[] = [];
   const relinkedIds = new Set<number>();
 
+  const expectedBytes = modelInputBytes({ inputSize, colorMode });
+  // SHA-256 of the files read by this import so far, by absolute path ('gone' for vanished ones).
+  const seen = new Map<string, FileNow>();
+  const fileNow = (p: string): FileNow => seen.get(p) ?? readFileNow(p);
+
+  /** An image that may be re-linked to `here`: missing, its file gone, or its file holding other content now. */
+  const claimable = (c: ImageRecord, here: string): boolean => {
+    if (relinkedIds.has(c.id) || c.path === here) return false;
+    if (c.status === 'missing') return true;
+    const now = fileNow(c.path);
+    return now.kind === 'gone' || (now.kind === 'sha' && now.sha256 !== c.sha256);
+  };
+  const findClaimable = (sha256: string | null, here: string, not: ImageId | null): ImageRecord | undefined =>
+    sha256 ? store.findImagesBySha(sha256).find((c) => c.id !== not && claimable(c, here)) : undefined;
+
+  type Content = Omit<NewImage, 'folderId' | 'relPath' | 'absPath'>;
+  /**
+   * Write decoded content into an existing record. A failed decode never
+   * destroys a decoded content: the record is only marked unreadable.
+   * Returns false when nothing changed.
+   */
+  const applyContent = (img: ImageRecord, content: Content): boolean => {
+    const keepsContent = content.status === 'unreadable' && (content.sha256 === null || (img.sha256 !== null && store.modelInputLength(img.id) === expectedBytes));
+    if (keepsContent) {
+      if (img.status === 'unreadable' && img.error === content.error) return false;
+      store.setImageStatus(img.id, 'unreadable', content.error);
+    } else {
+      store.updateImageContent(img.id, content);
+      if (content.sha256) store.refreshDuplicates(content.sha256);
+    }
+    if (img.sha256) store.refreshDuplicates(img.sha256);
+    return true;
+  };
+  /** The record at a path whose file now holds other content leaves the path, as 'missing', keeping everything. */
+  const leavePath = (img: ImageRecord): void => {
+    store.setImagePaths(img.id, replacedMarker(img.relPath, img.id), replacedMarker(img.path, img.id));
+    store.setImageStatus(
+      img.id,
+      'missing',
+      `the content of ${img.path} changed (found when ${root} was imported on ${stamp}); this image keeps the earlier content (SHA-256 ${img.sha256 ?? 'unknown'}) and its labels, and is re-linked when a file with that content is imported`,
+    );
+    if (img.sha256) store.refreshDuplicates(img.sha256);
+    if (img.status !== 'missing') missingIds.add(img.id);
+  };
+  const relink = (c: ImageRecord, f: WalkedFile, content: Content): void => {
+    store.moveImage(c.id, folderId, f.relPath, f.absPath);
+    applyContent({ ...c, path: f.absPath }, content);
+    if (content.sha256) store.refreshDuplicates(content.sha256);
+    relinkedIds.add(c.id);
+    missingIds.delete(c.id); // moved, not gone
+    counts.relinked++;
+    if (content.status === 'ready') counts.ready++;
+  };
+  const insert = (f: WalkedFile, content: Content): void => {
+    const id = store.insertImage({ folderId, relPath: f.relPath, absPath: f.absPath, ...content });
+    counts.added++;
+    if (content.status === 'ready') counts.ready++;
+    if (store.getImage(id)?.duplicateOf != null) counts.duplicates++;
+  };
+
   const writeOne = (r: FileResult): void => {
+    const f = r.file;
+    const current = store.findImageByPath(f.absPath);
     if (r.kind === 'unchanged') {
-      counts.skippedExisting++;
+      if (current?.id === r.existing.id) {
+        seen.set(f.absPath, { kind: 'sha', sha256: r.existing.sha256! });
+        counts.skippedExisting++;
+      } else {
+        // Its record was re-linked elsewhere by this import: the file changed after it was read.
+        problems.push({ path: f.absPath, error: 'file changed during the import; import the folder again' });
+      }
       return;
     }
-    const f = r.file;
-    const current = store.findImageByPath(f.absPath) ?? r.existing;
     if (r.kind === 'vanished') {
+      seen.set(f.absPath, { kind: 'gone' });
       if (current && current.status !== 'missing') {
         store.setImageStatus(current.id, 'missing', `file vanished while ${root} was imported on ${stamp}`);
-        missing++;
+        missingIds.add(current.id);
       } else if (!current) {
         problems.push({ path: f.absPath, error: 'file vanished during the import' });
       }
       return;
     }
-    const content = {
+    seen.set(f.absPath, r.sha256 ? { kind: 'sha', sha256: r.sha256 } : { kind: 'unknown' });
+    const content: Content = {
       sha256: r.sha256,
       sizeBytes: r.sizeBytes,
       width: r.width,
@@ -207,36 +334,48 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
       error: r.error,
       modelInput: r.modelInput,
     };
-    if (r.status === 'unreadable') unreadable.push({ path: f.absPath, error: r.error ?? 'unreadable' });
+    const reportUnreadable = (): void => {
+      if (r.status === 'unreadable') unreadable.push({ path: f.absPath, error: r.error ?? 'unreadable' });
+    };
     if (current) {
-      const oldSha = current.sha256;
+      const sameContent = r.sha256 === current.sha256;
+      const keepsContent = r.status === 'unreadable' && (r.sha256 === null || (current.sha256 !== null && store.modelInputLength(current.id) === expectedBytes));
+      if (sameContent || keepsContent || current.sha256 === null) {
+        if (applyContent(current, content)) {
+          counts.updated++;
+          if (r.status === 'ready') counts.ready++;
+          reportUnreadable();
+        } else {
+          counts.skippedExisting++;
+        }
+        return;
+      }
+      // New content at this path.
+      reportUnreadable();
+      const candidate = findClaimable(r.sha256, f.absPath, current.id);
+      if (candidate) {
+        leavePath(current);
+        relink(candidate, f, content);
+        return;
+      }
+      if (store.hasLabelHistory(current.id)) {
+        leavePath(current);
+        insert(f, content);
+        return;
+      }
       store.updateImageContent(current.id, content);
-      if (oldSha) store.refreshDuplicates(oldSha);
-      if (r.sha256 && r.sha256 !== oldSha) store.refreshDuplicates(r.sha256);
+      store.dropDerivedData(current.id);
+      store.refreshDuplicates(current.sha256);
+      if (r.sha256) store.refreshDuplicates(r.sha256);
       counts.updated++;
       if (r.status === 'ready') counts.ready++;
       return;
     }
-    // New path: an image with this content whose file is gone is re-linked here.
-    if (r.sha256) {
-      const candidate = store
-        .findImagesBySha(r.sha256)
-        .find((c) => !relinkedIds.has(c.id) && c.path !== f.absPath && (c.status === 'missing' || !fileExists(c.path)));
-      if (candidate) {
-        store.moveImage(candidate.id, folderId, f.relPath, f.absPath);
-        store.updateImageContent(candidate.id, content);
-        store.refreshDuplicates(r.sha256);
-        relinkedIds.add(candidate.id);
-        if (markedMissing.delete(candidate.id)) missing--; // moved inside this folder, not gone
-        counts.relinked++;
-        if (r.status === 'ready') counts.ready++;
-        return;
-      }
-    }
-    const id = store.insertImage({ folderId, relPath: f.relPath, absPath: f.absPath, ...content });
-    counts.added++;
-    if (r.status === 'ready') counts.ready++;
-    if (store.getImage(id)?.duplicateOf != null) counts.duplicates++;
+    // New path: an image with this content whose file is gone (or holds other content now) is re-linked here.
+    reportUnreadable();
+    const candidate = findClaimable(r.sha256, f.absPath, null);
+    if (candidate) relink(candidate, f, content);
+    else insert(f, content);
   };
 
   // Results are written in walk order: `results` holds the finished ones
@@ -319,7 +458,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
     skippedExisting: counts.skippedExisting,
     relinked: counts.relinked,
     updated: counts.updated,
-    missing,
+    missing: missingIds.size,
     problems,
   };
 }
@@ -341,7 +480,8 @@ export interface RelinkReport {
  * to the file at the same relative path when its SHA-256 matches, else to any
  * unclaimed file of the new folder with its SHA-256 (files reorganised inside
  * the folder). Labels, embeddings and queue positions stay with the image.
- * Images that were 'missing' become 'ready' again when their model input is
+ * Images that were 'missing' (or 'unreadable' while keeping the model input
+ * of the content matched) become 'ready' again when a usable model input is
  * stored, otherwise their file is decoded again.
  *
  * @param oldFolder the folder as it was imported (absolute or relative to the cwd)
@@ -436,8 +576,9 @@ export async function relinkFolder(
         continue;
       }
       store.moveImage(r.id, targetId, f.relPath, f.absPath);
-      if (r.status === 'missing') {
-        if (r.hasModelInput) store.setImageStatus(r.id, 'ready', null);
+      if (r.status !== 'ready') {
+        // Missing, or unreadable but holding the model input of this very content (matched by SHA-256).
+        if (hasUsableInput(store, r.id, store.settings)) store.setImageStatus(r.id, 'ready', null);
         else redecode.push({ id: r.id, file: f });
       }
       relinked++;

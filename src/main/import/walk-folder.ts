@@ -5,12 +5,20 @@
  * - Extensions: IMAGE_EXTENSIONS, case-insensitive (IMG.JPG counts).
  * - Deterministic order: sorted by relative path, component by component, in
  *   UTF-16 code unit order (locale-independent).
- * - Symbolic links are followed (to files and to folders); every folder is
- *   entered at most once, keyed by its real path, so symlink loops and links
- *   to an ancestor terminate. Folders reached through a link are walked after
- *   all real folders, so a folder present both for real and through a link is
- *   listed under its real path. Links that cannot be resolved (dangling, ELOOP)
- *   are recorded as problems when their name has an image extension.
+ * - Symbolic links are followed (to files and to folders) only when their
+ *   real path (every link on the way resolved) is inside the walked folder's
+ *   real path: the import never leaves the chosen folder. A link pointing
+ *   outside it - `ln -s .. folder/loop`, a link to another disk, a link to a
+ *   single image file elsewhere - is not followed and is recorded as a
+ *   problem "link points outside the imported folder; not followed (...)"
+ *   (for a link to a file, only when its name has an image extension); to
+ *   import such images, import their folder itself. Every folder is entered
+ *   at most once, keyed by its real path, so symlink loops and links to an
+ *   ancestor inside the folder terminate. Folders reached through a link are
+ *   walked after all real folders, so a folder present both for real and
+ *   through a link is listed under its real path. Links that cannot be
+ *   resolved (dangling, ELOOP) are recorded as problems when their name has
+ *   an image extension.
  * - A folder that cannot be read (permissions, vanished) is recorded in
  *   `problems` and the walk goes on.
  * - Only regular files are listed (a FIFO or device named x.jpg is not).
@@ -72,6 +80,11 @@ function errText(e: unknown): string {
   return err.code ? `${err.code}: ${err.message}` : String((e as Error).message ?? e);
 }
 
+/** True when `p` is `root` or inside it (both real absolute paths). */
+function isInside(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
 /**
  * List the image files under `folder`, recursively.
  *
@@ -115,12 +128,20 @@ export async function walkFolder(folder: string, opts: { readonly signal?: Abort
       let kind: 'dir' | 'file' | 'other' = ent.isDirectory() ? 'dir' : ent.isFile() ? 'file' : 'other';
       let size = -1;
       if (ent.isSymbolicLink()) {
+        let realTarget: string;
         try {
           const target = await fs.promises.stat(abs); // follows the link
           kind = target.isDirectory() ? 'dir' : target.isFile() ? 'file' : 'other';
           size = target.size;
+          realTarget = await fs.promises.realpath(abs);
         } catch (e) {
           if (hasImageExtension(name)) problems.push({ path: abs, error: `symbolic link cannot be followed (${errText(e)})` });
+          continue;
+        }
+        if (!isInside(root, realTarget)) {
+          if (kind === 'dir' || (kind === 'file' && hasImageExtension(name))) {
+            problems.push({ path: abs, error: `link points outside the imported folder; not followed (it points to ${realTarget})` });
+          }
           continue;
         }
       }

@@ -3,7 +3,10 @@
  * importers that must name the line at fault. Parsing is d3-dsv's RFC 4180
  * parser (quoted fields, embedded commas, quotes and newlines).
  *
- * - A UTF-8 byte-order mark is dropped.
+ * - Encoding (readCsvTable): UTF-8, with or without a byte-order mark (dropped);
+ *   UTF-16 LE or BE with a byte-order mark (as Excel's "Unicode text" saves)
+ *   is decoded. UTF-32, UTF-16 without a byte-order mark (NUL bytes) and
+ *   invalid UTF-8 (e.g. Latin-1) are refused with "save it as UTF-8".
  * - Lines starting with '#' before the header are comments (Novelty Labeler's
  *   CSV export writes its angle convention there) and are skipped.
  * - Blank lines are skipped. Header names are trimmed and lower-cased.
@@ -36,6 +39,10 @@ export interface CsvTable {
  */
 export function parseCsvTable(text: string, file: string): CsvTable {
   let body = text.startsWith('\ufeff') ? text.slice(1) : text;
+  // UTF-16 bytes decoded as UTF-8: the byte-order mark became two replacement characters, and ASCII letters are followed by NULs
+  if (body.startsWith('\ufffd\ufffd') || body.includes('\u0000')) {
+    throw new AppError('invalid-file', `${file} looks like UTF-16 text read as UTF-8 (it has NUL characters); save it as UTF-8 (CSV UTF-8 in Excel) and try again`);
+  }
   let line = 1;
   // leading comment lines
   for (;;) {
@@ -80,17 +87,43 @@ export function parseCsvTable(text: string, file: string): CsvTable {
 }
 
 /**
- * Read and parse a CSV file (UTF-8).
- * @throws AppError('not-found') when unreadable; AppError('invalid-file') as parseCsvTable.
+ * Decode the bytes of a CSV file (see the module doc for the encodings).
+ * @throws AppError('invalid-file') naming `file` for UTF-32, BOM-less UTF-16 and invalid UTF-8.
+ */
+export function decodeCsvBytes(bytes: Uint8Array, file: string): string {
+  const saveAs = 'save it as UTF-8 (in Excel: "CSV UTF-8") and try again';
+  const b = bytes;
+  if ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff)) {
+    throw new AppError('invalid-file', `${file} is UTF-32 text, which is not read; ${saveAs}`);
+  }
+  if (b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
+  if (b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
+  if (b.includes(0)) {
+    throw new AppError('invalid-file', `${file} has NUL bytes: it is not UTF-8 text (UTF-16 without a byte-order mark?); ${saveAs}`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b);
+  } catch {
+    // locate the first undecodable byte for the message
+    const loose = new TextDecoder('utf-8', { ignoreBOM: true }).decode(b);
+    const at = loose.indexOf('\ufffd');
+    const line = at < 0 ? 1 : loose.slice(0, at).split('\n').length;
+    throw new AppError('invalid-file', `${file} line ${line}: not valid UTF-8 text (Latin-1 or another legacy encoding?); ${saveAs}`);
+  }
+}
+
+/**
+ * Read and parse a CSV file (encodings: see the module doc).
+ * @throws AppError('not-found') when unreadable; AppError('invalid-file') as decodeCsvBytes and parseCsvTable.
  */
 export function readCsvTable(file: string): CsvTable {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new AppError('not-found', `${file} cannot be read (${(e as Error).message})`);
   }
-  return parseCsvTable(text, file);
+  return parseCsvTable(decodeCsvBytes(bytes, file), file);
 }
 
 /**

@@ -11,7 +11,7 @@
  *   resolve() refuses it naming the candidates' export paths, and
  *   resolvePath() returns every candidate so a sha256 can choose.
  *   A CSV export neutralises spreadsheet formulas by prefixing "'" to cells
- *   that start with = + - @ (csvSafeCell); such a path is read back as the
+ *   that start with = + - @ (csv-formula.ts); such a path is read back as the
  *   path without the quote (both forms are candidates when both exist).
  * - `sha256`: the file's SHA-256 in hex (any case); an exact duplicate file
  *   shares it, so the pool image (first of its content) is the one meant.
@@ -20,6 +20,7 @@
 import path from 'node:path';
 import type { ProjectStore } from '../store/project-store.js';
 import type { ImageId, ImageRecord } from '../../shared/types.js';
+import { unquoteSafeCell } from './csv-formula.js';
 
 export const KEY_COLUMNS = ['path', 'sha256', 'id'] as const;
 export type KeyKind = (typeof KEY_COLUMNS)[number];
@@ -63,23 +64,6 @@ export function folderPrefixes(store: ProjectStore): Map<number, string> {
     prefixes.set(f.id, `${name}/`);
   }
   return prefixes;
-}
-
-/** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection"): = + - @ tab CR, and their full-width forms. */
-const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
-
-/**
- * A text cell made safe for spreadsheets: a cell starting with = + - @, tab or
- * CR (or a full-width = + - @) gets a leading single quote, as OWASP's CSV
- * injection guidance recommends; any other text is returned unchanged.
- */
-export function csvSafeCell(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
-
-/** The text csvSafeCell was given, when `text` is one of its quoted outputs; else null. */
-export function unquoteSafeCell(text: string): string | null {
-  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : null;
 }
 
 /**

@@ -4,10 +4,16 @@
  *
  * Columns (header names are case-insensitive; other columns are ignored, so a
  * file written by the CSV export reads back):
- * - key: `path` (relative to the imported folder, or absolute), else `sha256`,
- *   else `id`. A path naming an exact duplicate file labels the image it
- *   duplicates (same pixels); a row for a file and one for its exact duplicate
- *   with the same label count once (different labels are refused).
+ * - key: `path` (relative to the imported folder, or absolute; the export's
+ *   folder-prefixed form in multi-folder projects) and/or `sha256`, else `id`.
+ *   With both columns the sha256 is preferred: a row with both must name the
+ *   same file (the image at the path has that sha256; with an ambiguous path,
+ *   one of its candidates does), else it is refused; a row with one of them
+ *   empty uses the other. A path alone that names several images (see
+ *   image-keys.ts) is refused as ambiguous, naming the candidates. A path
+ *   naming an exact duplicate file labels the image it duplicates (same
+ *   pixels); a row for a file and one for its exact duplicate with the same
+ *   label count once (different labels are refused).
  * - `angle`: degrees clockwise from image up (DESIGN.md), any finite decimal,
  *   wrapped into [0, 360) or [0, 180) when the project is axial (store.settings.axial).
  *   The text `none` (any case) means "no orientation / not applicable".
@@ -23,10 +29,10 @@
  */
 import { AppError } from '../../shared/errors.js';
 import { periodOf, wrapDegrees } from '../../shared/angle.js';
-import type { ImageId, LabelValue } from '../../shared/types.js';
+import type { ImageId, ImageRecord, LabelValue } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from './csv-table.js';
-import { ImageKeyIndex, pickKeyColumn } from './image-keys.js';
+import { ImageKeyIndex, pickKeyColumn, type KeyKind } from './image-keys.js';
 
 export interface ImportedLabel {
   readonly imageId: ImageId;
@@ -48,7 +54,8 @@ function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
   };
   const key = pickKeyColumn(t.header);
   if (!key) return fail(`line ${t.headerLine}: no key column; name one column path (relative to the imported folder), sha256 or id (found: ${t.header.join(', ')})`);
-  const { kind, index: keyIndex } = key;
+  const pathIndex = t.header.indexOf('path');
+  const shaIndex = t.header.indexOf('sha256');
   const angleIndex = t.header.indexOf('angle');
   if (angleIndex < 0) fail(`line ${t.headerLine}: no column named angle (degrees clockwise from image up); found: ${t.header.join(', ')}`);
   const noneCols = ['none', 'no_orientation'].filter((c) => t.header.includes(c));
@@ -82,9 +89,7 @@ function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
       value = { kind: 'angle', angle: wrapDegrees(v, period) };
     }
 
-    const res = index.resolve(kind, r.cells[keyIndex]!);
-    if (!res.ok) return fail(`line ${r.line}: ${res.reason}`);
-    let img = res.image;
+    let img = resolveRow(index, key, pathIndex, shaIndex, r.cells, (msg) => fail(`line ${r.line}: ${msg}`));
     const viaDuplicate = img.duplicateOf !== null;
     if (viaDuplicate) img = index.get(img.duplicateOf!) ?? img;
     if (img.status === 'unreadable') return fail(`line ${r.line}: image ${img.relPath} is unreadable (${img.error ?? 'no reason recorded'}) and cannot be labeled; remove the row`);
@@ -98,6 +103,44 @@ function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
     out.push({ imageId: img.id, value, line: r.line });
   }
   return out;
+}
+
+/**
+ * The image a row names: by sha256 and path when the header has both (they
+ * must agree; see the module doc), else by the single key column.
+ */
+function resolveRow(
+  index: ImageKeyIndex,
+  key: { kind: KeyKind; index: number },
+  pathIndex: number,
+  shaIndex: number,
+  cells: readonly string[],
+  fail: (msg: string) => never,
+): ImageRecord {
+  const pathText = pathIndex >= 0 ? cells[pathIndex]!.trim() : '';
+  const shaText = shaIndex >= 0 ? cells[shaIndex]!.trim() : '';
+  if (pathIndex >= 0 && shaIndex >= 0 && (pathText !== '' || shaText !== '')) {
+    if (shaText === '') {
+      const res = index.resolve('path', pathText);
+      return res.ok ? res.image : fail(res.reason);
+    }
+    const bySha = index.resolve('sha256', shaText);
+    if (!bySha.ok) return fail(bySha.reason);
+    if (pathText === '') return bySha.image;
+    const sha = ImageKeyIndex.parseSha(shaText)!;
+    const { shown, candidates } = index.resolvePath(pathText);
+    if (candidates.length === 0) {
+      return fail(`no image with path "${shown}" in this project (its sha256 ${sha} names ${index.exportPath(bySha.image)}); correct the path, or empty it to key the row by sha256 alone`);
+    }
+    const agreeing = candidates.find((c) => c.sha256 === sha);
+    if (!agreeing) {
+      const which = candidates.map((c) => `"${index.exportPath(c)}" (sha256 ${c.sha256 ?? 'unknown'})`).join(', ');
+      return fail(`path "${shown}" is ${which}, but the row's sha256 is ${sha}: the path and the sha256 do not name the same image; correct one of them`);
+    }
+    return agreeing;
+  }
+  const res = index.resolve(key.kind, cells[key.index]!);
+  return res.ok ? res.image : fail(res.reason);
 }
 
 /**

@@ -541,6 +541,43 @@ export class ProjectStore {
     this.db.prepare('UPDATE images SET abs_path = ? WHERE id = ?').run(absPath, id);
   }
 
+  /**
+   * Length in bytes of an image's stored model input, or null when none is
+   * stored (SQLite's length() reads the blob's header, not its bytes).
+   * A usable one has inputSize^2 x channels bytes (see getModelInputs).
+   */
+  modelInputLength(id: ImageId): number | null {
+    const n = this.stmt('SELECT length(model_input) FROM images WHERE id = ?').pluck().get(id) as number | null | undefined;
+    return n ?? null;
+  }
+
+  /**
+   * Change an image's relative and absolute paths, keeping its folder (one
+   * UPDATE). Used to move a record off a path whose file holds other content.
+   * @throws SqliteError (UNIQUE constraint) when absPath is already another image's path
+   */
+  setImagePaths(id: ImageId, relPath: string, absPath: string): void {
+    this.db.prepare('UPDATE images SET rel_path = ?, abs_path = ? WHERE id = ?').run(relPath, absPath, id);
+  }
+
+  /** Whether an image has ever been labeled (any label row, undone ones included). */
+  hasLabelHistory(id: ImageId): boolean {
+    return this.stmt('SELECT 1 FROM labels WHERE image_id = ? LIMIT 1').pluck().get(id) !== undefined;
+  }
+
+  /**
+   * Forget what was computed from an image's earlier pixels: its embedding
+   * rows (every set), its queue entries (every order) and its skip. Used when
+   * an image's content is replaced in place; until the next embed/order it is
+   * like a newly added image (not in the queue). Run it inside the caller's
+   * transaction.
+   */
+  dropDerivedData(id: ImageId): void {
+    this.db.prepare('DELETE FROM embeddings WHERE image_id = ?').run(id);
+    this.db.prepare('DELETE FROM order_entries WHERE image_id = ?').run(id);
+    this.db.prepare('DELETE FROM skips WHERE image_id = ?').run(id);
+  }
+
   getImage(id: ImageId): ImageRecord | null {
     const r = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRow | undefined;
     return r ? toImage(r) : null;
@@ -865,6 +902,27 @@ export class ProjectStore {
     readonly params?: Record<string, unknown>;
     readonly entries: readonly OrderEntryInput[];
   }): OrderId {
+    // The chunks are committed without waiting for the disk (synchronous =
+    // NORMAL: still atomic and consistent, and the next FULL commit of any
+    // connection, such as a label, flushes them); only the switch waits for
+    // it. This keeps each chunk's hold on the write lock short.
+    const sync = this.db.readonly ? null : (this.db.pragma('synchronous', { simple: true }) as number);
+    const fast = (): void => {
+      if (sync !== null) this.db.pragma('synchronous = NORMAL');
+    };
+    const durable = (): void => {
+      if (sync !== null) this.db.pragma(`synchronous = ${sync}`);
+    };
+    try {
+      fast();
+      return this.writeOrderInChunks(input, fast, durable);
+    } finally {
+      durable();
+    }
+  }
+
+  /** saveOrder's steps; fast/durable switch the connection's synchronous level (chunks vs the switch). */
+  private writeOrderInChunks(input: Parameters<ProjectStore['saveOrder']>[0], fast: () => void, durable: () => void): OrderId {
     const stale = new Date(Date.now() - 3600_000).toISOString();
     const leftovers = this.db.prepare('SELECT id FROM orders WHERE active = -1 AND created_at < ?').pluck().all(stale) as number[];
     for (const old of leftovers) this.deleteOrderInChunks(old);
@@ -877,7 +935,7 @@ export class ProjectStore {
     );
     const ins = this.db.prepare('INSERT INTO order_entries(order_id, rank, image_id, coverage_radius, arm) VALUES (?, ?, ?, ?, ?)');
     for (let from = 0; from < input.entries.length; from += SAVE_ORDER_CHUNK) {
-      if (from > 0) pause(SAVE_ORDER_PAUSE_MS);
+      if (from > 0) this.yieldAfterChunk();
       this.transaction(() => {
         const to = Math.min(input.entries.length, from + SAVE_ORDER_CHUNK);
         for (let rank = from; rank < to; rank++) {
@@ -887,19 +945,32 @@ export class ProjectStore {
       });
     }
     // The switch, then every replaced order (the previous one, and any left by a crash after a switch).
+    durable();
     const replaced = this.transaction(() => {
       this.db.prepare('UPDATE orders SET active = 0 WHERE active = 1').run();
       this.db.prepare('UPDATE orders SET active = 1 WHERE id = ?').run(id);
       return this.db.prepare('SELECT id FROM orders WHERE active = 0').pluck().all() as number[];
     });
+    fast();
     for (const old of replaced) this.deleteOrderInChunks(old);
     return id as OrderId;
+  }
+
+  /**
+   * Between two chunks of saveOrder: copy the write-ahead log into the file
+   * here (a passive checkpoint, which never blocks other connections), so
+   * the next label's commit does not inherit that work from SQLite's
+   * automatic checkpoint, then pause so a waiting writer gets the lock.
+   */
+  private yieldAfterChunk(): void {
+    if (!this.db.readonly) this.db.pragma('wal_checkpoint(PASSIVE)');
+    pause(SAVE_ORDER_PAUSE_MS);
   }
 
   /** Delete an order that is not active: its entries SAVE_ORDER_CHUNK at a time, then its row. */
   private deleteOrderInChunks(orderId: number): void {
     const del = this.db.prepare('DELETE FROM order_entries WHERE rowid IN (SELECT rowid FROM order_entries WHERE order_id = ? LIMIT ?)');
-    while (this.transaction(() => del.run(orderId, SAVE_ORDER_CHUNK).changes) === SAVE_ORDER_CHUNK) pause(SAVE_ORDER_PAUSE_MS);
+    while (this.transaction(() => del.run(orderId, SAVE_ORDER_CHUNK).changes) === SAVE_ORDER_CHUNK) this.yieldAfterChunk();
     this.transaction(() => this.db.prepare('DELETE FROM orders WHERE id = ? AND active <> 1').run(orderId));
   }
 
@@ -981,6 +1052,27 @@ export class ProjectStore {
       width: r.width,
       height: r.height,
     }));
+  }
+
+  /**
+   * Whether the active order no longer matches the project: it was made from
+   * other embeddings than the active ones, or some unlabeled pool image is not
+   * in it (imported after it was made).
+   */
+  orderIsStale(): boolean {
+    const order = this.activeOrder();
+    if (!order) return false;
+    const emb = this.db.prepare('SELECT id FROM embedding_sets WHERE active = 1').pluck().get() as number | undefined;
+    if (emb !== undefined && order.embeddingSetId !== null && order.embeddingSetId !== emb) return true;
+    const missing = this.db
+      .prepare(
+        `SELECT COUNT(*) FROM images i WHERE i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
+           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM order_entries e WHERE e.order_id = ? AND e.image_id = i.id)`,
+      )
+      .pluck()
+      .get(order.id) as number;
+    return missing > 0;
   }
 
   /**
