@@ -109,6 +109,8 @@ describe('export output checks', () => {
     await expect(exportLabels(store, { format: 'csv', out: link, overwrite: true })).rejects.toThrow(/symbolic link/);
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    // a path under a file (here the project file) is refused before anything is created
+    await expect(exportLabels(store, { format: 'csv', out: path.join(store.path, 'x.csv') })).rejects.toThrow(/p\.nlproj is a file, so .*x\.csv cannot be created/);
     if (fs.existsSync('/dev/null')) {
       await expect(exportLabels(store, { format: 'jsonl', out: '/dev/null', overwrite: true })).rejects.toThrow(/not a regular file/);
     }

@@ -88,6 +88,18 @@ describe('walkFolder', () => {
     expect(w.problems).toEqual([{ path: path.join(root, 'folder/loop'), error: `link points outside the imported folder; not followed (it points to ${root})` }]);
   });
 
+  it('keeps paths under a folder given through a symbolic link (the link is not resolved)', async () => {
+    touch('real/a.png');
+    touch('real/sub/b.jpg');
+    fs.symlinkSync(path.join(root, 'real'), path.join(root, 'link'));
+    const r = await walkFolder(path.join(root, 'link'));
+    expect(r.root).toBe(path.join(root, 'link'));
+    expect(r.files.map((f) => [f.relPath, f.absPath])).toEqual([
+      ['a.png', path.join(root, 'link', 'a.png')],
+      ['sub/b.jpg', path.join(root, 'link', 'sub', 'b.jpg')],
+    ]);
+  });
+
   it('handles non-ASCII and long names', async () => {
     const long = `${'ä'.repeat(100)}.png`; // 200 bytes in UTF-8 + 4
     touch(`日本語/картинка ü.jpg`);

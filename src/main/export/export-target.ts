@@ -115,6 +115,14 @@ export function checkOutputFile(store: ProjectStore, file: string, what: string,
   if (folder !== null) {
     refuse(`${abs} is inside the imported folder ${folder}; write ${what} outside the imported folders (a new file there would be taken for an image or replace one)`);
   }
+  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
+    const d = fs.statSync(dir, { throwIfNoEntry: false });
+    if (d) {
+      if (!d.isDirectory()) refuse(`${dir} is a file, so ${abs} cannot be created; give an --out path in a folder`);
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
   if (st) {
     if (st.isSymbolicLink()) refuse(`${abs} is a symbolic link; ${what} does not write through links: give the path of a new regular file`);
     if (st.isDirectory()) refuse(`${abs} is a folder; give a file name for ${what}`);

@@ -56,7 +56,7 @@ export interface WalkProblem {
 }
 
 export interface WalkResult {
-  /** Absolute, resolved path of the walked folder. */
+  /** Absolute path of the walked folder as given (a link to a folder is not resolved). */
   readonly root: string;
   readonly files: readonly WalkedFile[];
   readonly problems: readonly WalkProblem[];
@@ -91,14 +91,18 @@ function isInside(root: string, p: string): boolean {
  * @param folder folder path (relative paths resolve against the cwd); it is
  *   resolved with realpath, so the same folder reached through a link is one folder
  * @param opts.signal stops the walk between folders (throws AppError('cancelled'))
- * @returns root (real absolute path), files in deterministic order, problems
+ * @returns root (the folder's absolute path as given, links not resolved), files in deterministic order, problems
  * @throws AppError('not-found') when the folder does not exist or is not a
  *   folder; AppError('invalid-file') when it cannot be read at all
  */
 export async function walkFolder(folder: string, opts: { readonly signal?: AbortSignal } = {}): Promise<WalkResult> {
+  // Paths are kept under the folder as the user gave it (a folder reached
+  // through a symbolic link keeps the link's path); real paths serve only to
+  // detect loops and to keep links from leading outside the folder.
+  const given = path.resolve(folder);
   let root: string;
   try {
-    root = await fs.promises.realpath(path.resolve(folder));
+    root = await fs.promises.realpath(given);
   } catch (e) {
     throw new AppError('not-found', `folder ${folder} does not exist or cannot be resolved (${errText(e)}); check the path`);
   }
@@ -178,7 +182,7 @@ export async function walkFolder(folder: string, opts: { readonly signal?: Abort
   };
 
   const deferred: { abs: string; rel: string; real: string }[] = [];
-  await walkDir(root, '', true);
+  await walkDir(given, '', true);
   while (deferred.length > 0) {
     const d = deferred.shift()!;
     if (visited.has(d.real)) continue; // a loop, or a link to a folder already listed
@@ -186,5 +190,5 @@ export async function walkFolder(folder: string, opts: { readonly signal?: Abort
     await walkDir(d.abs, d.rel, false);
   }
   files.sort((a, b) => compareRelPaths(a.relPath, b.relPath));
-  return { root, files, problems };
+  return { root: given, files, problems };
 }
