@@ -78,7 +78,7 @@ export interface ApiOperations {
   };
   'curve:get': { request: Record<string, never>; response: readonly CurvePoint[] };
   'latent:map': { request: Record<string, never>; response: readonly LatentPoint[] };
-  'export:run': { request: { readonly format: ExportFormat; readonly out: string; readonly upright?: boolean }; response: ExportReport };
+  'export:run': { request: { readonly format: ExportFormat; readonly out: string; readonly upright?: boolean; /** Replace an existing output file (never the project, an image or a file in an imported folder). */ readonly overwrite?: boolean }; response: ExportReport };
   'job:cancel': { request: { readonly jobId: JobId }; response: null };
 }
 

@@ -4,6 +4,7 @@ import { probcover, purityDelta } from '../../src/main/selection/probcover.js';
 import { guardedFps } from '../../src/main/selection/guarded-fps.js';
 import { kmeans } from '../../src/main/selection/kmeans.js';
 import { furthestPointSampling } from '../../src/main/selection/furthest-point-sampling.js';
+import { seededShuffle } from '../../src/shared/random.js';
 import { blobsWithOutliers, dist2, randomData, tiedData } from './helpers.js';
 
 const blobs = blobsWithOutliers();
@@ -116,13 +117,17 @@ describe('ProbCover vs an independent reference', () => {
     expect(purity(delta * 1.01)).toBeLessThan(0.95);
   });
 
-  for (const [name, data, n, d, labeled] of [
-    ['random, no labels', randomData(100, 3, 5), 100, 3, []],
-    ['ties, with labels', tiedData(80, 2, 6), 80, 2, [3, 40]],
+  for (const [name, data, n, d, labeled, ties] of [
+    ['random, no labels', randomData(100, 3, 5), 100, 3, [], 'random'],
+    ['ties, with labels', tiedData(80, 2, 6), 80, 2, [3, 40], 'random'],
+    ['ties, with labels, lowest-index ties', tiedData(80, 2, 6), 80, 2, [3, 40], 'index'],
   ] as const) {
     it(`greedy coverage then FPS: ${name}`, () => {
       const delta = 0.7;
-      const r = probcover({ data, n, d, labeled: [...labeled], seed: 1, delta });
+      const r = probcover({ data, n, d, labeled: [...labeled], seed: 1, delta, ties });
+      // tie-break: position in the seeded shuffle of all rows (seededShuffle = the random baseline's shuffle), or the index
+      const shuffled = seededShuffle(Array.from({ length: n }, (_, i) => i), 1);
+      const rank = (x: number): number => (ties === 'random' ? shuffled.indexOf(x) : x);
       // reference: recount every ball's uncovered rows at every step
       const ball = (x: number): number[] => Array.from({ length: n }, (_, y) => y).filter((y) => y === x || Math.sqrt(dist2(data, d, x, y)) < delta);
       const covered = new Set<number>();
@@ -134,7 +139,7 @@ describe('ProbCover vs an independent reference', () => {
         for (let x = 0; x < n; x++) {
           if (chosen.includes(x)) continue;
           const g = ball(x).filter((y) => !covered.has(y)).length;
-          if (g > best) { best = g; bi = x; }
+          if (g > best || (g === best && g > 0 && rank(x) < rank(bi))) { best = g; bi = x; }
         }
         if (bi < 0) {
           let bm = -1;

@@ -12,7 +12,6 @@ import { DEFAULT_SETTINGS, STRATEGIES, type BackendChoice, type ImageId, type Pr
 import { LabelerService } from '../service/labeler-service.js';
 import { mapStoreError } from '../store/project-store.js';
 import { readLabelsCsv } from '../io/labels-import.js';
-import { exportLabels } from '../export/export-labels.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { runDemo } from './demo.js';
 import { demoFolder } from './paths.js';
@@ -316,10 +315,7 @@ export function buildProgram(): Command {
     .option('--overwrite', 'csv, jsonl, coco: replace an existing output file (never the project, an image or a file in an imported folder)', false)
     .action(async (p: string, o: { format: 'csv' | 'jsonl' | 'coco' | 'folder'; out: string; upright: boolean; overwrite: boolean }) => {
       await withProject(p, async (svc) => {
-        // the export:run operation has no overwrite field yet, so --overwrite calls the export directly on the open project
-        const r = o.overwrite
-          ? await exportLabels(svc.project, { format: o.format, out: path.resolve(o.out), upright: o.upright, overwrite: true })
-          : await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright });
+        const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright, overwrite: o.overwrite });
         console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);
         // A folder export leaves out labeled images whose files are gone: say which, and how to get them back.
         const skipped = r.skipped ?? [];

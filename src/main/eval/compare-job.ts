@@ -46,7 +46,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   // Ground truth: the truth file when given, else the project's own labels.
   const truth = new Map<ImageId, number>();
   if (spec.truthFile) {
-    for (const row of await readLabelsCsv(store, spec.truthFile)) {
+    for (const row of await readLabelsCsv(store, spec.truthFile, { skipUnknownImages: true })) {
       if (row.value.kind === 'angle') truth.set(row.imageId, row.value.angle);
     }
   } else {

@@ -127,7 +127,7 @@ export function checkOutputFile(store: ProjectStore, file: string, what: string,
     if (st.isSymbolicLink()) refuse(`${abs} is a symbolic link; ${what} does not write through links: give the path of a new regular file`);
     if (st.isDirectory()) refuse(`${abs} is a folder; give a file name for ${what}`);
     if (!st.isFile()) refuse(`${abs} is not a regular file (a device, FIFO or socket); give the path of a new regular file for ${what}`);
-    if (!overwrite) refuse(`${abs} already exists; give a new file name for ${what}, or pass --overwrite (overwrite: true) to replace it`);
+    if (!overwrite) refuse(`${abs} already exists; give a new file name for ${what}, or replace it with --overwrite (in the app: tick "Replace the output file")`);
   }
 }
 
@@ -171,12 +171,12 @@ export function writeOutputFile(file: string, text: string, overwrite: boolean):
       fs.linkSync(tmp, file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') refuse(`${file} already exists; give a new file name, or pass --overwrite (overwrite: true) to replace it`);
+      if (code === 'EEXIST') refuse(`${file} already exists; give a new file name, or replace it with --overwrite (in the app: tick "Replace the output file")`);
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
       try {
         fs.copyFileSync(tmp, file, fs.constants.COPYFILE_EXCL);
       } catch (e2) {
-        if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') refuse(`${file} already exists; give a new file name, or pass --overwrite (overwrite: true) to replace it`);
+        if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') refuse(`${file} already exists; give a new file name, or replace it with --overwrite (in the app: tick "Replace the output file")`);
         throw e2;
       }
     }

@@ -79,7 +79,7 @@ export const REQUEST_SCHEMAS: Schemas = {
   }),
   'curve:get': empty,
   'latent:map': empty,
-  'export:run': z.strictObject({ format: z.enum(['csv', 'jsonl', 'coco', 'folder']), out: pathText, upright: z.boolean().optional() }),
+  'export:run': z.strictObject({ format: z.enum(['csv', 'jsonl', 'coco', 'folder']), out: pathText, upright: z.boolean().optional(), overwrite: z.boolean().optional() }),
   'job:cancel': z.strictObject({ jobId: z.string().min(1).max(200).transform((s) => s as JobId) }),
 };
 

@@ -27,7 +27,7 @@ export type KeyKind = (typeof KEY_COLUMNS)[number];
 
 export type KeyResolution =
   | { readonly ok: true; readonly image: ImageRecord }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; /** No image has this key (as opposed to a malformed or ambiguous key). */ readonly unknown?: boolean };
 
 /** Normalise a relative path as stored in the project: '/'-separated, no leading './'. */
 export function normaliseRelPath(p: string): string {
@@ -165,20 +165,20 @@ export class ImageKeyIndex {
     if (kind === 'id') {
       if (!/^\d+$/.test(value)) return { ok: false, reason: `id "${raw}" is not an image id (a positive integer)` };
       const img = this.byId.get(Number(value));
-      return img ? { ok: true, image: img } : { ok: false, reason: `no image with id ${value} in this project` };
+      return img ? { ok: true, image: img } : { ok: false, reason: `no image with id ${value} in this project`, unknown: true };
     }
     if (kind === 'sha256') {
       const sha = ImageKeyIndex.parseSha(value);
       if (sha === null) return { ok: false, reason: `sha256 "${raw}" is not 64 hexadecimal digits` };
       const found = this.bySha.get(sha) ?? [];
-      if (found.length === 0) return { ok: false, reason: `no image with sha256 ${sha} in this project` };
+      if (found.length === 0) return { ok: false, reason: `no image with sha256 ${sha} in this project`, unknown: true };
       const pool = found.find((i) => i.status === 'ready' && i.duplicateOf === null);
       return { ok: true, image: pool ?? found[0]! };
     }
     const { shown, candidates } = this.resolvePath(value);
     if (candidates.length === 0) {
       const absolute = path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value);
-      return { ok: false, reason: absolute ? `no image at ${value} in this project` : `no image with path "${shown}" (relative to an imported folder) in this project` };
+      return { ok: false, reason: absolute ? `no image at ${value} in this project` : `no image with path "${shown}" (relative to an imported folder) in this project`, unknown: true };
     }
     if (candidates.length > 1) return { ok: false, reason: this.ambiguity(shown, candidates) };
     return { ok: true, image: candidates[0]! };

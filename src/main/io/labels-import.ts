@@ -47,7 +47,7 @@ const sameValue = (a: LabelValue, b: LabelValue): boolean =>
 const TRUE_FLAGS = new Set(['1', 'true', 'yes', 'y', 'x']);
 const FALSE_FLAGS = new Set(['', '0', 'false', 'no', 'n']);
 
-function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
+function labelsFromTable(store: ProjectStore, t: CsvTable, opts: LabelsCsvOptions = {}): ImportedLabel[] {
   const file = t.file;
   const fail = (msg: string): never => {
     throw new AppError('invalid-file', `${file} ${msg}; nothing was imported`);
@@ -67,6 +67,10 @@ function labelsFromTable(store: ProjectStore, t: CsvTable): ImportedLabel[] {
   const out: ImportedLabel[] = [];
   const seen = new Map<ImageId, { line: number; value: LabelValue; viaDuplicate: boolean }>();
   for (const r of t.rows) {
+    if (opts.skipUnknownImages) {
+      const probe = index.resolve(key.kind, r.cells[key.index]!);
+      if (!probe.ok && probe.unknown) continue; // a ground-truth file may cover more images than the project holds
+    }
     const angleText = r.cells[angleIndex]!.trim();
     let none = false;
     if (noneIndex >= 0) {
@@ -148,8 +152,13 @@ function resolveRow(
  * @returns one label per row, in file order.
  * @throws AppError('invalid-file') naming the file and line; AppError('not-found') when unreadable.
  */
-export function readLabelsCsv(store: ProjectStore, file: string): ImportedLabel[] {
-  return labelsFromTable(store, readCsvTable(file));
+export function readLabelsCsv(store: ProjectStore, file: string, opts: LabelsCsvOptions = {}): ImportedLabel[] {
+  return labelsFromTable(store, readCsvTable(file), opts);
+}
+
+export interface LabelsCsvOptions {
+  /** Leave out rows naming images the project does not have (ground truth for a larger data set) instead of refusing the file. */
+  readonly skipUnknownImages?: boolean;
 }
 
 /** As readLabelsCsv for CSV text already in memory (name used in messages). */

@@ -12,7 +12,7 @@ import type { JobContext, JobSpec, OrderResult } from './job-types.js';
 import { poolEmbeddings } from '../eval/pool-embeddings.js';
 
 /** The novelty strategy an interleaved queue alternates with random. */
-export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'fps';
+export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'typiclust';
 
 /** How many head entries of an interleaved queue get their exact coverage radius. */
 export const INTERLEAVED_RADIUS_HEAD = 2000;

@@ -359,7 +359,8 @@ export class LabelerService implements ServiceHost {
         );
       },
 
-      'export:run': async ({ format, out, upright }) => exportLabels(this.project, { format, out: path.resolve(out), upright: upright ?? false }),
+      'export:run': async ({ format, out, upright, overwrite }) =>
+        exportLabels(this.project, { format, out: path.resolve(out), upright: upright ?? false, overwrite: overwrite ?? false }),
 
       'job:cancel': async ({ jobId }) => {
         this.jobs.get(jobId)?.cancel();

@@ -23,6 +23,7 @@ export function ExportDialog(props: { status: ProjectStatus; onClose: () => void
   const [out, setOut] = useState(defaultOut(props.status.path, 'csv'));
   const [touched, setTouched] = useState(false);
   const [upright, setUpright] = useState(false);
+  const [overwrite, setOverwrite] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ExportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -49,7 +50,7 @@ export function ExportDialog(props: { status: ProjectStatus; onClose: () => void
           setError(null);
           setResult(null);
           api
-            .invoke('export:run', { format, out: out.trim(), upright: format === 'folder' && upright })
+            .invoke('export:run', { format, out: out.trim(), upright: format === 'folder' && upright, overwrite: format !== 'folder' && overwrite })
             .then(setResult, (err: unknown) => setError(errorText(err)))
             .finally(() => setBusy(false));
         }}
@@ -97,6 +98,10 @@ export function ExportDialog(props: { status: ProjectStatus; onClose: () => void
         <label className="check">
           <input type="checkbox" name="upright" checked={format === 'folder' && upright} disabled={format !== 'folder'} onChange={(e) => setUpright(e.target.checked)} />
           Rotate the copied images upright (image folder only; the manifest then gives angle 0 and the original angle)
+        </label>
+        <label className="check">
+          <input type="checkbox" name="overwrite" checked={format !== 'folder' && overwrite} disabled={format === 'folder'} onChange={(e) => setOverwrite(e.target.checked)} />
+          Replace the output file if it exists (never the project, an image, or a file in an imported folder)
         </label>
         <div className="convention" data-testid="angle-convention">
           <strong>Angle convention</strong>: degrees, clockwise from image up, in {axial ? '[0, 180) (axial: the object has no front)' : '[0, 360)'}, of the
