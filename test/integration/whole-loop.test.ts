@@ -101,9 +101,11 @@ describe('whole loop on real rotated images', () => {
   });
 
   it('compares novelty and random order and exports the labeled set', () => {
-    const text = ok(['compare', project, '--truth', subset.truthCsv, '--sizes', '20,80', '--seeds', '1', '--out', out]);
+    const text = ok(['compare', project, '--truth', subset.truthCsv, '--sizes', '20,80', '--seeds', '1', '--strategies', 'fps,random', '--out', out]);
     expect(text).toMatch(/fps: /);
     expect(text).toMatch(/random: /);
+    // the plain-words verdict (report/strategy-verdict.ts) closes the per-strategy lines
+    expect(text).toMatch(/^(fps saves labels on this data|No strategy saves labels here)/m);
     const curve = fs.readFileSync(path.join(out, 'curve.csv'), 'utf8').trim().split('\n');
     expect(curve[0]).toBe('strategy,seed,size,maeDeg,medianDeg,within10');
     expect(curve).toHaveLength(1 + 2 * 2);

@@ -55,6 +55,8 @@ const AUTO_EVAL_MIN_TRAIN = 10;
 const AUTO_EVAL_MIN_TEST = 10;
 /** The app recomputes the queue in the background after this many new labels. */
 const REORDER_EVERY = 20;
+/** ...or after poolSize / REORDER_POOL_DIVISOR labels when that is more (200 at 100,000 images). */
+const REORDER_POOL_DIVISOR = 500;
 
 export class LabelerService implements ServiceHost {
   private store: ProjectStore | null = null;
@@ -386,7 +388,9 @@ export class LabelerService implements ServiceHost {
   private maybeReorder(): void {
     if (!this.options.autoEvaluate || this.reorderRunning || !this.store || !this.store.embeddingInfo()) return;
     const labels = this.store.labelCounts().labeled;
-    if (labels - this.labelsAtLastReorder < REORDER_EVERY) return;
+    // A full order costs O(n k d): at 100,000 images minutes of a worker's time, so large pools reorder less often.
+    const every = Math.max(REORDER_EVERY, Math.ceil(this.store.poolSize() / REORDER_POOL_DIVISOR));
+    if (labels - this.labelsAtLastReorder < every) return;
     this.reorderRunning = true;
     this.labelsAtLastReorder = labels;
     this.handlers['order:run']({})
