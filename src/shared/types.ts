@@ -40,7 +40,7 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
   testMax: 500,
   colorMode: 'gray',
   seed: 1,
-  strategy: 'typiclust',
+  strategy: 'guarded-fps',
 };
 
 /**

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { wrapDegrees } from '../../shared/angle.js';
-import type { BackendChoice, ImageId, JobProgress } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, type BackendChoice, type ImageId, type JobProgress } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
 import { readLabelsCsv } from '../io/labels-import.js';
 import { ProgressPrinter, formatSeconds } from './progress-printer.js';
@@ -54,7 +54,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   });
   try {
     printer.line(`demo: project ${project}`);
-    await svc.invoke('project:create', { path: project, settings: { inputSize: DEMO_INPUT_SIZE, latentDim: 32, testFraction: 0.1, seed: 1, strategy: 'fps' } });
+    await svc.invoke('project:create', { path: project, settings: { inputSize: DEMO_INPUT_SIZE, latentDim: 32, testFraction: 0.1, seed: 1, strategy: DEFAULT_SETTINGS.strategy } });
 
     const imp = await svc.invoke('images:import', { folder: images });
     printer.line(`imported ${imp.ready} images (${imp.unreadable.length} unreadable, ${imp.duplicates} duplicates); test split ${svc.project.status().testSplit.size}`);
@@ -64,8 +64,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     printer.line(`autoencoder trained on ${emb.count} images (${emb.backend}), reconstruction loss ${emb.loss?.toFixed(5)}`);
     stage('embed');
 
-    const ord = await svc.invoke('order:run', { strategy: 'fps' });
-    printer.line(`novelty order (furthest point sampling) of ${ord.length} images`);
+    const ord = await svc.invoke('order:run', { strategy: DEFAULT_SETTINGS.strategy });
+    printer.line(`novelty order (${ord.strategy}) of ${ord.length} images`);
     stage('order');
 
     // The simulated annotator: labels come from the ground truth.

@@ -7,6 +7,7 @@
  * compiler checks them against the types exported here.
  * (Style: GitHub Desktop's typed IPC channel maps.)
  */
+import { rendererCsp } from '../security/renderer-files.js';
 import type { ApiEvents, EventName, NoveltyLabelerApi, OperationName } from '../../shared/api.js';
 
 export const INVOKE_PREFIX = 'nl:invoke:' as const;
@@ -46,15 +47,4 @@ export interface BridgeApi extends NoveltyLabelerApi {
 }
 
 /** CSP of the renderer in Electron (sent as a header by the nl-app protocol). */
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  `img-src 'self' data: blob: ${IMAGE_SCHEME}:`,
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const ELECTRON_CSP = rendererCsp([`${IMAGE_SCHEME}:`]);

@@ -16,6 +16,7 @@
  *   main frame on nl-app://app/; every request is validated (zod) before it
  *   reaches the service; results cross as ApiResult envelopes.
  */
+import { mimeOf, resolveRendererFile } from '../security/renderer-files.js';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent, type OpenDialogOptions } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,16 +49,7 @@ const PRELOAD = path.join(here, 'preload.cjs');
 const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 const ICON = path.resolve(here, '..', '..', '..', 'assets', 'icon.png');
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-};
+
 
 // Must run before 'ready'.
 protocol.registerSchemesAsPrivileged([
@@ -83,26 +75,14 @@ function textResponse(status: number, text: string): Response {
 async function serveApp(request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.host !== APP_HOST) return textResponse(404, 'not found');
-  const segments = url.pathname === '/' ? ['index.html'] : url.pathname.slice(1).split('/');
-  const clean: string[] = [];
-  for (const s of segments) {
-    let d: string;
-    try {
-      d = decodeURIComponent(s);
-    } catch {
-      return textResponse(400, 'malformed path');
-    }
-    if (d === '' || d === '.' || d === '..' || /[\\/\0:]/.test(d)) return textResponse(400, 'malformed path');
-    clean.push(d);
-  }
-  const file = path.join(RENDERER_DIR, ...clean);
-  if (!file.startsWith(RENDERER_DIR + path.sep)) return textResponse(400, 'malformed path');
+  const file = resolveRendererFile(RENDERER_DIR, url.pathname);
+  if (!file) return textResponse(400, 'malformed path');
   try {
     const body = await fs.promises.readFile(file);
     return new Response(body, {
       status: 200,
       headers: {
-        'content-type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'content-type': mimeOf(file),
         'content-security-policy': ELECTRON_CSP,
         'x-content-type-options': 'nosniff',
       },

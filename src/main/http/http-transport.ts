@@ -31,6 +31,7 @@
  * - Every response carries a CSP: default-src 'self'; script-src 'self' (no
  *   inline or remote script); img-src 'self' data: blob:.
  */
+import { RENDERER_MIME, mimeOf, rendererCsp, resolveRendererFile } from '../security/renderer-files.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -68,31 +69,9 @@ export const LOOPBACK = '127.0.0.1';
 export const TOKEN_HEADER = 'x-nl-token';
 export const MAX_BODY_BYTES = 1 << 20;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = rendererCsp();
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
+const MIME = RENDERER_MIME;
 
 const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
   'invalid-argument': 400,
@@ -329,25 +308,13 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'invalid-argument', 'static files are GET only');
-    const segments = rawPath.slice(1).split('/');
-    const clean: string[] = [];
-    for (const s of segments) {
-      let d: string;
-      try {
-        d = decodeURIComponent(s);
-      } catch {
-        throw new HttpError(400, 'invalid-argument', 'malformed path');
-      }
-      if (d === '' || d === '.' || d === '..' || /[\\/\0:]/.test(d)) throw new HttpError(400, 'invalid-argument', 'malformed path');
-      clean.push(d);
-    }
-    const file = path.join(staticDir, ...clean);
-    if (!file.startsWith(staticDir + path.sep)) throw new HttpError(400, 'invalid-argument', 'malformed path');
-    if (clean[clean.length - 1] === 'index.html') return serveIndex(req, res, '');
+    const file = resolveRendererFile(staticDir, rawPath);
+    if (!file) throw new HttpError(400, 'invalid-argument', 'malformed path');
+    if (path.basename(file) === 'index.html' && path.dirname(file) === staticDir) return serveIndex(req, res, '');
     const st = await stat(file).catch(() => null);
     if (!st || !st.isFile()) throw new HttpError(404, 'not-found', 'no such file');
     const body = await readFile(file);
-    const mime = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const mime = mimeOf(file);
     res.writeHead(200, { ...baseHeaders(), 'Content-Type': mime, 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : body);
   };

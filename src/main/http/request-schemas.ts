@@ -5,6 +5,7 @@
  * below makes the compiler check each schema's output against the contract.
  * Objects are strict: an unknown field is refused, not ignored.
  */
+import { projectSettingsObject } from '../store/settings-schema.js';
 import { z } from 'zod';
 import type { OperationName, RequestOf } from '../../shared/api.js';
 import type { Degrees } from '../../shared/angle.js';
@@ -27,18 +28,8 @@ const degrees = z
   .transform((n) => n as Degrees);
 const strategy = z.enum(STRATEGIES);
 const backend = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
-const settings = z
-  .strictObject({
-    inputSize: z.number().int().min(8).max(512),
-    latentDim: z.number().int().min(2).max(1024),
-    axial: z.boolean(),
-    testFraction: z.number().min(0).max(1),
-    testMax: z.number().int().min(0),
-    colorMode: z.enum(['gray', 'rgb']),
-    seed: z.number().int(),
-    strategy,
-  })
-  .partial();
+/** Settings a new project may give: the store's own schema, every field optional. */
+const settings = z.strictObject(projectSettingsObject.shape).partial();
 
 type Schemas = { readonly [K in OperationName]: z.ZodType<RequestOf<K>, unknown> };
 

@@ -11,8 +11,11 @@ import { coverageRadii } from '../selection/coverage-radius.js';
 import type { JobContext, JobSpec, OrderResult } from './job-types.js';
 import { poolEmbeddings } from '../eval/pool-embeddings.js';
 
-/** The novelty strategy an interleaved queue alternates with random. */
-export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'typiclust';
+/**
+ * The novelty strategy an interleaved queue alternates with random: the project default
+ * (guarded-fps, chosen from the evidence in README "Which strategy saves labels", issue 6).
+ */
+export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'guarded-fps';
 
 /** How many head entries of an interleaved queue get their exact coverage radius. */
 export const INTERLEAVED_RADIUS_HEAD = 2000;

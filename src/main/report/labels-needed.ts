@@ -13,23 +13,12 @@
  * savedShare = 1 - size / N_ref. The spread: the same computation on each of
  * s's seeds against the same target.
  */
+import type { CompareResult } from '../../shared/types.js';
 import type { CurveSample } from './curve-stats.js';
 import { aggregateCurves, seedCurves } from './curve-stats.js';
 
-export interface LabelsNeeded {
-  readonly strategy: string;
-  readonly reference: string;
-  /** The reference's mean MAE (degrees) at its largest size. */
-  readonly targetMaeDeg: number;
-  /** Labels s needs to reach the target, or null when it never does within its schedule. */
-  readonly size: number | null;
-  /** The reference's largest size N_ref. */
-  readonly referenceSize: number;
-  /** 1 - size / referenceSize (null when size is null). */
-  readonly savedShare: number | null;
-  /** Per seed of s (ascending seed): labels needed against the same target. */
-  readonly seedSizes: readonly { readonly seed: number; readonly size: number | null }[];
-}
+/** Labels a strategy needs to reach a reference's error at the reference's largest size (the shared CompareResult entry). */
+export type LabelsNeeded = CompareResult['labelsNeeded'][number];
 
 export interface LabelsNeededOptions {
   /** Reference strategy (default 'random'). When absent from the points, every ordered pair is reported. */

@@ -123,7 +123,7 @@ export function strategyVerdict(points: readonly CurveSample[], needed: readonly
       assessments,
       sentence:
         `No strategy saves labels here: none reaches random order's error at ${refSize} labels with at least ${pct(minSaved)} fewer labels on most seeds, ` +
-        `so the data looks balanced (no near-duplicates or dense regions that random order over-samples); ` +
+        `so for this model the data looks balanced (random order does not waste labels on near-duplicates or dense regions); ` +
         (safe.length > 0 ? `${safe.join(', ')} ${safe.length === 1 ? 'is' : 'are'} no worse than random at any size, so either order will do.` : 'keep random order.'),
     };
   }

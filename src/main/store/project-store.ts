@@ -124,15 +124,8 @@ export interface OrderEntryInput {
   readonly arm: Arm;
 }
 
-export interface NewCurvePoint {
-  readonly size: number;
-  readonly strategy: string;
-  readonly seed: number;
-  readonly maeDeg: number;
-  readonly medianDeg: number;
-  readonly within10: number;
-  readonly testSize: number;
-}
+/** A learning-curve point before it is stored (the store adds source and time). */
+export type NewCurvePoint = Omit<CurvePoint, 'source' | 'createdAt'>;
 
 interface ImageRow {
   id: number;

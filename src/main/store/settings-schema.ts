@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { STRATEGIES, type ProjectSettings } from '../../shared/types.js';
 
-export const projectSettingsSchema: z.ZodType<ProjectSettings> = z.object({
+/** The settings object schema (stored settings may carry fields a newer version added). */
+export const projectSettingsObject = z.object({
   inputSize: z.number().int().min(16, 'inputSize must be at least 16 px').max(256, 'inputSize must be at most 256 px').refine((v) => v % 8 === 0, 'inputSize must be a multiple of 8 (the encoder halves it three times)'),
   latentDim: z.number().int().min(2).max(1024),
   axial: z.boolean(),
@@ -12,3 +13,5 @@ export const projectSettingsSchema: z.ZodType<ProjectSettings> = z.object({
   seed: z.number().int(),
   strategy: z.enum(STRATEGIES),
 });
+
+export const projectSettingsSchema: z.ZodType<ProjectSettings> = projectSettingsObject;
