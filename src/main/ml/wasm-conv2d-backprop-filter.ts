@@ -22,7 +22,7 @@
  * dilation 1 (tfjs's conv2d gradient itself refuses dilations > 1).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { call, convGeometry, type ConvPad, type WasmBackendLike } from './wasm-kernel-utils.js';
+import { call, convGeometry, type ConvGradAttrs, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export const CONV2D_BACKPROP_FILTER = 'Conv2DBackpropFilter';
 
@@ -30,13 +30,7 @@ export const CONV2D_BACKPROP_FILTER = 'Conv2DBackpropFilter';
 export function conv2dBackpropFilterWasm(params: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { inputs } = params;
   const backend = params.backend as WasmBackendLike;
-  const attrs = (params.attrs ?? {}) as unknown as {
-    strides: number | [number, number];
-    pad: ConvPad;
-    dataFormat?: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
+  const attrs = (params.attrs ?? {}) as unknown as ConvGradAttrs & { readonly filterShape: [number, number, number, number] };
   if (attrs.dataFormat === 'NCHW') throw new Error(`${CONV2D_BACKPROP_FILTER} on wasm supports NHWC only`);
   const x = inputs['x']!;
   const dy = inputs['dy']!;

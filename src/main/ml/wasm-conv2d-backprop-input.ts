@@ -17,7 +17,7 @@
  * dilation 1.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { call, convGeometry, type ConvPad, type WasmBackendLike } from './wasm-kernel-utils.js';
+import { call, convGeometry, type ConvGradAttrs, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
 
@@ -25,13 +25,7 @@ export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
 export function conv2dBackpropInputWasm(params: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { inputs } = params;
   const backend = params.backend as WasmBackendLike;
-  const attrs = (params.attrs ?? {}) as unknown as {
-    strides: number | [number, number];
-    pad: ConvPad;
-    dataFormat?: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
+  const attrs = (params.attrs ?? {}) as unknown as ConvGradAttrs & { readonly inputShape: [number, number, number, number] };
   if (attrs.dataFormat === 'NCHW') throw new Error(`${CONV2D_BACKPROP_INPUT} on wasm supports NHWC only`);
   const dy = inputs['dy']!;
   const filter = inputs['filter']!;

@@ -43,3 +43,11 @@ export function convGeometry(
 ): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
 }
+
+/** Attributes shared by tfjs's Conv2DBackpropFilter and Conv2DBackpropInput kernels. */
+export interface ConvGradAttrs {
+  readonly strides: number | [number, number];
+  readonly pad: ConvPad;
+  readonly dataFormat?: 'NHWC' | 'NCHW';
+  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
