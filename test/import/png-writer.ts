@@ -4,6 +4,8 @@
  * row, IEND; CRC-32 over type + data). Independent of sharp, so tests can
  * feed exact 16-bit samples and craft headers sharp would never write.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 
 const CRC_TABLE = (() => {
@@ -82,4 +84,17 @@ export function pngFromParts(width: number, height: number, bitDepth: number, co
 export function blackBilevelPng(width: number, height: number): Buffer {
   const rowBytes = Math.ceil(width / 8) + 1; // filter byte 0 + zero bits
   return pngFromParts(width, height, 1, GRAY, zlib.deflateSync(Buffer.alloc(rowBytes * height), { level: 9 }));
+}
+
+/** A distinct 4 x 4 gray PNG for import tests: pixel i = (seed * 37 + i * 11) mod 256. */
+export function distinctPng(seed: number): Buffer {
+  return encodePng(4, 4, GRAY, 8, Array.from({ length: 16 }, (_, i) => (seed * 37 + i * 11) % 256));
+}
+
+/** Write bytes at root/rel ('/'-separated), creating folders; returns the absolute path. */
+export function putFile(root: string, rel: string, bytes: Uint8Array): string {
+  const p = path.join(root, ...rel.split('/'));
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, bytes);
+  return p;
 }

@@ -14,7 +14,7 @@ import { importFolder, relinkFolder } from '../../src/main/import/import-folder.
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId, ImageRecord } from '../../src/shared/types.js';
-import { GRAY, encodePng } from './png-writer.js';
+import { distinctPng, putFile } from './png-writer.js';
 
 let tmp: string;
 let store: ProjectStore;
@@ -28,17 +28,8 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A distinct 4 x 4 gray PNG: pixel i = (seed * 37 + i * 11) mod 256. */
-function png(seed: number): Buffer {
-  return encodePng(4, 4, GRAY, 8, Array.from({ length: 16 }, (_, i) => (seed * 37 + i * 11) % 256));
-}
-
-function put(rel: string, bytes: Uint8Array): string {
-  const p = path.join(tmp, ...rel.split('/'));
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, bytes);
-  return p;
-}
+const png = distinctPng;
+const put = (rel: string, bytes: Uint8Array): string => putFile(tmp, rel, bytes);
 
 const at = (p: string): ImageRecord => {
   const img = store.findImageByPath(p);
