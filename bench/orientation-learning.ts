@@ -83,7 +83,7 @@ export async function learningCurve(o: OrientationBenchOptions): Promise<{ backe
         epochs,
         batchSize: 32,
         seed,
-        augmentRot90: o.augment,
+        augment: o.augment ? "rot90" : "none",
         trunk: o.trunk,
       });
       const pred = predictAngles(model, testX, o.test);

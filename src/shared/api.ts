@@ -7,6 +7,7 @@
 import type { Degrees } from './angle.js';
 import type {
   Arm,
+  OrientationModelKind,
   BackendChoice,
   CompareResult,
   ComputeBackend,
@@ -73,7 +74,15 @@ export interface ApiOperations {
   /** Train on the labels so far and add a learning-curve point. Long. */
   'evaluate:run': { request: Record<string, never>; response: readonly CurvePoint[] };
   'compare:run': {
-    request: { readonly truthFile?: string; readonly sizes: readonly number[]; readonly seeds: number; readonly strategies?: readonly string[]; readonly outDir?: string };
+    request: {
+      readonly truthFile?: string;
+      readonly sizes: readonly number[];
+      readonly seeds: number;
+      readonly strategies?: readonly string[];
+      readonly outDir?: string;
+      /** Orientation model measured (default: the project setting). */
+      readonly orientationModel?: OrientationModelKind;
+    };
     response: CompareResult;
   };
   'curve:get': { request: Record<string, never>; response: readonly CurvePoint[] };

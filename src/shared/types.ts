@@ -30,6 +30,15 @@ export interface ProjectSettings {
   readonly seed: number;
   /** Queue strategy used by `next` and the app (changeable). */
   readonly strategy: StrategyName;
+  /** Which orientation model the learning curve and compare measure (changeable; see ORIENTATION_MODELS). */
+  readonly orientationModel: OrientationModelKind;
+  /**
+   * Turns averaged into each embedding (1 = the plain latent vector; default 8:
+   * the mean latent vector of the image turned by 0, 45, ..., 315 degrees, a
+   * rotation-pooled embedding, so novelty is about what an image shows, not
+   * which way it points).
+   */
+  readonly embeddingTurns: number;
 }
 
 export const DEFAULT_SETTINGS: ProjectSettings = {
@@ -41,6 +50,8 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
   colorMode: 'gray',
   seed: 1,
   strategy: 'guarded-fps',
+  orientationModel: 'exemplar',
+  embeddingTurns: 8,
 };
 
 /**
@@ -69,6 +80,14 @@ export interface ImageRecord {
 }
 
 /** Queue strategies (issue 6). 'interleaved' alternates the default novelty strategy and random. */
+/**
+ * Orientation models:
+ * - 'exemplar': rotation-aware nearest-exemplar matching (no training; src/main/ml/exemplar-orientation.ts).
+ * - 'regressor': the (sin, cos) regressor fine-tuned from the autoencoder's encoder (src/main/ml/orientation-model.ts).
+ */
+export const ORIENTATION_MODELS = ['exemplar', 'regressor'] as const;
+export type OrientationModelKind = (typeof ORIENTATION_MODELS)[number];
+
 export const STRATEGIES = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'interleaved'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 

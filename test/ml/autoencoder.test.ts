@@ -10,6 +10,7 @@ import { createAutoencoder, disposeAutoencoder, encodeImages, reconstructionLoss
 import { deserializeModel, serializeModel } from '../../src/main/ml/model-io.js';
 import { AppError, isAppError } from '../../src/shared/errors.js';
 import { fashionImages, placeAndRotate } from './fixtures.js';
+import { rotate90Into } from '../../src/main/ml/orientation-model.js';
 
 const S = 32;
 const PER = S * S;
@@ -154,7 +155,46 @@ describe('autoencoder', () => {
     const ae = createAutoencoder({ inputSize: 16, channels: 3, latentDim: 4, seed: 1 });
     expect(await codeOf(() => encodeImages(ae.encoder, new Uint8Array(16 * 16), 1))).toBe('invalid-argument');
     expect(encodeImages(ae.encoder, new Uint8Array(2 * 16 * 16 * 3), 2)).toHaveLength(8);
+    expect(await codeOf(() => encodeImages(ae.encoder, new Uint8Array(2 * 16 * 16 * 3), 2, 256, 0))).toBe('invalid-argument');
+    expect(await codeOf(() => encodeImages(ae.encoder, new Uint8Array(2 * 16 * 16 * 3), 2, 256, 37))).toBe('invalid-argument');
     disposeAutoencoder(ae);
     expect(await codeOf(deserializeModel({ topology: { format: 'other' }, weights: new Uint8Array(0) }))).toBe('invalid-file');
+  });
+
+  it('rotation-pooled embeddings: with 4 turns an image and its exact quarter turn embed alike; 1 turn is the plain latent', () => {
+    const ae = createAutoencoder({ inputSize: S, channels: 1, latentDim: 16, seed: 3 });
+    const n = 6;
+    const x = images.subarray(0, n * PER);
+    // The quarter turns made by rotate90Into (an exact index permutation, independent of tf.image.transform).
+    const turned = new Float32Array(n * PER);
+    for (let i = 0; i < n; i++) rotate90Into(x, i * PER, S, 1, 1, turned, i * PER, 1);
+    const turnedU8 = Uint8Array.from(turned);
+    const plain = encodeImages(ae.encoder, x, n, 4, 1);
+    const plainTurned = encodeImages(ae.encoder, turnedU8, n, 4, 1);
+    const pooled = encodeImages(ae.encoder, x, n, 4, 4);
+    const pooledTurned = encodeImages(ae.encoder, turnedU8, n, 4, 4);
+    const dist = (a: Float32Array, b: Float32Array, i: number) => Math.hypot(...Array.from({ length: 16 }, (_, k) => a[i * 16 + k]! - b[i * 16 + k]!));
+    for (let i = 0; i < n; i++) {
+      // The orbit {0, 90, 180, 270} of the turned image is the orbit of the image: same mean.
+      expect(dist(pooled, pooledTurned, i)).toBeLessThan(1e-4 * (1 + Math.hypot(...pooled.subarray(i * 16, i * 16 + 16))));
+      // The plain latent vector does see the turn (so the check above can fail).
+      expect(dist(plain, plainTurned, i)).toBeGreaterThan(1e-3);
+      // The pooled vector is the mean of the four plain ones (brute force).
+      const orbit = [x, turnedU8];
+      const t2 = new Float32Array(n * PER);
+      const t3 = new Float32Array(n * PER);
+      for (let j = 0; j < n; j++) {
+        rotate90Into(x, j * PER, S, 1, 2, t2, j * PER, 1);
+        rotate90Into(x, j * PER, S, 1, 3, t3, j * PER, 1);
+      }
+      orbit.push(Uint8Array.from(t2), Uint8Array.from(t3));
+      const mean = new Float32Array(16);
+      for (const o of orbit) {
+        const z = encodeImages(ae.encoder, o, n, 4, 1);
+        for (let k = 0; k < 16; k++) mean[k] = mean[k]! + z[i * 16 + k]! / 4;
+      }
+      for (let k = 0; k < 16; k++) expect(pooled[i * 16 + k]).toBeCloseTo(mean[k]!, 4);
+    }
+    disposeAutoencoder(ae);
   });
 });

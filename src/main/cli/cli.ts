@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { parseDegrees, periodOf } from '../../shared/angle.js';
-import { DEFAULT_SETTINGS, STRATEGIES, type BackendChoice, type ImageId, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type ImageId, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
 import { mapStoreError } from '../store/project-store.js';
 import { readLabelsCsv } from '../io/labels-import.js';
@@ -133,7 +133,13 @@ export function buildProgram(): Command {
     .addOption(new Option('--color <mode>', 'model input colour').choices(['gray', 'rgb']).default('gray'))
     .option('--seed <s>', 'seed of the test split and random orders', int('--seed', 0), 1)
     .addOption(new Option('--strategy <name>', 'queue strategy').choices(STRATEGIES).default(DEFAULT_SETTINGS.strategy))
-    .action(async (p: string, o: { inputSize: number; latentDim: number; axial: boolean; testFraction: number; testMax: number; color: 'gray' | 'rgb'; seed: number; strategy: StrategyName }) => {
+    .addOption(
+      new Option('--orientation-model <kind>', 'model the learning curve measures: exemplar (rotation-aware nearest exemplar) or regressor (fine-tuned encoder)')
+        .choices(ORIENTATION_MODELS)
+        .default(DEFAULT_SETTINGS.orientationModel),
+    )
+    .option('--embedding-turns <n>', 'turns averaged into each embedding (1 = plain latent vector)', int('--embedding-turns', 1, 36), DEFAULT_SETTINGS.embeddingTurns)
+    .action(async (p: string, o: { inputSize: number; latentDim: number; axial: boolean; testFraction: number; testMax: number; color: 'gray' | 'rgb'; seed: number; strategy: StrategyName; orientationModel: OrientationModelKind; embeddingTurns: number }) => {
       const settings: Partial<ProjectSettings> = {
         inputSize: o.inputSize,
         latentDim: o.latentDim,
@@ -143,6 +149,8 @@ export function buildProgram(): Command {
         colorMode: o.color,
         seed: o.seed,
         strategy: o.strategy,
+        orientationModel: o.orientationModel,
+        embeddingTurns: o.embeddingTurns,
       };
       const svc = await LabelerService.create({ dataDir: dataDir() });
       try {
@@ -287,8 +295,9 @@ export function buildProgram(): Command {
     .option('--seeds <n>', 'seeds per strategy', int('--seeds', 1, 100), 3)
     .option('--strategies <list>', 'comma-separated strategies', DEFAULT_COMPARE_STRATEGIES)
     .requiredOption('--out <dir>', 'output folder')
+    .addOption(new Option('--orientation-model <kind>', 'orientation model to measure (default: the project setting)').choices(ORIENTATION_MODELS))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
-    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice }) => {
+    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice; orientationModel?: OrientationModelKind }) => {
       await withProject(
         p,
         async (svc) => {
@@ -298,6 +307,7 @@ export function buildProgram(): Command {
             seeds: o.seeds,
             strategies: o.strategies.split(',').map((s) => s.trim()).filter(Boolean),
             outDir: o.out,
+            ...(o.orientationModel ? { orientationModel: o.orientationModel } : {}),
           });
           printCompare(r);
         },
@@ -356,7 +366,7 @@ export function buildProgram(): Command {
                 (svc.project.orderIsStale() ? ' - made from older embeddings or before the last import: run "order" again' : '')
             : 'order: none (run "order")',
         );
-        console.log(`learning curve: ${st.curve.length} points`);
+        console.log(`learning curve: ${st.curve.length} points (${st.settings.orientationModel} orientation model)`);
       }, { quiet: true });
     });
 

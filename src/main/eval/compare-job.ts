@@ -62,6 +62,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     throw new AppError('not-enough-labels', `the labeled pool has ${pool.ids.length} images, fewer than the smallest size ${sizes[0]}`);
   }
 
+  const model = spec.orientationModel ?? store.settings.orientationModel;
   await selectBackend(spec.backend);
   const testSet = loadTestSet(store, { ids: testImages.map((i) => i.id), angles: Float32Array.from(testImages, (i) => truth.get(i.id)!) });
   const encoder = await loadEncoder(store);
@@ -76,7 +77,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
         for (const size of usable) {
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, size), (row) => pool.ids[row]!);
-          const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, { seed, signal: ctx.signal });
+          const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, { seed, signal: ctx.signal, model });
           points.push({ size, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n });
           done++;
           ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
@@ -101,7 +102,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     csvPath = path.join(spec.outDir, 'curve.csv');
     svgPath = path.join(spec.outDir, 'curve.svg');
     fs.writeFileSync(csvPath, curveCsv(stored));
-    fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error vs labeled-set size (${path.basename(store.path)})` }));
+    fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error (${model} model) vs labeled-set size (${path.basename(store.path)})` }));
   }
   const notes: string[] = [];
   if (testImages.length < MIN_RELIABLE_TEST) {

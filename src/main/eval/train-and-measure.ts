@@ -5,10 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
 import { periodOf, summarizeAngularErrors, type ErrorSummary } from '../../shared/angle.js';
-import type { ImageId } from '../../shared/types.js';
+import type { ImageId, OrientationModelKind } from '../../shared/types.js';
+import { predictExemplarAngles } from '../ml/exemplar-orientation.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { deserializeModel } from '../ml/model-io.js';
 import { createAutoencoder } from '../ml/autoencoder.js';
+import type { OrientationAugment } from '../ml/rotation-augment.js';
 import { trainOrientationModel, predictAngles, suggestedOrientationEpochs } from '../ml/orientation-model.js';
 
 export const ORIENTATION_BATCH_SIZE = 32;
@@ -48,7 +50,11 @@ export async function loadEncoder(store: ProjectStore): Promise<tf.LayersModel> 
 }
 
 /**
- * Train on `train` (seeded) and measure on `test`.
+ * Train the project's orientation model (settings.orientationModel, or
+ * opts.model) on `train` (seeded) and measure its angular error on `test`.
+ * 'exemplar' needs no training: the labeled images are matched directly
+ * (src/main/ml/exemplar-orientation.ts); 'regressor' fine-tunes the encoder
+ * (src/main/ml/orientation-model.ts).
  * @throws AppError('not-enough-labels') when either set is empty.
  */
 export async function trainAndMeasure(
@@ -56,12 +62,24 @@ export async function trainAndMeasure(
   encoder: tf.LayersModel,
   train: AngleSet,
   test: LoadedTestSet,
-  opts: { readonly seed: number; readonly signal?: AbortSignal; readonly epochs?: number },
+  opts: {
+    readonly seed: number;
+    readonly signal?: AbortSignal;
+    readonly epochs?: number;
+    readonly augment?: OrientationAugment;
+    readonly model?: OrientationModelKind;
+  },
 ): Promise<ErrorSummary> {
   if (train.ids.length < 1) throw new AppError('not-enough-labels', 'no labeled training images with an angle yet');
   if (test.n < 1) throw new AppError('not-enough-labels', 'no labeled test-split images yet; label some with "next --test" first');
   const axial = store.settings.axial;
-  const { data } = store.getModelInputs(train.ids);
+  const { data, channels } = store.getModelInputs(train.ids);
+  if ((opts.model ?? store.settings.orientationModel) === 'exemplar') {
+    if (opts.signal?.aborted) throw new AppError('cancelled', 'evaluation was cancelled');
+    const s = store.settings.inputSize;
+    const p = predictExemplarAngles(data, train.angles, test.inputs, test.n, s, channels, axial);
+    return summarizeAngularErrors(p.anglesDeg, test.angles, periodOf(axial));
+  }
   const { model } = await trainOrientationModel({
     encoder,
     inputs: data,
@@ -71,6 +89,7 @@ export async function trainAndMeasure(
     epochs: opts.epochs ?? orientationEpochs(train.ids.length),
     batchSize: ORIENTATION_BATCH_SIZE,
     seed: opts.seed,
+    ...(opts.augment ? { augment: opts.augment } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   try {

@@ -9,7 +9,7 @@ import { projectSettingsObject } from '../store/settings-schema.js';
 import { z } from 'zod';
 import type { OperationName, RequestOf } from '../../shared/api.js';
 import type { Degrees } from '../../shared/angle.js';
-import type { ImageId, JobId } from '../../shared/types.js';
+import { ORIENTATION_MODELS, type ImageId, type JobId } from '../../shared/types.js';
 import { STRATEGIES } from '../../shared/types.js';
 import { AppError } from '../../shared/errors.js';
 
@@ -67,6 +67,7 @@ export const REQUEST_SCHEMAS: Schemas = {
     seeds: z.number().int().min(1).max(1000),
     strategies: z.array(z.string().min(1).max(64)).max(32).optional(),
     outDir: pathText.optional(),
+    orientationModel: z.enum(ORIENTATION_MODELS).optional(),
   }),
   'curve:get': empty,
   'latent:map': empty,

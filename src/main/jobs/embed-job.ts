@@ -26,7 +26,7 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
     return { modelId: null, backend: null, loss: null, count: ids.length };
   }
 
-  const { inputSize, latentDim, seed } = store.settings;
+  const { inputSize, latentDim, seed, embeddingTurns } = store.settings;
   const { ids, data, channels } = store.getModelInputs();
   if (ids.length < 2) {
     throw new AppError('not-enough-labels', `the project has ${ids.length} ready image(s); import a folder with at least 2 readable images before "embed"`);
@@ -55,15 +55,15 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
     throw new AppError('training-failed', `autoencoder training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`, { cause: e });
   }
   if (ctx.signal.aborted) throw new AppError('cancelled', 'embedding was cancelled; the previous embeddings stay in use');
-  ctx.progress({ done: epochs, total: epochs, message: 'writing embeddings' });
-  const embeddings = encodeImages(trained.encoder, data, ids.length);
+  ctx.progress({ done: epochs, total: epochs, message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings' });
+  const embeddings = encodeImages(trained.encoder, data, ids.length, 256, embeddingTurns);
   const { projection } = pca2d(embeddings, ids.length, latentDim);
   const serialized = await serializeModel(trained.encoder);
   const modelId = store.transaction(() => {
     const id = store.saveModel({
       kind: 'autoencoder',
       backend,
-      params: { inputSize, latentDim, channels, epochs, batchSize: AUTOENCODER_BATCH_SIZE, seed },
+      params: { inputSize, latentDim, channels, epochs, batchSize: AUTOENCODER_BATCH_SIZE, seed, embeddingTurns },
       topology: serialized.topology,
       weights: serialized.weights,
       metrics: { loss: trained.loss, imagesPerSecond: trained.imagesPerSecond, seconds: trained.seconds },

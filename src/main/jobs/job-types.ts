@@ -3,7 +3,7 @@
  * their specs, results and the messages a worker sends back.
  */
 import type { SerializedError } from '../../shared/errors.js';
-import type { BackendChoice, CompareResult, ComputeBackend, CurvePoint, StrategyName } from '../../shared/types.js';
+import type { BackendChoice, CompareResult, ComputeBackend, CurvePoint, OrientationModelKind, StrategyName } from '../../shared/types.js';
 
 export type JobSpec =
   | { readonly kind: 'embed'; readonly epochs: number; readonly backend: BackendChoice; readonly seed: number; readonly fromFile?: string }
@@ -17,6 +17,7 @@ export type JobSpec =
       readonly seeds: number;
       readonly strategies: readonly string[];
       readonly outDir?: string;
+      readonly orientationModel?: OrientationModelKind;
     };
 
 export interface EmbedResult {

@@ -13,6 +13,7 @@
  * Loss: mean squared error of pixel values in [0, 1].
  */
 import * as tf from '@tensorflow/tfjs';
+import { rotateBatchClockwise } from './rotation-augment.js';
 import { AppError } from '../../shared/errors.js';
 import { backendSelection } from './backend.js';
 import { gatherScaled, runTrainingLoop } from './train-loop.js';
@@ -272,15 +273,33 @@ function inputShapeOf(model: tf.LayersModel): [number, number, number] {
 
 /**
  * Embeddings of images: encoder outputs, batched.
+ *
+ * With turns > 1 each embedding is rotation-pooled: the mean of the encoder's
+ * outputs for the image turned clockwise by 0, 360/turns, ... degrees
+ * (bilinear, black corners; rotateBatchClockwise). The mean over a rotation
+ * orbit is invariant to turns by multiples of 360/turns and changes little in
+ * between, so distances in the latent space then measure what an image shows
+ * rather than which way it points (orbit averaging / group pooling; e.g.
+ * Cohen & Welling, "Group Equivariant Convolutional Networks", ICML 2016).
+ *
  * @param inputs uint8 N x S x S x C matching the encoder's input.
+ * @param turns rotations averaged, 1..36 (1 = the plain latent vector).
  * @returns Float32Array n x latentDim, row-major.
- * @throws AppError('invalid-argument') when the images do not match the encoder's input shape.
+ * @throws AppError('invalid-argument') when the images do not match the encoder's input shape or turns is out of range.
  */
-export function encodeImages(encoder: tf.LayersModel, inputs: Uint8Array, n: number, batchSize = 256): Float32Array {
+export function encodeImages(encoder: tf.LayersModel, inputs: Uint8Array, n: number, batchSize = 256, turns = 1): Float32Array {
   const shape = inputShapeOf(encoder);
   checkImages(inputs, n, shape[0], shape[2]);
+  if (!Number.isInteger(turns) || turns < 1 || turns > 36) throw new AppError('invalid-argument', `turns must be a whole number in 1..36, got ${turns}`);
   const d = encoder.outputs[0]!.shape[1]!;
-  return batched(inputs, n, shape, batchSize, d, (x) => predictWhole(encoder, x));
+  return batched(inputs, n, shape, batchSize, d, (x) => {
+    if (turns === 1) return predictWhole(encoder, x);
+    let sum = predictWhole(encoder, x);
+    for (let k = 1; k < turns; k++) {
+      sum = sum.add(predictWhole(encoder, rotateBatchClockwise(x, new Float32Array(x.shape[0]).fill((360 * k) / turns))));
+    }
+    return sum.div(turns);
+  });
 }
 
 /**

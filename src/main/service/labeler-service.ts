@@ -332,7 +332,7 @@ export class LabelerService implements ServiceHost {
         return points;
       },
 
-      'compare:run': async ({ truthFile, sizes, seeds, strategies, outDir }) => {
+      'compare:run': async ({ truthFile, sizes, seeds, strategies, outDir, orientationModel }) => {
         const r = await this.runJob('compare', {
           kind: 'compare',
           backend: this.backendChoice(),
@@ -341,6 +341,7 @@ export class LabelerService implements ServiceHost {
           seeds,
           strategies: strategies ?? ['fps', 'random'],
           ...(outDir ? { outDir: path.resolve(outDir) } : {}),
+          ...(orientationModel ? { orientationModel } : {}),
         });
         this.emit('curve:changed', { points: this.project.curvePoints() });
         return r;

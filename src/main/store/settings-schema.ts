@@ -1,6 +1,6 @@
 /** zod schema of ProjectSettings: the one place their ranges are checked. */
 import { z } from 'zod';
-import { STRATEGIES, type ProjectSettings } from '../../shared/types.js';
+import { ORIENTATION_MODELS, STRATEGIES, type ProjectSettings } from '../../shared/types.js';
 
 /** The settings object schema (stored settings may carry fields a newer version added). */
 export const projectSettingsObject = z.object({
@@ -12,6 +12,8 @@ export const projectSettingsObject = z.object({
   colorMode: z.enum(['gray', 'rgb']),
   seed: z.number().int(),
   strategy: z.enum(STRATEGIES),
+  orientationModel: z.enum(ORIENTATION_MODELS),
+  embeddingTurns: z.number().int().min(1, 'embeddingTurns must be at least 1 (1 = plain latent vector)').max(36, 'embeddingTurns must be at most 36'),
 });
 
 export const projectSettingsSchema: z.ZodType<ProjectSettings> = projectSettingsObject;

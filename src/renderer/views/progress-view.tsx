@@ -66,7 +66,11 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
           <div>
             <h2>Learning curve</h2>
             <p className="muted small">
-              Mean angular error of the orientation model on the labeled test split ({st.testSplit.labeled} of {st.testSplit.size} test images labeled), by
+              Mean angular error of the orientation model (
+              <span data-testid="orientation-model">
+                {st.settings.orientationModel === 'exemplar' ? 'exemplar: nearest labeled image, matched over all turns' : 'regressor fine-tuned from the encoder'}
+              </span>
+              ) on the labeled test split ({st.testSplit.labeled} of {st.testSplit.size} test images labeled), by
               labeled-set size. Retrained in the background as labels arrive (from {MIN_TEST} test labels).
             </p>
           </div>

@@ -1,0 +1,200 @@
+/**
+ * Exemplar orientation model: rotation-aware nearest-exemplar matching.
+ *
+ * The labeled images are the model. For a query image, every exemplar is
+ * compared with the query turned back by each of R angles (360 / R degrees
+ * apart); the exemplar and turn with the highest normalized cross-correlation
+ * win, and the query's angle is the exemplar's label plus that turn (a query
+ * that looks like the exemplar turned clockwise by phi points at label + phi).
+ * The turn is refined to a fraction of a step by a parabola through the
+ * correlations at the best step and its two neighbours.
+ *
+ * This is classical template matching (normalized cross-correlation; Lewis,
+ * "Fast normalized cross-correlation", Vision Interface 1995) over a rotation
+ * orbit, used as a 1-nearest-neighbour regressor (Cover & Hart 1967). It needs
+ * no training, so a curve point costs one matrix product, and one labeled image
+ * stands for its whole rotation orbit: an image that repeats an exemplar at
+ * another angle is predicted from it, which is exactly the redundancy a novelty
+ * order avoids labeling twice.
+ *
+ * Comparison is on the disc inscribed in the image (so turning never brings
+ * corners in or out of view), at a matching size of at most `matchSize` px
+ * (images are resized down bilinearly), pixels zero-mean and unit-norm over the
+ * disc per image (so brightness and contrast do not matter), all channels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../shared/errors.js';
+import { periodOf, wrapDegrees } from '../../shared/angle.js';
+import { checkImages } from './autoencoder.js';
+import { rotateBatchClockwise } from './rotation-augment.js';
+
+export interface ExemplarMatchOptions {
+  /** Turns tried per exemplar: 360 / rotations degrees apart (default 72 = 5 degrees; at least 4). */
+  readonly rotations?: number;
+  /** Side in px the images are compared at (default 32; never above the input size). */
+  readonly matchSize?: number;
+  /** Queries per matrix product (default: at most 16, fewer so that chunk x exemplars x rotations stays near 2 million floats). */
+  readonly chunk?: number;
+}
+
+/** Best match of every query against every exemplar. */
+export interface ExemplarMatches {
+  readonly nQueries: number;
+  readonly nExemplars: number;
+  /** nQueries x nExemplars, row-major: highest correlation over the turns, in [-1, 1]. */
+  readonly similarity: Float32Array;
+  /** nQueries x nExemplars: the refined turn in degrees clockwise, [0, 360), that the query shows the exemplar at. */
+  readonly turnDeg: Float32Array;
+}
+
+export const DEFAULT_EXEMPLAR_ROTATIONS = 72;
+export const DEFAULT_MATCH_SIZE = 32;
+
+/** Disc mask of side m: 1 inside the inscribed circle (pixel centres), else 0. */
+function discMask(m: number): Float32Array {
+  const mask = new Float32Array(m * m);
+  const c = (m - 1) / 2;
+  const r2 = (m / 2) * (m / 2);
+  for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) mask[y * m + x] = (x - c) ** 2 + (y - c) ** 2 <= r2 ? 1 : 0;
+  return mask;
+}
+
+/** uint8 images -> float [n, m, m, ch] in [0, 1] at the matching size. */
+function toMatchTensor(images: Uint8Array, n: number, s: number, ch: number, m: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(images, [n, s, s, ch], 'int32').toFloat().div(255) as tf.Tensor4D;
+    return m === s ? x : tf.image.resizeBilinear(x, [m, m], false, true);
+  });
+}
+
+/** Flatten [n, m, m, ch] to [n, D], keep the disc, zero mean and unit norm over the disc per row. */
+function normalizeOnDisc(x: tf.Tensor4D, mask: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [n, m, , ch] = x.shape;
+    const flat = x.mul(mask).reshape([n, m * m * ch]);
+    const maskFlat = tf.broadcastTo(mask, [1, m, m, ch]).reshape([1, m * m * ch]); // the mask is [1, m, m, 1]: one copy per channel
+    const count = maskFlat.sum();
+    const mean = flat.sum(1, true).div(count);
+    const centred = flat.sub(mean).mul(maskFlat);
+    return centred.div(centred.norm('euclidean', 1, true).add(1e-6)) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Compare every query with every exemplar over R turns.
+ * @param exemplars uint8 nExemplars x S x S x C model inputs (the labeled images).
+ * @param queries uint8 nQueries x S x S x C model inputs.
+ * @returns similarity and turn per (query, exemplar); cost O(nQ * nEx * R * m^2 * C).
+ * @throws AppError('invalid-argument') when the image buffers do not match their counts and shape, or options are out of range.
+ */
+export function matchExemplars(
+  exemplars: Uint8Array,
+  nExemplars: number,
+  queries: Uint8Array,
+  nQueries: number,
+  s: number,
+  ch: number,
+  opts: ExemplarMatchOptions = {},
+): ExemplarMatches {
+  checkImages(exemplars, nExemplars, s, ch, 'exemplars');
+  checkImages(queries, nQueries, s, ch, 'queries');
+  const R = opts.rotations ?? DEFAULT_EXEMPLAR_ROTATIONS;
+  if (!Number.isInteger(R) || R < 4 || R > 720) throw new AppError('invalid-argument', `rotations must be an integer in 4..720, got ${R}`);
+  const m = Math.min(s, opts.matchSize ?? DEFAULT_MATCH_SIZE);
+  if (!Number.isInteger(m) || m < 8) throw new AppError('invalid-argument', `the matching size must be a whole number of at least 8 px, got ${m} (matchSize ${opts.matchSize ?? DEFAULT_MATCH_SIZE}, image side ${s})`);
+  const chunk = Math.max(1, Math.floor(opts.chunk ?? Math.min(16, 2e6 / Math.max(1, nExemplars * R))));
+  const similarity = new Float32Array(nQueries * nExemplars);
+  const turnDeg = new Float32Array(nQueries * nExemplars);
+  const mask = tf.tensor4d(discMask(m), [1, m, m, 1]);
+  const ex = tf.tidy(() => normalizeOnDisc(toMatchTensor(exemplars, nExemplars, s, ch, m), mask));
+  const step = 360 / R;
+  try {
+    for (let q0 = 0; q0 < nQueries; q0 += chunk) {
+      const c = Math.min(chunk, nQueries - q0);
+      const [best, arg, prev, next] = tf.tidy(() => {
+        const q = toMatchTensor(queries.subarray(q0 * s * s * ch, (q0 + c) * s * s * ch), c, s, ch, m);
+        // Row (i, r) = query i turned back (counter-clockwise) by r steps.
+        const rep = tf.tile(q, [R, 1, 1, 1]) as tf.Tensor4D; // r-major: rows r*c .. r*c+c-1
+        const back = new Float32Array(R * c);
+        for (let r = 0; r < R; r++) back.fill(-r * step, r * c, (r + 1) * c);
+        const turned = normalizeOnDisc(rotateBatchClockwise(rep, back), mask);
+        const sim = tf.matMul(turned, ex, false, true).reshape([R, c, nExemplars]).transpose([1, 2, 0]); // [c, nEx, R]
+        const a = sim.argMax(2) as tf.Tensor2D;
+        const pick = (shift: number) => sim.mul(tf.oneHot(a.add(tf.scalar(R + shift, 'int32')).mod(tf.scalar(R, 'int32')) as tf.Tensor2D, R)).sum(2);
+        return [sim.max(2), a, pick(-1), pick(1)];
+      });
+      const b = best.dataSync();
+      const ai = arg.dataSync();
+      const p = prev.dataSync();
+      const nx = next.dataSync();
+      tf.dispose([best, arg, prev, next]);
+      const o = q0 * nExemplars;
+      for (let k = 0; k < c * nExemplars; k++) {
+        // Parabolic peak interpolation through (r-1, r, r+1), clipped to half a step.
+        const denom = p[k]! - 2 * b[k]! + nx[k]!;
+        const off = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (p[k]! - nx[k]!)) / denom)) : 0;
+        similarity[o + k] = b[k]!;
+        turnDeg[o + k] = wrapDegrees((ai[k]! + off) * step, 360);
+      }
+    }
+  } finally {
+    tf.dispose([mask, ex]);
+  }
+  return { nQueries, nExemplars, similarity, turnDeg };
+}
+
+/** Predictions of the exemplar model. */
+export interface ExemplarPrediction {
+  /** Degrees clockwise from up, [0, period). */
+  readonly anglesDeg: Float32Array;
+  /** Correlation with the chosen exemplar, [-1, 1]: how closely the query repeats a labeled image. */
+  readonly similarity: Float32Array;
+  /** Index of the chosen exemplar (among the first `use`). */
+  readonly exemplar: Int32Array;
+}
+
+/**
+ * Predict each query's angle from the best of the first `use` exemplars (the
+ * first n of a labeling order: one match serves every prefix of a curve).
+ * @param anglesDeg the exemplars' labels, degrees clockwise from up.
+ * @throws AppError('not-enough-labels') when use < 1; AppError('invalid-argument') when use exceeds the exemplars.
+ */
+export function predictFromMatches(matches: ExemplarMatches, anglesDeg: ArrayLike<number>, use: number, axial: boolean): ExemplarPrediction {
+  const { nQueries, nExemplars, similarity, turnDeg } = matches;
+  if (!Number.isInteger(use)) throw new AppError('invalid-argument', `use must be a whole number, got ${use}`);
+  if (use < 1) throw new AppError('not-enough-labels', 'the exemplar model needs at least one labeled image with an angle');
+  if (use > nExemplars || anglesDeg.length < use) throw new AppError('invalid-argument', `use = ${use} but only ${Math.min(nExemplars, anglesDeg.length)} exemplars`);
+  const period = periodOf(axial);
+  const out = new Float32Array(nQueries);
+  const sim = new Float32Array(nQueries);
+  const which = new Int32Array(nQueries);
+  for (let i = 0; i < nQueries; i++) {
+    const row = i * nExemplars;
+    let bj = 0;
+    for (let j = 1; j < use; j++) if (similarity[row + j]! > similarity[row + bj]!) bj = j;
+    out[i] = wrapDegrees(anglesDeg[bj]! + turnDeg[row + bj]!, period);
+    sim[i] = similarity[row + bj]!;
+    which[i] = bj;
+  }
+  return { anglesDeg: out, similarity: sim, exemplar: which };
+}
+
+/**
+ * Predict angles of queries from labeled exemplars (matchExemplars + predictFromMatches).
+ * @param exemplars uint8 n x S x S x C; anglesDeg their labels (length n).
+ * @param queries uint8 nQueries x S x S x C.
+ */
+export function predictExemplarAngles(
+  exemplars: Uint8Array,
+  anglesDeg: ArrayLike<number>,
+  queries: Uint8Array,
+  nQueries: number,
+  s: number,
+  ch: number,
+  axial: boolean,
+  opts: ExemplarMatchOptions = {},
+): ExemplarPrediction {
+  const n = anglesDeg.length;
+  if (n < 1) throw new AppError('not-enough-labels', 'the exemplar model needs at least one labeled image with an angle');
+  return predictFromMatches(matchExemplars(exemplars, n, queries, nQueries, s, ch, opts), anglesDeg, n, axial);
+}
