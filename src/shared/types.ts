@@ -49,7 +49,7 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
   testMax: 500,
   colorMode: 'gray',
   seed: 1,
-  strategy: 'guarded-fps',
+  strategy: 'typiclust',
   orientationModel: 'exemplar',
   embeddingTurns: 8,
 };
@@ -205,6 +205,8 @@ export interface ExportReport {
   readonly count: number;
   /** Labeled images left out (e.g. their file is gone), with the reason. */
   readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
+  /** The metadata file written beside the export (angle convention, settings), when there is one. */
+  readonly meta?: string | null;
 }
 
 /** Progress of a long job, as reported to the CLI and the UI. */

@@ -234,9 +234,12 @@ export async function exportCsv(ctx: FlowContext): Promise<void> {
   await dialog.getByTestId('export-result').waitFor({ timeout: 30_000 });
   await expect(dialog.getByTestId('export-result').textContent()).resolves.toBe(`Exported 5 labels to ${out}`);
   const text = fs.readFileSync(out, 'utf8');
-  expect(text.split('\n')[0]).toMatch(/^# novelty-labeler labels: .*clockwise/);
-  const rows = csvParse(text.split('\n').slice(1).join('\n'));
+  // a plain CSV: header first, the convention in an angle_convention column, the settings in the sidecar
+  const rows = csvParse(text);
+  expect(rows.columns[0]).toBe('path');
   expect(rows).toHaveLength(5);
+  for (const r of rows) expect(r.angle_convention).toMatch(/^degrees clockwise from image up/);
+  expect(JSON.parse(fs.readFileSync(out.replace(/\.csv$/, '.meta.json'), 'utf8')).angle.direction).toBe('clockwise');
   const bySha = new Map(withDb(ctx, (db) => db.prepare('SELECT sha256, id FROM images').all() as { sha256: string; id: number }[]).map((r) => [r.sha256, r.id]));
   for (const r of rows) expect(Number(r.angle), r.path).toBe(ctx.entered.get(bySha.get(r.sha256!)!));
   await dialog.getByRole('button', { name: 'Close' }).click();

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { csvParse } from 'd3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportLabels, csvSidecarPath } from '../../src/main/export/export-labels.js';
-import { parseLabelsCsv } from '../../src/main/io/labels-import.js';
+import { exportLabels, csvSidecarPath, sidecarPath } from '../../src/main/export/export-labels.js';
+import { parseLabelsCsv, readLabelsCsv } from '../../src/main/io/labels-import.js';
 import type { ProjectStore } from '../../src/main/store/project-store.js';
 import type { ImageId } from '../../src/shared/types.js';
 import { makeProject, tmpDir, type FixtureImage } from '../io/make-project.js';
@@ -71,12 +72,31 @@ async function build(settings = {}): Promise<Fixture> {
   return { store, dir, folder, byPath, imgA, imgB };
 }
 
-/** CSV text after the '#' comment line, parsed. */
-function readCsv(file: string): { comment: string; rows: Record<string, string>[] } {
-  const text = fs.readFileSync(file, 'utf8');
-  const nl = text.indexOf('\n');
-  return { comment: text.slice(0, nl), rows: csvParse(text.slice(nl + 1)) as unknown as Record<string, string>[] };
+/** The whole CSV file parsed by d3-dsv csvParse with no options (a standard reader): first line = header. */
+function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
+  const parsed = csvParse(fs.readFileSync(file, 'utf8'));
+  return { header: parsed.columns, rows: parsed as unknown as Record<string, string>[] };
 }
+
+/** Every line of a JSONL file, each parsed on its own with JSON.parse. */
+function readJsonl(file: string): Record<string, unknown>[] {
+  const text = fs.readFileSync(file, 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Columns of a CSV export, written out by hand (README "Exports"). */
+const HEADER = ['path', 'sha256', 'width', 'height', 'angle', 'no_orientation', 'split', 'annotator', 'labeled_at', 'source', 'angle_convention'];
+/** Keys of every JSONL record, written out by hand. */
+const JSONL_KEYS = ['path', 'sha256', 'width', 'height', 'angle', 'no_orientation', 'split', 'annotator', 'labeled_at', 'source', 'angle_convention'].sort();
+const CONVENTION_360 = 'degrees clockwise from image up, [0, 360)';
+const CONVENTION_180 = 'degrees clockwise from image up, axial, [0, 180)';
+
+/** python3 when it runs, for reading the CSV with the standard library's csv.DictReader. */
+const PYTHON = ((): string | null => {
+  const r = spawnSync('python3', ['-c', 'import csv, json, sys'], { encoding: 'utf8' });
+  return r.status === 0 ? 'python3' : null;
+})();
 
 const EXPECTED_ANGLE = new Map<string, number | null>([
   ['arrows/up.png', 0],
@@ -103,49 +123,107 @@ describe('exportLabels', () => {
     }
   });
 
-  it('csv: angles 0/90/180/270, 360 as 0, none empty, EXIF-6 photo 48 x 64, convention in a comment and a sidecar', async () => {
+  it('csv: a plain file (header first), angles 0/90/180/270, 360 as 0, none empty, EXIF-6 photo 48 x 64, convention per row, sidecar with settings', async () => {
     const out = path.join(fx.dir, 'out', 'labels.csv');
+    const before = Date.now();
     const r = await exportLabels(fx.store, { format: 'csv', out });
     expect(r.count).toBe(10);
-    const { comment, rows } = readCsv(out);
-    expect(comment).toMatch(/^# novelty-labeler labels: angle in degrees, clockwise from image up.*range \[0, 360\)/);
-    expect(comment).toContain('"axial":false');
+    expect(r.meta).toBe(path.join(fx.dir, 'out', 'labels.meta.json'));
+    expect(r.files).toEqual([r.meta, out]);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text.split('\n')[0]).toBe(HEADER.join(','));
+    expect(text).not.toMatch(/^#/m);
+    const { header, rows } = readCsv(out);
+    expect(header).toEqual(HEADER);
+    expect(rows).toHaveLength(10);
+    for (const row of rows) expect(Object.keys(row)).toEqual(HEADER);
     expect(new Map(rows.map((x) => [x.path!, x.angle === '' ? null : Number(x.angle)]))).toEqual(EXPECTED_ANGLE);
+    // each angle equals the label stored in the project
+    const stored = new Map(fx.store.currentLabels().map((l) => [l.imageId, l.value]));
+    for (const row of rows) {
+      const v = stored.get(fx.byPath.get(row.path!)!)!;
+      expect(row.angle === '' ? { kind: 'none' } : { kind: 'angle', angle: Number(row.angle) }).toEqual(v);
+      expect(row.angle_convention).toBe(CONVENTION_360);
+    }
     const plain = rows.find((x) => x.path === 'plain.png')!;
     expect([plain.angle, plain.no_orientation]).toEqual(['', '1']);
     const exif = rows.find((x) => x.path === 'camera/exif6.jpg')!;
     expect([exif.width, exif.height]).toEqual(['48', '64']);
     expect(rows.some((x) => x.angle === '360')).toBe(false);
     const side = JSON.parse(fs.readFileSync(csvSidecarPath(out), 'utf8'));
-    expect(side.angle).toMatchObject({ unit: 'degrees', direction: 'clockwise', zero: 'image up', axial: false, range: [0, 360] });
+    expect(side.angle).toMatchObject({ unit: 'degrees', direction: 'clockwise', zero: 'image up', axial: false, range: [0, 360], short: CONVENTION_360 });
     expect(side.settings).toEqual(fx.store.settings);
+    expect(side).toMatchObject({ format: 'csv', count: 10 });
+    expect(side.csvFormulaNote).toMatch(/single quote/);
+    expect(Date.parse(side.exportedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(side.exportedAt)).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
-  it('csv round-trips through the labels import', async () => {
+  it.skipIf(!PYTHON)("csv: Python's csv.DictReader (no options) reads the same header and rows as csvParse", async () => {
+    const out = path.join(fx.dir, 'py.csv');
+    await exportLabels(fx.store, { format: 'csv', out });
+    const script = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    r = csv.DictReader(f)\n    rows = list(r)\n    print(json.dumps({"header": r.fieldnames, "rows": rows}))\n';
+    const py = spawnSync(PYTHON!, ['-c', script, out], { encoding: 'utf8' });
+    expect(py.stderr).toBe('');
+    expect(py.status).toBe(0);
+    const got = JSON.parse(py.stdout) as { header: string[]; rows: Record<string, string>[] };
+    expect(got.header).toEqual(HEADER);
+    expect(got.rows).toHaveLength(10);
+    expect(got.rows).toEqual(readCsv(out).rows.map((x) => ({ ...x })));
+    for (const row of got.rows) {
+      expect(row.angle_convention).toBe(CONVENTION_360);
+      expect(row.angle === '' ? null : Number(row.angle)).toBe(EXPECTED_ANGLE.get(row.path!));
+    }
+  });
+  if (!PYTHON) console.log('skipped the csv.DictReader check: python3 is not available');
+
+  it('csv round-trips through the labels import (from the file, as `labels import` reads it)', async () => {
     const out = path.join(fx.dir, 'rt.csv');
     await exportLabels(fx.store, { format: 'csv', out });
-    const back = parseLabelsCsv(fx.store, fs.readFileSync(out, 'utf8'), out);
     const current = new Map(fx.store.currentLabels().map((l) => [l.imageId, l.value]));
-    expect(back).toHaveLength(current.size);
-    for (const b of back) expect(b.value).toEqual(current.get(b.imageId));
+    for (const back of [readLabelsCsv(fx.store, out), parseLabelsCsv(fx.store, fs.readFileSync(out, 'utf8'), out)]) {
+      expect(back).toHaveLength(current.size);
+      for (const b of back) expect(b.value).toEqual(current.get(b.imageId));
+      // line 1 is the header, so record k is on line k + 1
+      expect(back.map((b) => b.line)).toEqual(back.map((_, k) => k + 2));
+    }
   });
 
-  it('jsonl: a first metadata line, then one record per image', async () => {
+  it('jsonl: one record per line, all with the same keys (angle_convention included), no metadata line; sidecar beside it', async () => {
     const out = path.join(fx.dir, 'labels.jsonl');
-    await exportLabels(fx.store, { format: 'jsonl', out });
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines[0].novelty_labeler_export.angle).toMatchObject({ unit: 'degrees', direction: 'clockwise', range: [0, 360] });
-    expect(lines[0].novelty_labeler_export.settings.inputSize).toBe(64);
-    const recs = lines.slice(1);
+    const r = await exportLabels(fx.store, { format: 'jsonl', out });
+    expect(r.meta).toBe(path.join(fx.dir, 'labels.jsonl.meta.json'));
+    expect(r.files).toEqual([r.meta, out]);
+    const recs = readJsonl(out);
+    expect(recs).toHaveLength(10);
+    for (const x of recs) {
+      expect(Object.keys(x).sort()).toEqual(JSONL_KEYS);
+      expect(x.angle_convention).toBe(CONVENTION_360);
+    }
     expect(new Map(recs.map((x) => [x.path, x.angle]))).toEqual(EXPECTED_ANGLE);
-    const exif = recs.find((x) => x.path === 'camera/exif6.jpg');
+    const exif = recs.find((x) => x.path === 'camera/exif6.jpg')!;
     expect([exif.width, exif.height]).toEqual([48, 64]);
     expect(recs.find((x) => x.path === 'plain.png')).toMatchObject({ angle: null, no_orientation: true });
+    const side = JSON.parse(fs.readFileSync(sidecarPath(out, 'jsonl'), 'utf8'));
+    expect(side.angle).toMatchObject({ unit: 'degrees', direction: 'clockwise', range: [0, 360], short: CONVENTION_360 });
+    expect(side.settings).toEqual(fx.store.settings);
+    expect(side.settings.inputSize).toBe(64);
+    expect(side).toMatchObject({ format: 'jsonl', count: 10, csvFormulaNote: null });
+  });
+
+  it('csv and jsonl exports side by side keep their own sidecars', async () => {
+    const dir = path.join(fx.dir, 'both');
+    const csv = await exportLabels(fx.store, { format: 'csv', out: path.join(dir, 'labels.csv') });
+    const jsonl = await exportLabels(fx.store, { format: 'jsonl', out: path.join(dir, 'labels.jsonl') });
+    expect(fs.readdirSync(dir).sort()).toEqual(['labels.csv', 'labels.jsonl', 'labels.jsonl.meta.json', 'labels.meta.json']);
+    expect(JSON.parse(fs.readFileSync(csv.meta!, 'utf8')).format).toBe('csv');
+    expect(JSON.parse(fs.readFileSync(jsonl.meta!, 'utf8')).format).toBe('jsonl');
   });
 
   it('coco: convention in info, image sizes displayed, one annotation per image', async () => {
     const out = path.join(fx.dir, 'coco.json');
-    await exportLabels(fx.store, { format: 'coco', out });
+    const r = await exportLabels(fx.store, { format: 'coco', out });
+    expect([r.meta, r.files]).toEqual([null, [out]]);
     const coco = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(coco.info).toMatchObject({ angle_unit: 'degrees', angle_direction: 'clockwise', angle_zero: 'image up', angle_range: [0, 360], axial: false });
     expect(coco.info.settings).toEqual(fx.store.settings);
@@ -182,7 +260,11 @@ describe('exportLabels', () => {
     expect(manifest.angle).toMatchObject({ unit: 'degrees', direction: 'clockwise', range: [0, 360] });
     expect(manifest.upright).toBe(false);
     expect(manifest.files).toHaveLength(10);
-    const { rows } = readCsv(path.join(out, 'labels.csv'));
+    expect(r.meta).toBe(path.join(out, 'manifest.json'));
+    expect(manifest.settings).toEqual(fx.store.settings);
+    const { header, rows } = readCsv(path.join(out, 'labels.csv'));
+    expect(header).toEqual(HEADER);
+    expect(rows.every((x) => x.angle_convention === CONVENTION_360)).toBe(true);
     expect(new Map(rows.map((x) => [x.path!, x.angle === '' ? null : Number(x.angle)]))).toEqual(EXPECTED_ANGLE);
     expect(rows.find((x) => x.path === 'camera/exif6.jpg')).toMatchObject({ width: '48', height: '64' });
     expect(fs.existsSync(path.join(out, 'images', 'unlabeled.png'))).toBe(false);
@@ -202,8 +284,9 @@ describe('exportLabels', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.upright).toBe(true);
     expect(manifest.uprightNote).toMatch(/angle of every upright copy is 0/);
-    const { comment, rows } = readCsv(path.join(out, 'labels.csv'));
-    expect(comment).toMatch(/upright copies/);
+    const { header, rows } = readCsv(path.join(out, 'labels.csv'));
+    // original_angle goes before angle_convention
+    expect(header).toEqual([...HEADER.slice(0, -1), 'original_angle', 'angle_convention']);
     for (const row of rows) {
       const expected = EXPECTED_ANGLE.get(row.path!);
       expect(row.angle).toBe(expected === null ? '' : '0');
@@ -221,11 +304,21 @@ describe('exportLabels', () => {
     const ax = await build({ axial: true });
     const out = path.join(ax.dir, 'ax.jsonl');
     await exportLabels(ax.store, { format: 'jsonl', out });
-    const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines[0].novelty_labeler_export.angle).toMatchObject({ axial: true, range: [0, 180] });
-    expect(lines[0].novelty_labeler_export.angle.text).toMatch(/range \[0, 180\).*axial/);
-    const angle = new Map(lines.slice(1).map((x) => [x.path, x.angle]));
+    const recs = readJsonl(out);
+    for (const x of recs) expect(x.angle_convention).toBe(CONVENTION_180);
+    const side = JSON.parse(fs.readFileSync(sidecarPath(out, 'jsonl'), 'utf8'));
+    expect(side.angle).toMatchObject({ axial: true, range: [0, 180], short: CONVENTION_180 });
+    expect(side.angle.text).toMatch(/range \[0, 180\).*axial/);
+    const angle = new Map(recs.map((x) => [x.path, x.angle]));
     expect([angle.get('arrows/down.png'), angle.get('arrows/left.png'), angle.get('arrows/right.png')]).toEqual([0, 90, 90]);
+    // the CSV says the same in every row, and reads back with period 180
+    const csv = path.join(ax.dir, 'ax.csv');
+    await exportLabels(ax.store, { format: 'csv', out: csv });
+    const { rows } = readCsv(csv);
+    expect(rows.map((x) => x.angle_convention)).toEqual(rows.map(() => CONVENTION_180));
+    const back = new Map(readLabelsCsv(ax.store, csv).map((b) => [b.imageId, b.value]));
+    expect(back.get(ax.byPath.get('arrows/left.png')!)).toEqual({ kind: 'angle', angle: 90 });
+    expect(back.size).toBe(10);
   });
 
   it('refuses to export an unlabeled project', async () => {

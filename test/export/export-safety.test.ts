@@ -10,7 +10,7 @@ import { csvParse } from 'd3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { wrapDegrees } from '../../src/shared/angle.js';
-import { exportLabels, csvSidecarPath } from '../../src/main/export/export-labels.js';
+import { exportLabels, csvSidecarPath, sidecarPath } from '../../src/main/export/export-labels.js';
 import { copyImages } from '../../src/main/export/export-folder.js';
 import { folderPrefixes } from '../../src/main/io/image-keys.js';
 import { parseLabelsCsv } from '../../src/main/io/labels-import.js';
@@ -36,9 +36,9 @@ async function labeled(images?: FixtureImage[]) {
   return { ...p, folder };
 }
 
+/** The whole CSV export read by d3-dsv csvParse with no options (its first line is the header). */
 function csvRows(file: string): Record<string, string>[] {
-  const text = fs.readFileSync(file, 'utf8');
-  return csvParse(text.slice(text.indexOf('\n') + 1)) as unknown as Record<string, string>[];
+  return csvParse(fs.readFileSync(file, 'utf8')) as unknown as Record<string, string>[];
 }
 
 describe('export output checks', () => {
@@ -116,14 +116,24 @@ describe('export output checks', () => {
     }
   });
 
-  it('refuses an existing file (and an existing CSV sidecar) unless overwrite is given', async () => {
+  it('refuses an existing file (and an existing CSV or JSONL sidecar) unless overwrite is given', async () => {
     const { store, dir } = await labeled();
     const out = path.join(dir, 'labels.jsonl');
     fs.writeFileSync(out, 'old');
     await expect(exportLabels(store, { format: 'jsonl', out })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/labels\.jsonl already exists.*--overwrite/) });
     expect(fs.readFileSync(out, 'utf8')).toBe('old');
     await exportLabels(store, { format: 'jsonl', out, overwrite: true });
-    expect(fs.readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+    // two labeled images: two records, no metadata line
+    expect(fs.readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    // the JSONL sidecar is refused like the CSV's when it exists, and replaced with overwrite
+    const sideJ = sidecarPath(out, 'jsonl');
+    fs.writeFileSync(sideJ, '{"mine":2}');
+    fs.rmSync(out);
+    await expect(exportLabels(store, { format: 'jsonl', out })).rejects.toThrow(/labels\.jsonl\.meta\.json already exists/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readFileSync(sideJ, 'utf8')).toBe('{"mine":2}');
+    await exportLabels(store, { format: 'jsonl', out, overwrite: true });
+    expect(JSON.parse(fs.readFileSync(sideJ, 'utf8'))).toMatchObject({ format: 'jsonl', count: 2 });
 
     const csv = path.join(dir, 'x.csv');
     fs.writeFileSync(csvSidecarPath(csv), '{"mine":1}');
@@ -222,7 +232,8 @@ describe('CSV formula neutralisation', () => {
     const csv = path.join(dir, 'l.csv');
     await exportLabels(store, { format: 'csv', out: csv });
     const text = fs.readFileSync(csv, 'utf8');
-    expect(text.split('\n')[0]).toMatch(/^#.*starting with = \+ - @.*single quote ' so spreadsheets do not run them as formulas/);
+    expect(text.split('\n')[0]).toBe('path,sha256,width,height,angle,no_orientation,split,annotator,labeled_at,source,angle_convention');
+    expect(JSON.parse(fs.readFileSync(csvSidecarPath(csv), 'utf8')).csvFormulaNote).toMatch(/starting with = \+ - @.*single quote ' so spreadsheets do not run them as formulas/);
     const rows = csvRows(csv);
     expect(rows.map((r) => r.path)).toEqual(["'=cmd.png", "'+1.png", "'-2.png", "'@sum.png", 'plain.png']);
     expect(rows[0]!.annotator).toBe(`'${annotator}`);
@@ -234,7 +245,7 @@ describe('CSV formula neutralisation', () => {
 
     const jsonl = path.join(dir, 'l.jsonl');
     await exportLabels(store, { format: 'jsonl', out: jsonl });
-    const recs = fs.readFileSync(jsonl, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
+    const recs = fs.readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(recs.map((r) => r.path)).toEqual(names);
     expect(recs[0].annotator).toBe(annotator);
     const coco = path.join(dir, 'c.json');

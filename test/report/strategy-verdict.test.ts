@@ -82,4 +82,14 @@ describe('strategyVerdict', () => {
     expect([v.data, v.best]).toEqual([null, null]);
     expect(v.sentence).toContain('add random');
   });
+
+  it('does not count one seed-independent curve as many seeds', () => {
+    // same: the fps curve with both seeds identical (55 40 28 20 each): 92 labels, as in the fps case above.
+    const SAME = [...pts('same', 1, [55, 40, 28, 20]), ...pts('same', 2, [55, 40, 28, 20])];
+    const v = verdict([...RANDOM, ...SAME]);
+    expect(v.best).toBe('same');
+    expect(v.sentence).toMatch(/one order: it gives the same curve for every seed/);
+    expect(v.sentence).not.toMatch(/2 of 2 seeds/);
+    expect(verdict([...RANDOM, ...FPS]).sentence).toMatch(/\(2 of 2 seeds\)/);
+  });
 });

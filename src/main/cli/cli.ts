@@ -327,6 +327,7 @@ export function buildProgram(): Command {
       await withProject(p, async (svc) => {
         const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright, overwrite: o.overwrite });
         console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);
+        if (r.meta && (r.format === 'csv' || r.format === 'jsonl')) console.log(`metadata (angle convention, settings): ${r.meta}`);
         // A folder export leaves out labeled images whose files are gone: say which, and how to get them back.
         const skipped = r.skipped ?? [];
         for (const k of skipped) process.stderr.write(`warning: not exported: ${k.path}: ${k.reason}\n`);

@@ -1,6 +1,12 @@
 /**
- * Text encodings of an export: CSV, JSONL and COCO-style JSON. Each states the
- * angle convention and the project's settings (ExportMeta).
+ * Text encodings of an export: CSV, JSONL and COCO-style JSON.
+ *
+ * CSV and JSONL are plain files that standard readers load without options
+ * (pandas.read_csv, Python's csv.DictReader, d3-dsv csvParse; one JSON object
+ * per line for JSONL): every record carries the short angle convention in
+ * `angle_convention`, and the full metadata (convention, settings, export
+ * time, counts) goes to a sidecar JSON file written by export-labels.ts.
+ * COCO-style JSON states the convention and the settings in "info".
  */
 import { csvFormatRows } from 'd3';
 import { csvSafeCell } from '../io/csv-formula.js';
@@ -13,32 +19,41 @@ export interface WrittenRecord extends ExportRecord {
   readonly exportAngle: number | null;
 }
 
+/** CSV columns of every export, in order; an upright folder export adds original_angle before angle_convention. */
 export const CSV_COLUMNS = ['path', 'sha256', 'width', 'height', 'angle', 'no_orientation', 'split', 'annotator', 'labeled_at', 'source'] as const;
+
+/** Column / JSON key holding ExportMeta.angle.short in every record. */
+export const CONVENTION_COLUMN = 'angle_convention';
 
 const num = (v: number | null): string => (v === null ? '' : String(v));
 
-/** How the CSV header comment states the formula neutralisation. */
-export const FORMULA_NOTE =
-  "text cells starting with = + - @ (or tab, CR) are prefixed with a single quote ' so spreadsheets do not run them as formulas; drop that quote to get the value";
+/**
+ * The CSV header of an export: CSV_COLUMNS, original_angle when `upright`,
+ * then angle_convention.
+ */
+export function csvHeader(upright: boolean): string[] {
+  return [...CSV_COLUMNS, ...(upright ? ['original_angle'] : []), CONVENTION_COLUMN];
+}
 
 /**
- * CSV: one '#' comment line with the convention and the settings (JSON), then
- * a header (CSV_COLUMNS, plus original_angle for upright copies) and one row
- * per image. "No orientation" rows have an empty angle and no_orientation 1.
+ * CSV (RFC 4180, written by d3-dsv csvFormatRows, so cells with commas,
+ * quotes or newlines are quoted): the first line is the header (csvHeader),
+ * then one row per image; no comment or metadata lines, so
+ * pandas.read_csv(f), csv.DictReader and d3 csvParse read it as it is.
+ * - angle: degrees clockwise from image up in [0, period), the exported angle
+ *   (0 for an upright copy, whose label is in original_angle); empty with
+ *   no_orientation 1 for "no orientation".
+ * - angle_convention: meta.angle.short, the same in every row, e.g.
+ *   "degrees clockwise from image up, [0, 360)".
+ * - width, height: displayed (EXIF-corrected) size in px.
  * Text cells (path, annotator, ...) that start with = + - @, tab or CR get a
  * leading ' so spreadsheets do not run them as formulas (OWASP CSV injection
- * guidance; csv-formula.ts); the comment line says so, and the labels import
- * reads such paths back. Numbers are written as they are.
- * Read it with pandas.read_csv(f, comment='#') or the labels import.
+ * guidance; csv-formula.ts); meta.csvFormulaNote says so, and the labels
+ * import reads such paths back. Numbers are written as they are.
+ * The settings and the full convention are in the sidecar (export-labels.ts).
  */
 export function formatCsv(meta: ExportMeta, records: readonly WrittenRecord[]): string {
-  const comment =
-    `# novelty-labeler labels: ${meta.angle.text}; ${meta.angle.noOrientation}; ${meta.size}` +
-    (meta.upright ? `; upright copies: ${meta.uprightNote}` : '') +
-    `; ${FORMULA_NOTE}` +
-    `; settings ${JSON.stringify(meta.settings)}`;
-  const header: string[] = [...CSV_COLUMNS];
-  if (meta.upright) header.push('original_angle');
+  const convention = csvSafeCell(meta.angle.short);
   const rows = records.map((r) => {
     const row = [
       csvSafeCell(r.exportPath),
@@ -53,12 +68,14 @@ export function formatCsv(meta: ExportMeta, records: readonly WrittenRecord[]): 
       csvSafeCell(r.source),
     ];
     if (meta.upright) row.push(num(r.angle));
+    row.push(convention);
     return row;
   });
-  return `${comment.replace(/[\r\n]+/g, ' ')}\n${csvFormatRows([header, ...rows])}\n`;
+  return `${csvFormatRows([csvHeader(meta.upright), ...rows])}\n`;
 }
 
-function jsonRecord(r: WrittenRecord, upright: boolean): Record<string, unknown> {
+/** The JSONL record of one image (every record has the same keys; see formatJsonl). */
+function jsonRecord(r: WrittenRecord, meta: ExportMeta): Record<string, unknown> {
   return {
     path: r.exportPath,
     sha256: r.sha256,
@@ -66,18 +83,26 @@ function jsonRecord(r: WrittenRecord, upright: boolean): Record<string, unknown>
     height: r.height,
     angle: r.exportAngle,
     no_orientation: r.angle === null,
-    ...(upright ? { original_angle: r.angle } : {}),
+    ...(meta.upright ? { original_angle: r.angle } : {}),
     split: r.split,
     annotator: r.annotator,
     labeled_at: r.labeledAt,
     source: r.source,
+    [CONVENTION_COLUMN]: meta.angle.short,
   };
 }
 
-/** JSONL: a first line {"novelty_labeler_export": meta}, then one JSON object per image. */
+/**
+ * JSONL: one JSON object per line, one line per image, every object with the
+ * same keys: path, sha256 (string or null), width, height (px or null),
+ * angle (degrees clockwise from image up in [0, period), or null for "no
+ * orientation"), no_orientation (boolean), split ('train' | 'test'),
+ * annotator, labeled_at (ISO time), source, angle_convention
+ * (meta.angle.short). No metadata line: the settings are in the sidecar
+ * (export-labels.ts). Values are written as they are (no formula quoting).
+ */
 export function formatJsonl(meta: ExportMeta, records: readonly WrittenRecord[]): string {
-  const lines = [JSON.stringify({ novelty_labeler_export: meta }), ...records.map((r) => JSON.stringify(jsonRecord(r, meta.upright)))];
-  return lines.join('\n') + '\n';
+  return records.map((r) => JSON.stringify(jsonRecord(r, meta)) + '\n').join('');
 }
 
 /**

@@ -3,10 +3,15 @@
  * COCO-style JSON or an image folder with a manifest.
  *
  * Every output states the angle convention (degrees, clockwise from image up,
- * axial or not, range) and the project's settings:
- * - csv: OUT is the CSV file; a first '#' comment line, plus a sidecar
- *   OUT-without-.csv + '.meta.json' with the same metadata as JSON.
- * - jsonl: OUT is the file; its first line is {"novelty_labeler_export": meta}.
+ * axial or not, range) and the project's settings (ExportMeta):
+ * - csv: OUT is a plain CSV file (header line, then one row per image, with an
+ *   angle_convention column; export-formats.ts), plus the sidecar
+ *   sidecarPath(OUT, 'csv') (labels.csv -> labels.meta.json) holding the
+ *   metadata as JSON: convention, settings, export time, count.
+ * - jsonl: OUT holds one record object per line, all with the same keys
+ *   (including angle_convention), plus the sidecar sidecarPath(OUT, 'jsonl')
+ *   (labels.jsonl -> labels.jsonl.meta.json, so a CSV and a JSONL export
+ *   side by side keep their own).
  * - coco: OUT is the JSON file; the metadata is in "info".
  * - folder: OUT is a new or empty folder: images/ (copies, upright pixels,
  *   subfolders kept), labels.csv (as the csv format, paths relative to images/)
@@ -40,8 +45,8 @@ export interface ExportOptions {
   /** Folder export only: rotate copies so the front points up. */
   readonly upright?: boolean;
   /**
-   * File formats: replace an existing regular file at `out` (and the CSV's
-   * sidecar). Never allows the project, its images or imported folders. Default false.
+   * File formats: replace an existing regular file at `out` (and the CSV or
+   * JSONL sidecar). Never allows the project, its images or imported folders. Default false.
    */
   readonly overwrite?: boolean;
 }
@@ -49,18 +54,30 @@ export interface ExportOptions {
 export interface ExportResult extends ExportReport {
   /** Files written (absolute paths), metadata first; for a folder export: manifest.json, labels.csv and the images folder. */
   readonly files: readonly string[];
+  /** Absolute path of the metadata JSON (convention, settings, export time, count): the sidecar (csv, jsonl), manifest.json (folder), or null (coco: in the file's "info"). */
+  readonly meta: string | null;
   /** Labeled images left out of a folder export (file missing or unreadable). */
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
 }
 
-/** Sidecar metadata file of a CSV export: labels.csv -> labels.meta.json. */
+/**
+ * Sidecar metadata file of a CSV or JSONL export: labels.csv -> labels.meta.json
+ * (a trailing .csv, any case, is replaced), labels.jsonl -> labels.jsonl.meta.json
+ * (the JSONL file name is kept whole, so it never collides with the CSV's).
+ */
+export function sidecarPath(out: string, format: 'csv' | 'jsonl'): string {
+  return format === 'csv' ? out.replace(/\.csv$/i, '') + '.meta.json' : out + '.meta.json';
+}
+
+/** Sidecar metadata file of a CSV export: sidecarPath(csvFile, 'csv'). */
 export function csvSidecarPath(csvFile: string): string {
-  return csvFile.replace(/\.csv$/i, '') + '.meta.json';
+  return sidecarPath(csvFile, 'csv');
 }
 
 /**
  * Export the current labels of the project (see the module doc).
- * @returns the format, the output path, the number of labeled images written, files and skipped images.
+ * @returns the format, the output path, the number of labeled images written, files
+ *   (metadata first), the metadata file (`meta`) and skipped images.
  * @throws AppError('invalid-argument') for an unknown format, upright with a file format,
  *   an output refused by export-target.ts (the project, an image, inside an imported
  *   folder, a link or non-regular file, an existing file without overwrite), a folder
@@ -85,21 +102,18 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
   if (format !== 'folder') {
     const written: WrittenRecord[] = records.map((r) => ({ ...r, exportAngle: r.angle }));
     const meta = metaFor(written.length);
-    const side = csvSidecarPath(out);
+    const side = format === 'coco' ? null : sidecarPath(out, format);
     checkOutputFile(store, out, `the ${format} export`, overwrite);
-    if (format === 'csv') checkOutputFile(store, side, "the CSV export's metadata sidecar", overwrite);
-    const files = [out];
-    if (format === 'csv') {
-      const csv = formatCsv(meta, written);
+    if (side !== null) checkOutputFile(store, side, `the ${format} export's metadata sidecar`, overwrite);
+    const text = format === 'csv' ? formatCsv(meta, written) : format === 'jsonl' ? formatJsonl(meta, written) : formatCoco(meta, written);
+    const files: string[] = [];
+    if (side !== null) {
       writeOutputFile(side, JSON.stringify(meta, null, 2) + '\n', overwrite);
-      files.unshift(side);
-      writeOutputFile(out, csv, overwrite);
-    } else if (format === 'jsonl') {
-      writeOutputFile(out, formatJsonl(meta, written), overwrite);
-    } else {
-      writeOutputFile(out, formatCoco(meta, written), overwrite);
+      files.push(side);
     }
-    return { format, out, count: written.length, files, skipped: [] };
+    writeOutputFile(out, text, overwrite);
+    files.push(out);
+    return { format, out, count: written.length, files, meta: side, skipped: [] };
   }
 
   checkOutputFolder(store, out);
@@ -120,5 +134,5 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
   const labelsPath = path.join(out, 'labels.csv');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
   fs.writeFileSync(labelsPath, formatCsv(meta, written), { flag: 'wx' });
-  return { format, out, count: written.length, files: [manifestPath, labelsPath, imagesDir], skipped };
+  return { format, out, count: written.length, files: [manifestPath, labelsPath, imagesDir], meta: manifestPath, skipped };
 }

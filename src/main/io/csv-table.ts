@@ -7,8 +7,8 @@
  *   UTF-16 LE or BE with a byte-order mark (as Excel's "Unicode text" saves)
  *   is decoded. UTF-32, UTF-16 without a byte-order mark (NUL bytes) and
  *   invalid UTF-8 (e.g. Latin-1) are refused with "save it as UTF-8".
- * - Lines starting with '#' before the header are comments (Novelty Labeler's
- *   CSV export writes its angle convention there) and are skipped.
+ * - Lines starting with '#' before the header are comments (older Novelty
+ *   Labeler CSV exports wrote their angle convention there) and are skipped.
  * - Blank lines are skipped. Header names are trimmed and lower-cased.
  * - Line numbers are 1-based physical lines of the file, counting comment
  *   lines and newlines inside quoted fields.

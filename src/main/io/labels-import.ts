@@ -93,9 +93,10 @@ function labelsFromTable(store: ProjectStore, t: CsvTable, opts: LabelsCsvOption
       value = { kind: 'angle', angle: wrapDegrees(v, period) };
     }
 
-    let img = resolveRow(index, key, pathIndex, shaIndex, r.cells, (msg) => fail(`line ${r.line}: ${msg}`));
-    const viaDuplicate = img.duplicateOf !== null;
-    if (viaDuplicate) img = index.get(img.duplicateOf!) ?? img;
+    const named = resolveRow(index, key, pathIndex, shaIndex, r.cells, (msg) => fail(`line ${r.line}: ${msg}`));
+    // the image store.addLabel will put this label on (an exact duplicate's original)
+    const img = store.labelTarget(named, (id) => index.get(id));
+    const viaDuplicate = img.id !== named.id;
     if (img.status === 'unreadable') return fail(`line ${r.line}: image ${img.relPath} is unreadable (${img.error ?? 'no reason recorded'}) and cannot be labeled; remove the row`);
     const prev = seen.get(img.id);
     if (prev) {

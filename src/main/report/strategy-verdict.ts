@@ -96,7 +96,7 @@ export function strategyVerdict(points: readonly CurveSample[], needed: readonly
       data: null,
       best: null,
       assessments: [],
-      sentence: 'No verdict: add random to the strategies (e.g. --strategies fps,random,guarded-fps) so there is a baseline to save labels against.',
+      sentence: 'No verdict: add random to the strategies (e.g. --strategies fps,random,typiclust) so there is a baseline to save labels against.',
     };
   }
   const assessments: StrategyAssessment[] = vsRandom.map((n) => {
@@ -135,7 +135,19 @@ export function strategyVerdict(points: readonly CurveSample[], needed: readonly
     assessments,
     sentence:
       `${best.strategy} saves labels on this data: it reaches random order's error at ${refSize} labels with ${pct(best.saved!)} fewer labels ` +
-      `(${best.seedsSaving} of ${best.seeds} seeds)${caveat}, so the data looks ${data === 'redundant' ? 'redundant' : 'somewhat redundant'} ` +
+      `(${seedPhrase(points, best)})${caveat}, so the data looks ${data === 'redundant' ? 'redundant' : 'somewhat redundant'} ` +
       `(random order spends labels on near-duplicates or dense regions).`,
   };
+}
+
+/**
+ * "k of n seeds", or, when every seed gave the strategy the same curve (its
+ * order and the model do not depend on the seed), a phrase that says so
+ * instead of counting one measurement n times.
+ */
+function seedPhrase(points: readonly CurveSample[], a: StrategyAssessment): string {
+  const bySize = new Map<number, Set<number>>();
+  for (const p of points) if (p.strategy === a.strategy) (bySize.get(p.size) ?? bySize.set(p.size, new Set()).get(p.size)!).add(Math.round(p.maeDeg * 1e6));
+  const seedIndependent = a.seeds > 1 && [...bySize.values()].every((v) => v.size === 1);
+  return seedIndependent ? `one order: it gives the same curve for every seed, so only random's seeds vary` : `${a.seedsSaving} of ${a.seeds} seeds`;
 }

@@ -290,15 +290,14 @@ export class LabelerService implements ServiceHost {
             `image ${imageId} (${given.path}) is ${given.status}${given.error ? ` (${given.error})` : ''}; only readable images can be labeled`,
           );
         }
-        // An exact duplicate shares its original's pixels: the label belongs to the original
-        // (so a copy of a test-split image can never enter the training set).
-        const img = given.duplicateOf !== null ? (store.getImage(given.duplicateOf) ?? given) : given;
         if (angle !== null && (typeof angle !== 'number' || !Number.isFinite(angle))) {
           throw new AppError('invalid-angle', `angle must be a number of degrees or null for "no orientation"; got ${JSON.stringify(angle)}`);
         }
-        const chosenArm = arm ?? (img.inTestSplit ? 'test' : this.armOf(img.id));
+        // The store puts a label for an exact duplicate on its original (labelTarget); the arm is the original's.
+        const target = store.labelTarget(given);
+        const chosenArm = arm ?? (target.inTestSplit ? 'test' : this.armOf(target.id));
         const label = store.addLabel({
-          imageId: img.id,
+          imageId: given.id,
           value: angle === null ? { kind: 'none' } : { kind: 'angle', angle: wrapDegrees(angle, periodOf(store.settings.axial)) },
           annotator: this.annotator(annotator),
           durationMs: durationMs ?? null,

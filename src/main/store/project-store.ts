@@ -659,8 +659,26 @@ export class ProjectStore {
   // ------------------------------------------------------------------ labels
 
   /**
+   * The image a label given for `img` belongs to: `img` itself, or, when it
+   * is an exact duplicate (duplicate_of set: same SHA-256 as an earlier ready
+   * image; duplicates are not in the pool), its original. The two share their
+   * pixels, so one label describes both, and a copy of a test-split image can
+   * never put a label into the training set. Falls back to `img` when the
+   * original is not found. addLabel stores every label on this image; callers
+   * that need the target before storing (the label's arm, an import's check
+   * for two rows on one image) call this, never their own mapping.
+   * @param lookup finds an image by id (default: getImage on this store; an
+   *   import passes its in-memory index to avoid one query per row).
+   */
+  labelTarget(img: ImageRecord, lookup: (id: ImageId) => ImageRecord | null = (id) => this.getImage(id)): ImageRecord {
+    return img.duplicateOf === null ? img : (lookup(img.duplicateOf) ?? img);
+  }
+
+  /**
    * Store a label (committed when this returns). The angle is wrapped into
-   * [0, period); "none" records "no orientation / not applicable".
+   * [0, period); "none" records "no orientation / not applicable". A label
+   * given for an exact duplicate is stored on its original (see labelTarget):
+   * the returned record's imageId is the original's id.
    * @throws AppError('not-found') for an unknown image.
    */
   addLabel(input: {
@@ -672,8 +690,9 @@ export class ProjectStore {
     readonly source?: LabelRecord['source'];
     readonly createdAt?: string;
   }): LabelRecord {
-    const img = this.getImage(input.imageId);
-    if (!img) throw new AppError('not-found', `no image with id ${input.imageId} in this project`);
+    const given = this.getImage(input.imageId);
+    if (!given) throw new AppError('not-found', `no image with id ${input.imageId} in this project`);
+    const imageId = this.labelTarget(given).id;
     const angle = input.value.kind === 'angle' ? wrapDegrees(input.value.angle, periodOf(this.settings.axial)) : null;
     const r = this.db
       .prepare(
@@ -681,7 +700,7 @@ export class ProjectStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        input.imageId,
+        imageId,
         angle,
         angle === null ? 1 : 0,
         input.annotator,
@@ -690,7 +709,7 @@ export class ProjectStore {
         input.arm ?? 'none',
         input.source ?? 'annotator',
       );
-    this.db.prepare('DELETE FROM skips WHERE image_id = ?').run(input.imageId);
+    this.db.prepare('DELETE FROM skips WHERE image_id = ?').run(imageId);
     return toLabel(this.db.prepare('SELECT * FROM labels WHERE id = ?').get(r.lastInsertRowid) as LabelRow);
   }
 
