@@ -6,6 +6,7 @@
  */
 import type { Degrees } from './angle.js';
 import type {
+  AnglePrediction,
   Arm,
   OrientationModelKind,
   BackendChoice,
@@ -58,6 +59,8 @@ export interface ApiOperations {
   /** The next images to label. mode 'test' returns unlabeled test-split images in random order. */
   'queue:next': { request: { readonly count: number; readonly mode?: 'queue' | 'test' }; response: readonly QueueEntry[] };
   /** Commit one label; resolves only after it is in SQLite. */
+  /** The exemplar model's angle for up to 64 images, from the labels so far (the widget's starting angle). */
+  'queue:predict': { request: { readonly imageIds: readonly ImageId[] }; response: readonly AnglePrediction[] };
   'label:set': {
     request: {
       readonly imageId: ImageId;
@@ -128,6 +131,7 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   'embed:run',
   'order:run',
   'queue:next',
+  'queue:predict',
   'label:set',
   'label:undo',
   'label:skip',

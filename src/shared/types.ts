@@ -124,6 +124,17 @@ export interface QueueEntry {
   readonly height: number | null;
 }
 
+/** The exemplar model's guess for an image, the labeling widget's starting angle. */
+export interface AnglePrediction {
+  readonly imageId: ImageId;
+  /** Degrees clockwise from up, [0, period); null before the first angle label. */
+  readonly angle: number | null;
+  /** Correlation with the nearest labeled image over all turns, [-1, 1]; null with angle. */
+  readonly similarity: number | null;
+  /** Angle labels the guess was made from. */
+  readonly exemplars: number;
+}
+
 export interface CurvePoint {
   /** Labeled-set size the model was trained on. */
   readonly size: number;

@@ -119,8 +119,21 @@ export async function labelSix(ctx: FlowContext): Promise<void> {
   await help.waitFor({ state: 'detached' });
   const testIds = new Set(withDb(ctx, (db) => db.prepare('SELECT id FROM images WHERE in_test_split = 1').pluck().all() as number[]));
   let id = await shownImageId(page);
+  let guessesSeen = 0;
   for (const [n, k] of keyed.entries()) {
     await expect(page.getByTestId('test-banner').isVisible()).resolves.toBe(testIds.has(id));
+    if (testIds.has(id)) {
+      // test images start at 0 and never show the model's guess (their labels stay independent of the model)
+      await expect(page.getByTestId('angle-guess').count()).resolves.toBe(0);
+      await expect(page.getByTestId('angle-readout').textContent()).resolves.toBe('0°');
+    } else if (n >= 2) {
+      // a queue image prefetched after the first label starts at the exemplar model's guess
+      const guess = page.getByTestId('angle-guess');
+      await guess.waitFor();
+      const readout = await page.getByTestId('angle-readout').textContent();
+      await expect(guess.textContent()).resolves.toContain(`guess ${readout} (`);
+      guessesSeen++;
+    }
     for (const key of k.keys) await page.keyboard.press(key);
     await expect(page.getByTestId('angle-readout').textContent()).resolves.toBe(`${k.angle}°`);
     await expect(page.getByTestId('arrow').getAttribute('data-angle')).resolves.toBe(String(k.angle));
@@ -137,6 +150,7 @@ export async function labelSix(ctx: FlowContext): Promise<void> {
     id = next;
   }
 
+  expect(guessesSeen).toBeGreaterThanOrEqual(1);
   const box = (await page.getByTestId('angle-overlay').boundingBox())!;
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;

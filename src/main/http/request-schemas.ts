@@ -57,6 +57,7 @@ export const REQUEST_SCHEMAS: Schemas = {
     annotator: z.string().min(1).max(200).optional(),
     arm: z.enum(['novelty', 'random', 'test', 'none']).optional(),
   }),
+  'queue:predict': z.strictObject({ imageIds: z.array(imageId).max(64) }),
   'label:undo': empty,
   'label:skip': z.strictObject({ imageId }),
   'labels:list': empty,

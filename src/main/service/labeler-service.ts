@@ -31,6 +31,7 @@ import { exportLabels } from '../export/export-labels.js';
 import { runJobInWorker, type RunningJob } from '../jobs/job-runner.js';
 import type { JobSpec, JobResult } from '../jobs/job-types.js';
 import { RecentProjects } from './recent-projects.js';
+import { AnglePredictor } from '../predict/angle-predictor.js';
 import type { EventListener, ImageBytes, ServiceHost } from './service-host.js';
 
 export interface LabelerServiceOptions {
@@ -60,6 +61,8 @@ const REORDER_POOL_DIVISOR = 500;
 
 export class LabelerService implements ServiceHost {
   private store: ProjectStore | null = null;
+  /** Exemplar-model guesses for the labeling widget (a worker per open project). */
+  private predictor: AnglePredictor | null = null;
   private readonly listeners = new Set<EventListener>();
   private readonly jobs = new Map<JobId, { cancel(): void }>();
   private readonly recent: RecentProjects;
@@ -116,6 +119,8 @@ export class LabelerService implements ServiceHost {
   close(): void {
     for (const j of this.jobs.values()) j.cancel();
     this.jobs.clear();
+    this.predictor?.close();
+    this.predictor = null;
     this.store?.close();
     this.store = null;
   }
@@ -133,6 +138,8 @@ export class LabelerService implements ServiceHost {
   }
 
   private openStore(store: ProjectStore): void {
+    this.predictor?.close();
+    this.predictor = null;
     this.store?.close();
     this.store = store;
     this.lastAutoEvalSize = Math.max(0, ...store.curvePoints('live').map((p) => p.size));
@@ -278,6 +285,12 @@ export class LabelerService implements ServiceHost {
           throw new AppError('no-order', 'the project has no queue order yet; run "order" (after "embed") first');
         }
         return store.queue(n);
+      },
+
+      'queue:predict': async ({ imageIds }) => {
+        const store = this.project;
+        this.predictor ??= new AnglePredictor(store.path, this.backendChoice());
+        return this.predictor.predict(imageIds);
       },
 
       'label:set': async ({ imageId, angle, durationMs, annotator, arm }) => {

@@ -6,7 +6,7 @@
  * label is in SQLite. Time spent per image is sent as durationMs.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ProjectStatus, QueueEntry, ImageId } from '../../shared/types.js';
+import type { AnglePrediction, ProjectStatus, QueueEntry, ImageId } from '../../shared/types.js';
 import { useApi } from '../api/api-context.js';
 import { errorCode, errorText } from '../api/desktop-api.js';
 import { AngleOverlay } from '../components/angle-overlay.js';
@@ -19,6 +19,8 @@ type Mode = 'queue' | 'test';
 interface Shown {
   readonly entry: QueueEntry;
   readonly mode: Mode;
+  /** The exemplar model's guess (queue images only; test images start at 0 so their labels stay independent of the model). */
+  readonly guess?: AnglePrediction | null;
 }
 interface Done {
   readonly shown: Shown;
@@ -42,6 +44,9 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   const [finished, setFinished] = useState(false);
   const [loading, setLoading] = useState(true);
   const [smallIds, setSmallIds] = useState<ReadonlySet<number>>(new Set());
+  const [useGuess, setUseGuess] = useState<boolean>(() => readUseGuess());
+  const useGuessRef = useRef(useGuess);
+  useGuessRef.current = useGuess;
   const shownAt = useRef(Date.now());
   const history = useRef<Done[]>([]);
   const skipped = useRef(new Set<number>());
@@ -75,6 +80,20 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     [api],
   );
 
+  /** Attach the model's guess to a queue image (never to a test image); no guess on any error. */
+  const withGuess = useCallback(
+    async (s: Shown | null): Promise<Shown | null> => {
+      if (!s || s.mode !== 'queue' || !useGuessRef.current) return s;
+      try {
+        const [g] = await api.invoke('queue:predict', { imageIds: [s.entry.imageId] });
+        return { ...s, guess: g && g.angle !== null ? g : null };
+      } catch {
+        return { ...s, guess: null };
+      }
+    },
+    [api],
+  );
+
   const refreshStatus = useCallback(async (): Promise<ProjectStatus> => {
     const st = await api.invoke('project:status', {});
     props.onStatus(st);
@@ -82,26 +101,30 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     return st;
   }, [api, props]);
 
-  const show = useCallback((s: Shown | null, startAngle = 0): void => {
+  const show = useCallback((s: Shown | null, startAngle?: number): void => {
     setCurrent(s);
-    setAngle(startAngle);
+    setAngle(startAngle ?? (useGuessRef.current ? s?.guess?.angle : null) ?? 0);
     shownAt.current = Date.now();
     setFinished(s === null);
   }, []);
 
+  const prefetchSeq = useRef(0);
+  /** Fetch (and guess) the image after `cur`; a newer prefetch supersedes an older one still running. */
   const prefetch = useCallback(
     async (st: ProjectStatus, cur: Shown | null): Promise<void> => {
+      const seq = ++prefetchSeq.current;
       if (!cur) {
         setUpcoming(null);
         return;
       }
       try {
-        setUpcoming(await fetchNext(st, [cur]));
+        const next = await withGuess(await fetchNext(st, [cur]));
+        if (seq === prefetchSeq.current) setUpcoming(next);
       } catch (e) {
-        setError(errorText(e));
+        if (seq === prefetchSeq.current) setError(errorText(e));
       }
     },
-    [fetchNext],
+    [fetchNext, withGuess],
   );
 
   // first image
@@ -110,7 +133,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     (async () => {
       try {
         const st = await refreshStatus();
-        const first = await fetchNext(st, []);
+        const first = await withGuess(await fetchNext(st, []));
         if (!live) return;
         show(first);
         setLoading(false);
@@ -136,13 +159,13 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
           const st = await refreshStatus();
           setError(null);
           if (!current) {
-            const first = await fetchNext(st, []);
+            const first = await withGuess(await fetchNext(st, []));
             show(first);
             await prefetch(st, first);
           } else await prefetch(st, current);
         })().catch((e: unknown) => setError(errorText(e)));
       }),
-    [api, current, fetchNext, prefetch, refreshStatus, show],
+    [api, current, fetchNext, prefetch, refreshStatus, show, withGuess],
   );
 
   /** After the current image is dealt with: show the prefetched one at once, then prefetch again. */
@@ -152,14 +175,14 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       let st = statusRef.current;
       if (!next) {
         st = await refreshStatus();
-        next = await fetchNext(st, []);
+        next = await withGuess(await fetchNext(st, []));
       }
       show(next);
       setUpcoming(null);
-      st = await refreshStatus();
-      await prefetch(st, next);
+      // Not awaited: the annotator can act on the new image while the one after it (and its guess) loads.
+      void refreshStatus().then((s) => prefetch(s, next), (e: unknown) => setError(errorText(e)));
     },
-    [upcoming, refreshStatus, fetchNext, show, prefetch],
+    [upcoming, refreshStatus, fetchNext, show, prefetch, withGuess],
   );
 
   const commit = useCallback(
@@ -212,6 +235,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       const i = history.current.map((h) => h.shown.entry.imageId).lastIndexOf(rec.imageId);
       const prev = i >= 0 ? history.current.splice(i, 1)[0]! : { shown: { entry: entryFromId(rec.imageId, rec.arm === 'test' ? 'test' : 'queue'), mode: rec.arm === 'test' ? ('test' as const) : ('queue' as const) }, angle: null };
       const restoredAngle = rec.value.kind === 'angle' ? rec.value.angle : 0;
+      prefetchSeq.current++; // a prefetch still running must not replace this
       if (current) setUpcoming(current);
       show(prev.shown, restoredAngle);
       setMessage(`Undone: label of ${prev.shown.entry.relPath} removed; set it again`);
@@ -337,6 +361,23 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
           {formatAngle(angle)}
         </div>
         <p className="muted small">clockwise from image up{period === 180 ? ' · axial, [0°, 180°)' : ''}</p>
+        {current?.guess && current.guess.angle !== null && useGuess && (
+          <p className="guess small" data-testid="angle-guess" title="The nearest labeled image, matched over all turns; Enter accepts, arrows or drag adjust">
+            Started at the model&apos;s guess {formatAngle(current.guess.angle)} (match {current.guess.similarity!.toFixed(2)}, from {current.guess.exemplars} labels)
+          </p>
+        )}
+        <label className="guess-toggle small">
+          <input
+            type="checkbox"
+            data-testid="guess-toggle"
+            checked={useGuess}
+            onChange={(e) => {
+              setUseGuess(e.currentTarget.checked);
+              writeUseGuess(e.currentTarget.checked);
+            }}
+          />{' '}
+          Start at the model&apos;s guess
+        </label>
         <div className="actions">
           <button type="button" className="btn primary" disabled={!current || busy} onClick={() => void commit(angle)}>
             Accept <kbd>Enter</kbd>
@@ -407,4 +448,23 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       {help && <KeysHelp axial={period === 180} onClose={() => setHelp(false)} />}
     </main>
   );
+}
+
+const GUESS_KEY = 'novelty-labeler.start-at-guess';
+
+/** Whether queue images start at the model's guess (default on; remembered per browser profile). */
+function readUseGuess(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(GUESS_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function writeUseGuess(on: boolean): void {
+  try {
+    globalThis.localStorage?.setItem(GUESS_KEY, on ? 'on' : 'off');
+  } catch {
+    // storage unavailable: the choice lasts this session only
+  }
 }
