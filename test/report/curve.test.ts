@@ -109,12 +109,12 @@ describe('renderCurveSvg', () => {
     );
     expect(svg).toContain('labeled-set size (images)');
     expect(svg).not.toContain('log scale');
-    // means 30 and 15; y domain [0, 40 * 1.05] niced to [0, 45]; inner height 400 - 48 - 56 = 296; inner width 600 - 64 - 190 = 346
+    // means 30 and 15; y domain [0, 40 * 1.05] niced to [0, 45]; inner height 400 - 48 - 56 = 296; inner width 600 - 64 - 220 = 316
     const d = /class="curve-line" data-strategy="random" d="([^"]+)"/.exec(svg)![1]!;
     const nums = d.match(/-?\d+(\.\d+)?/g)!.map(Number);
     expect(nums[0]).toBeCloseTo(0, 1);
     expect(nums[1]).toBeCloseTo(296 - (30 / 45) * 296, 1);
-    expect(nums[2]).toBeCloseTo(346, 1);
+    expect(nums[2]).toBeCloseTo(316, 1);
     expect(nums[3]).toBeCloseTo(296 - (15 / 45) * 296, 1);
     // the min-max band spans 20..40 at x = 0
     const band = /class="curve-band" data-strategy="random" d="([^"]+)"/.exec(svg)![1]!;

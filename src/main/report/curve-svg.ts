@@ -46,7 +46,7 @@ export function renderCurveSvg(points: readonly CurveSample[], opts: CurveSvgOpt
   const bandKind = opts.band ?? 'minmax';
   const title = opts.title ?? 'Orientation error vs labeled-set size';
   const curves = aggregateCurves(points.filter((p) => p.size > 0 && Number.isFinite(p.maeDeg)));
-  const margin = { top: 48, right: 190, bottom: 56, left: 64 };
+  const margin = { top: 48, right: 220, bottom: 56, left: 64 };
   const iw = width - margin.left - margin.right;
   const ih = height - margin.top - margin.bottom;
   const head =
