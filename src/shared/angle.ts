@@ -37,6 +37,18 @@ export function wrapDegrees(x: number, period: AnglePeriod = 360): Degrees {
 }
 
 /**
+ * wrapDegrees for a value that will be stored in a Float32Array: a float64
+ * angle just below the period (e.g. 359.99999) rounds up to the period itself
+ * in float32, so that case is folded to 0 and the stored angle stays in
+ * [0, period). Returns the float32 value.
+ * @throws AppError('invalid-angle') when x is not finite.
+ */
+export function wrapDegreesFloat32(x: number, period: AnglePeriod = 360): Degrees {
+  const v = Math.fround(wrapDegrees(x, period));
+  return (v >= period ? 0 : v) as Degrees;
+}
+
+/**
  * Parse user text as degrees ("90", "-45.5", "400") and wrap it into [0, period).
  * Refuses anything that is not a plain decimal number (no units, no "rad", no NaN).
  * @throws AppError('invalid-angle') naming the text and what to type instead.

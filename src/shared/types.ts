@@ -49,7 +49,7 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
   testMax: 500,
   colorMode: 'gray',
   seed: 1,
-  strategy: 'typiclust',
+  strategy: 'guarded-fps',
   orientationModel: 'exemplar',
   embeddingTurns: 8,
 };

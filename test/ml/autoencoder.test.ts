@@ -197,4 +197,17 @@ describe('autoencoder', () => {
     }
     disposeAutoencoder(ae);
   });
+
+  it('rotation-pooled embeddings hold one turned batch at a time: peak memory does not grow with the number of turns', async () => {
+    const ae = createAutoencoder({ inputSize: S, channels: 1, latentDim: 8, seed: 5 });
+    const n = 64;
+    const x = images.subarray(0, n * PER);
+    const batchBytes = n * PER * 4; // one float32 batch of images
+    const peak = async (turns: number) => (await tf.profile(() => void encodeImages(ae.encoder, x, n, n, turns))).peakBytes;
+    const two = await peak(2);
+    const eight = await peak(8);
+    // Keeping every turned batch until the batch ends would add 6 more batches (6 x 256 KiB) going from 2 to 8 turns.
+    expect(eight - two).toBeLessThan(batchBytes / 2);
+    disposeAutoencoder(ae);
+  });
 });

@@ -404,4 +404,35 @@ describe('errors and bookkeeping', () => {
     expectAppError(() => predictFromMatches(m, [0], 2, false), 'invalid-argument');
     expectAppError(() => predictExemplarAngles(ex.subarray(0, 0), [], q, 1, s, 1, false), 'not-enough-labels');
   });
+
+  it('keeps predicted angles in [0, period) when label + turn is just below the period (float32 would round it up to the period)', () => {
+    // 350 + 9.99999 = 359.99999 in float64, which is 360 once stored as float32; the angle is 0 (= 360).
+    const m = { nQueries: 2, nExemplars: 1, similarity: Float32Array.of(0.9, 0.8), turnDeg: Float32Array.of(9.99999, 10) };
+    const full = predictFromMatches(m, [350], 1, false).anglesDeg;
+    expect(Math.fround(359.99999)).toBe(360); // the rounding this guards against
+    expect(Array.from(full)).toEqual([0, 0]);
+    // axial: 170 + 9.999999 = 179.999999 -> 180 in float32 -> 0; 170 + 10 = 180 -> 0.
+    const axial = predictFromMatches({ ...m, turnDeg: Float32Array.of(9.999999, 10) }, [170], 1, true).anglesDeg;
+    expect(Math.fround(179.999999)).toBe(180);
+    expect(Array.from(axial)).toEqual([0, 0]);
+  });
+
+  it('many large exemplars (converted in slices) match exactly as each exemplar does on its own', () => {
+    // 64 px RGB: 12288 values per image, so 350 exemplars (4.3 M values) span two conversion slices.
+    const big = 64;
+    const per3 = big * big * 3;
+    const n = 350;
+    const exs = blobImages(n, big, 3, 11);
+    const qs = blobImages(2, big, 3, 12);
+    const before = tf.memory().numTensors;
+    const all = matchExemplars(exs, n, qs, 2, big, 3, { rotations: 12 });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const j of [0, 200, 340, 349]) {
+      const one = matchExemplars(exs.subarray(j * per3, (j + 1) * per3), 1, qs, 2, big, 3, { rotations: 12 });
+      for (let i = 0; i < 2; i++) {
+        expect(all.similarity[i * n + j]).toBeCloseTo(one.similarity[i]!, 5);
+        expect(angularErrorDeg(all.turnDeg[i * n + j]!, one.turnDeg[i]!)).toBeLessThan(1e-3);
+      }
+    }
+  });
 });

@@ -94,6 +94,8 @@ export function sha256Hex(buf: Uint8Array): string {
   return createHash('sha256').update(buf).digest('hex');
 }
 
+const GENERIC_REASON = 'unknown decoder error';
+
 /** The decoder's message, one line, without sharp's "treated as error" preamble. */
 function decoderReason(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -101,8 +103,25 @@ function decoderReason(e: unknown): string {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && !/^Warning treated as error due to failOn setting$/i.test(l));
-  const text = [...new Set(lines)].join('; ') || 'unknown decoder error';
+  const text = [...new Set(lines)].join('; ') || GENERIC_REASON;
   return text === 'Unknown error' ? 'corrupt image data (libvips reported an unknown error)' : text;
+}
+
+/**
+ * The decoder's reason for a failure; when libvips gave only sharp's generic
+ * "Warning treated as error" line (under load the warning text itself is
+ * sometimes missing: it is collected per thread), decode once more and take
+ * that attempt's reason if it says more.
+ */
+async function detailedReason(e: unknown, retry: () => Promise<unknown>): Promise<string> {
+  const first = decoderReason(e);
+  if (first !== GENERIC_REASON) return first;
+  try {
+    await retry();
+  } catch (again) {
+    return decoderReason(again);
+  }
+  return first;
 }
 
 function unreadable(reason: string, cause?: unknown): AppError {
@@ -209,11 +228,12 @@ async function openImage(buf: Buffer): Promise<OpenedImage> {
   }
   if (format === 'bmp') return openBmp(buf);
   let meta: Metadata;
+  // Header only; the pixel limit is checked below with a clearer message.
+  const header = (): Promise<Metadata> => sharp(buf, { ...SHARP_OPTIONS, limitInputPixels: false }).metadata();
   try {
-    // Header only; the pixel limit is checked below with a clearer message.
-    meta = await sharp(buf, { ...SHARP_OPTIONS, limitInputPixels: false }).metadata();
+    meta = await header();
   } catch (e) {
-    throw unreadable(decoderReason(e), e);
+    throw unreadable(await detailedReason(e, header), e);
   }
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
@@ -254,8 +274,7 @@ export async function decodeModelInputFromBuffer(buf: Buffer, opts: ModelInputOp
   const { width, height } = displayedSize(img.storedWidth, img.storedHeight, img.orientation);
   const channels = opts.colorMode === 'rgb' ? 3 : 1;
   const bg = ALPHA_BACKGROUND_GRAY;
-  let out: { data: Buffer; info: OutputInfo };
-  try {
+  const run = (): Promise<{ data: Buffer; info: OutputInfo }> => {
     let p = img
       .make()
       .autoOrient()
@@ -268,9 +287,13 @@ export async function decodeModelInputFromBuffer(buf: Buffer, opts: ModelInputOp
         background: { r: LETTERBOX_PAD_VALUE, g: LETTERBOX_PAD_VALUE, b: LETTERBOX_PAD_VALUE, alpha: 1 },
       });
     p = channels === 1 ? p.toColourspace('b-w') : p.toColourspace('srgb');
-    out = await p.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return p.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  };
+  let out: { data: Buffer; info: OutputInfo };
+  try {
+    out = await run();
   } catch (e) {
-    throw unreadable(decoderReason(e), e);
+    throw unreadable(await detailedReason(e, run), e);
   }
   const { data, info } = out;
   const n = opts.inputSize * opts.inputSize * channels;

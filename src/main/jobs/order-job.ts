@@ -13,9 +13,9 @@ import { poolEmbeddings } from '../eval/pool-embeddings.js';
 
 /**
  * The novelty strategy an interleaved queue alternates with random: the project default
- * (typiclust, chosen from the evidence in README "Which strategy saves labels", issue 6).
+ * (guarded-fps, chosen from the evidence in README "Which strategy saves labels", issue 6).
  */
-export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'typiclust';
+export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'guarded-fps';
 
 /** How many head entries of an interleaved queue get their exact coverage radius. */
 export const INTERLEAVED_RADIUS_HEAD = 2000;

@@ -296,7 +296,11 @@ export function encodeImages(encoder: tf.LayersModel, inputs: Uint8Array, n: num
     if (turns === 1) return predictWhole(encoder, x);
     let sum = predictWhole(encoder, x);
     for (let k = 1; k < turns; k++) {
-      sum = sum.add(predictWhole(encoder, rotateBatchClockwise(x, new Float32Array(x.shape[0]).fill((360 * k) / turns))));
+      // Each turned batch is freed as soon as it is encoded (only the small running sum is kept):
+      // holding all of them until the batch ends costs turns x a full batch of images.
+      const acc = sum;
+      sum = tf.tidy(() => acc.add(predictWhole(encoder, rotateBatchClockwise(x, new Float32Array(x.shape[0]).fill((360 * k) / turns)))));
+      acc.dispose();
     }
     return sum.div(turns);
   });

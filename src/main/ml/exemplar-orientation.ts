@@ -24,7 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
-import { periodOf, wrapDegrees } from '../../shared/angle.js';
+import { periodOf, wrapDegreesFloat32 } from '../../shared/angle.js';
 import { checkImages } from './autoencoder.js';
 import { rotateBatchClockwise } from './rotation-augment.js';
 
@@ -59,12 +59,34 @@ function discMask(m: number): Float32Array {
   return mask;
 }
 
-/** uint8 images -> float [n, m, m, ch] in [0, 1] at the matching size. */
+/** Most input values converted to float at once (toMatchTensor works in slices of about this many). */
+const CONVERT_SLICE_VALUES = 1 << 22;
+
+/**
+ * uint8 images -> float [n, m, m, ch] in [0, 1] at the matching size.
+ * Converted and resized a slice of images at a time, so only the small
+ * m x m result is ever held for all n (full-size int32 and float copies of
+ * thousands of 256 px RGB images exhaust the wasm backend's memory).
+ */
 function toMatchTensor(images: Uint8Array, n: number, s: number, ch: number, m: number): tf.Tensor4D {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(images, [n, s, s, ch], 'int32').toFloat().div(255) as tf.Tensor4D;
-    return m === s ? x : tf.image.resizeBilinear(x, [m, m], false, true);
-  });
+  const per = s * s * ch;
+  const slice = Math.max(1, Math.floor(CONVERT_SLICE_VALUES / per));
+  const parts: tf.Tensor4D[] = [];
+  try {
+    for (let i0 = 0; i0 < n; i0 += slice) {
+      const c = Math.min(slice, n - i0);
+      parts.push(
+        tf.tidy(() => {
+          const x = tf.tensor4d(images.subarray(i0 * per, (i0 + c) * per), [c, s, s, ch], 'int32').toFloat().div(255) as tf.Tensor4D;
+          return m === s ? x : tf.image.resizeBilinear(x, [m, m], false, true);
+        }),
+      );
+    }
+    if (parts.length === 1) return parts.pop()!;
+    return parts.length === 0 ? tf.zeros([0, m, m, ch]) : tf.concat(parts, 0);
+  } finally {
+    tf.dispose(parts);
+  }
 }
 
 /** Flatten [n, m, m, ch] to [n, D], keep the disc, zero mean and unit norm over the disc per row. */
@@ -134,7 +156,7 @@ export function matchExemplars(
         const denom = p[k]! - 2 * b[k]! + nx[k]!;
         const off = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (p[k]! - nx[k]!)) / denom)) : 0;
         similarity[o + k] = b[k]!;
-        turnDeg[o + k] = wrapDegrees((ai[k]! + off) * step, 360);
+        turnDeg[o + k] = wrapDegreesFloat32((ai[k]! + off) * step, 360);
       }
     }
   } finally {
@@ -172,7 +194,7 @@ export function predictFromMatches(matches: ExemplarMatches, anglesDeg: ArrayLik
     const row = i * nExemplars;
     let bj = 0;
     for (let j = 1; j < use; j++) if (similarity[row + j]! > similarity[row + bj]!) bj = j;
-    out[i] = wrapDegrees(anglesDeg[bj]! + turnDeg[row + bj]!, period);
+    out[i] = wrapDegreesFloat32(anglesDeg[bj]! + turnDeg[row + bj]!, period);
     sim[i] = similarity[row + bj]!;
     which[i] = bj;
   }

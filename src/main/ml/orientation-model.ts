@@ -17,7 +17,7 @@
  * after undoing each shift (test-time augmentation). Both can be turned off.
  */
 import * as tf from '@tensorflow/tfjs';
-import { angleToSinCos, periodOf, sinCosToAngle, wrapDegrees } from '../../shared/angle.js';
+import { angleToSinCos, periodOf, sinCosToAngle, wrapDegrees, wrapDegreesFloat32 } from '../../shared/angle.js';
 import { AppError } from '../../shared/errors.js';
 import { mulberry32 } from '../../shared/random.js';
 import { checkImages, predictWhole } from './autoencoder.js';
@@ -246,7 +246,7 @@ export function predictAngles(om: OrientationModel, inputs: Uint8Array, n: numbe
         sum[2 * j + 1] = sum[2 * j + 1]! + (pc * cb - ps * sb) / norm;
       }
     }
-    for (let j = 0; j < m; j++) out[start + j] = sinCosToAngle(sum[2 * j]!, sum[2 * j + 1]!, period);
+    for (let j = 0; j < m; j++) out[start + j] = wrapDegreesFloat32(sinCosToAngle(sum[2 * j]!, sum[2 * j + 1]!, period), period);
   }
   return out;
 }

@@ -96,7 +96,7 @@ export function strategyVerdict(points: readonly CurveSample[], needed: readonly
       data: null,
       best: null,
       assessments: [],
-      sentence: 'No verdict: add random to the strategies (e.g. --strategies fps,random,typiclust) so there is a baseline to save labels against.',
+      sentence: 'No verdict: add random to the strategies (e.g. --strategies fps,random,guarded-fps) so there is a baseline to save labels against.',
     };
   }
   const assessments: StrategyAssessment[] = vsRandom.map((n) => {
