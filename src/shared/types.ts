@@ -124,6 +124,9 @@ export interface QueueEntry {
   readonly height: number | null;
 }
 
+/** Below this many test images with an angle, error figures are too noisy to tell strategies apart. */
+export const MIN_RELIABLE_TEST = 50;
+
 /** The exemplar model's guess for an image, the labeling widget's starting angle. */
 export interface AnglePrediction {
   readonly imageId: ImageId;

@@ -151,6 +151,12 @@ export async function labelSix(ctx: FlowContext): Promise<void> {
   }
 
   expect(guessesSeen).toBeGreaterThanOrEqual(1);
+  // Clicking the guess toggle (off, on) leaves the keyboard shortcuts working.
+  await page.getByTestId('guess-toggle').click();
+  await page.getByTestId('guess-toggle').click();
+  await expect(page.getByTestId('guess-toggle').isChecked()).resolves.toBe(true);
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('angle-readout').textContent()).resolves.toBe('180°');
   const box = (await page.getByTestId('angle-overlay').boundingBox())!;
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
@@ -191,6 +197,7 @@ export async function undoLast(ctx: FlowContext): Promise<void> {
   await page.keyboard.press('u');
   await page.waitForFunction((i) => document.querySelector('[data-testid="stage"]')?.getAttribute('data-image-id') === String(i), last, { timeout: 10_000 });
   await expect(page.getByTestId('angle-readout').textContent()).resolves.toBe('135°');
+  await expect(page.getByTestId('angle-guess').count()).resolves.toBe(0); // it shows its label again, not a guess
   const stored = currentLabels(ctx);
   expect(stored.size).toBe(5);
   expect(stored.has(last)).toBe(false);
@@ -204,6 +211,8 @@ export async function undoLast(ctx: FlowContext): Promise<void> {
 export async function checkProgress(ctx: FlowContext): Promise<void> {
   const { page } = ctx;
   await page.getByRole('button', { name: 'Progress', exact: true }).click();
+  const testLabeled = withDb(ctx, (db) => db.prepare('SELECT COUNT(*) FROM current_labels l JOIN images i ON i.id = l.image_id WHERE i.in_test_split = 1').pluck().get() as number);
+  await expect(page.getByTestId('curve-noise-note').textContent()).resolves.toContain(`Only ${testLabeled} labeled test images`);
   const map = page.getByTestId('latent-map');
   await map.locator('circle.latent-point').first().waitFor();
   await expect(map.locator('circle.latent-point').count()).resolves.toBe(40);

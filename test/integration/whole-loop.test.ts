@@ -98,6 +98,11 @@ describe('whole loop on real rotated images', () => {
     const [a, b] = ok(['next', project, '--count', '2', '--json']).trim().split('\n').map((l) => JSON.parse(l) as { id: number; path: string });
     expect(ok(['label', project, String(a!.id), '-90'])).toContain('270 deg');
     expect(ok(['label', project, b!.path, '360'])).toContain(': 0 deg');
+    // a labels import that changes a's label says so; one that repeats b's label does not count it
+    const rel = (p: string): string => path.relative(subset.images, p).split(path.sep).join('/');
+    const f3 = path.join(subset.root, 'labels-3.csv');
+    fs.writeFileSync(f3, `path,angle\n${rel(a!.path)},10\n${rel(b!.path)},0\n`);
+    expect(ok(['labels', 'import', project, f3])).toContain('imported 2 labels from ' + f3 + ' (1 replaced a different earlier label;');
     const bad = runCli(['label', project, String(a!.id), 'ninety']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/ANGLE "ninety" is not a number of degrees/);

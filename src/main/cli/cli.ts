@@ -263,8 +263,14 @@ export function buildProgram(): Command {
     .action(async (p: string, file: string) => {
       await withProject(p, async (svc) => {
         const rows = await readLabelsCsv(svc.project, file);
+        // Which imported rows replace a different label already in the project (said, never silent).
+        const before = new Map(svc.project.currentLabels().map((l) => [l.imageId, l.value]));
+        const replaced = rows.filter((r) => {
+          const old = before.get(r.imageId);
+          return old !== undefined && JSON.stringify(old) !== JSON.stringify(r.value);
+        }).length;
         const n = svc.project.addLabels(rows.map((r) => ({ imageId: r.imageId, value: r.value, annotator: 'import', source: 'import' as const })));
-        console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}`);
+        console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}` + (replaced > 0 ? ` (${replaced} replaced a different earlier label; undo is per annotator, the history keeps the old ones)` : ''));
       }, { quiet: true });
     });
 
@@ -367,7 +373,7 @@ export function buildProgram(): Command {
                 (svc.project.orderIsStale() ? ' - made from older embeddings or before the last import: run "order" again' : '')
             : 'order: none (run "order")',
         );
-        console.log(`learning curve: ${st.curve.length} points (${st.settings.orientationModel} orientation model)`);
+        console.log(`learning curve: ${st.curve.length} point${st.curve.length === 1 ? '' : 's'} (${st.settings.orientationModel} orientation model)`);
       }, { quiet: true });
     });
 
@@ -385,12 +391,15 @@ export function buildProgram(): Command {
 }
 
 export function printCompare(r: import('../../shared/types.js').CompareResult): void {
+  const smallest = Math.min(...r.points.map((p) => p.size));
   for (const n of r.labelsNeeded) {
+    // Reached already at the smallest size tried: the figure is an upper bound, not an interpolation.
+    const floor = n.size !== null && n.size <= smallest;
     console.log(
       n.size === null
         ? `${n.strategy}: does not reach ${n.reference}'s ${n.targetMaeDeg.toFixed(1)} deg within the sizes tried`
-        : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg at ${n.referenceSize} labels) with ${n.size} labels` +
-            (n.savedShare !== null ? ` (${n.savedShare >= 0 ? `${Math.round(n.savedShare * 100)}% fewer` : `${Math.round(-n.savedShare * 100)}% more`})` : '') +
+        : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg at ${n.referenceSize} labels) with ${floor ? `at most ${n.size} labels, the smallest size tried` : `${n.size} labels`}` +
+            (n.savedShare !== null ? ` (${floor ? 'at least ' : ''}${n.savedShare >= 0 ? `${Math.round(n.savedShare * 100)}% fewer` : `${Math.round(-n.savedShare * 100)}% more`})` : '') +
             (n.seedSizes.length > 1 ? `; per seed: ${n.seedSizes.map((s) => s.size ?? 'not reached').join(', ')}` : ''),
     );
   }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
-import { STRATEGIES, type CompareResult, type CurvePoint, type ImageId, type StrategyName } from '../../shared/types.js';
+import { MIN_RELIABLE_TEST, STRATEGIES, type CompareResult, type CurvePoint, type ImageId, type StrategyName } from '../../shared/types.js';
 import type { NewCurvePoint, ProjectStore } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import { selectOrder } from '../selection/select-order.js';
@@ -24,8 +24,8 @@ import { loadEncoder, loadTestSet, trainAndMeasure } from './train-and-measure.j
 
 type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 
-/** Below this many test images, compare warns that its figures are noise. */
-export const MIN_RELIABLE_TEST = 50;
+/** Below this many test images, compare warns that its figures are noise (and gives no verdict). */
+export { MIN_RELIABLE_TEST };
 
 export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'compare' }>, ctx: JobContext): Promise<CompareResult> {
   const strategies = spec.strategies.map((s) => {
@@ -114,7 +114,12 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   if (dropped.length > 0) {
     notes.push(`sizes ${dropped.join(', ')} were left out: the labeled pool (test split excluded) has only ${pool.ids.length} images`);
   }
-  return { points: stored, labelsNeeded: needed, csvPath, svgPath, verdict: strategyVerdict(stored, needed).sentence, notes };
+  // Too few test images: any verdict would be noise, so none is given (the note says why).
+  const verdict =
+    testImages.length < MIN_RELIABLE_TEST
+      ? `No verdict: the test split has only ${testImages.length} images with a ground-truth angle (at least ${MIN_RELIABLE_TEST} are needed to tell strategies apart).`
+      : strategyVerdict(stored, needed).sentence;
+  return { points: stored, labelsNeeded: needed, csvPath, svgPath, verdict, notes };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.js';
+import { periodOf, wrapDegrees } from '../../shared/angle.js';
 import type { ImageId } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
@@ -42,9 +43,14 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
       const i = byId.get(imageId);
       return i === undefined
         ? { imageId, angle: null, similarity: null, exemplars: ids.length }
-        : { imageId, angle: p.anglesDeg[i]!, similarity: p.similarity[i]!, exemplars: ids.length };
+        : { imageId, angle: roundGuess(p.anglesDeg[i]!, store!.settings.axial), similarity: Math.round(p.similarity[i]! * 1000) / 1000, exemplars: ids.length };
     }),
   };
+}
+
+/** A guess to 0.1 degree (the readout's precision; accepted guesses are stored as shown), wrapped into [0, period). */
+function roundGuess(angle: number, axial: boolean): number {
+  return wrapDegrees(Math.round(angle * 10) / 10, periodOf(axial));
 }
 
 port.on('message', (req: PredictRequest) => {

@@ -237,7 +237,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       const restoredAngle = rec.value.kind === 'angle' ? rec.value.angle : 0;
       prefetchSeq.current++; // a prefetch still running must not replace this
       if (current) setUpcoming(current);
-      show(prev.shown, restoredAngle);
+      show({ ...prev.shown, guess: null }, restoredAngle); // it shows the label it had, not a guess
       setMessage(`Undone: label of ${prev.shown.entry.relPath} removed; set it again`);
       await refreshStatus();
     } catch (e) {
@@ -251,7 +251,9 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      // Typing into a field is not a shortcut; a checkbox or button keeps the shortcuts working.
+      const typing = t instanceof HTMLInputElement ? !['checkbox', 'radio', 'button', 'submit', 'range'].includes(t.type) : false;
+      if (t && (typing || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
       if (document.querySelector('.modal:not(.keys-help)')) return;
       if (e.key === '?' || (e.key === '/' && e.shiftKey)) {
         setHelp((h) => !h);
@@ -374,6 +376,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
             onChange={(e) => {
               setUseGuess(e.currentTarget.checked);
               writeUseGuess(e.currentTarget.checked);
+              e.currentTarget.blur(); // Enter and Space go back to labeling
             }}
           />{' '}
           Start at the model&apos;s guess

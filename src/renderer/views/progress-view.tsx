@@ -5,7 +5,7 @@
  * order events.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { CurvePoint, JobId, LatentPoint, ProjectStatus } from '../../shared/types.js';
+import { MIN_RELIABLE_TEST, type CurvePoint, type JobId, type LatentPoint, type ProjectStatus } from '../../shared/types.js';
 import { useApi } from '../api/api-context.js';
 import { errorText } from '../api/desktop-api.js';
 import { LearningCurveChart } from '../components/learning-curve-chart.js';
@@ -83,6 +83,12 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
           {curve.length} point{curve.length === 1 ? '' : 's'}
           {last ? ` · latest: ${last.maeDeg.toFixed(1)}° mean error at ${last.size} labels (${last.strategy})` : ''}
         </p>
+        {st.testSplit.labeled > 0 && st.testSplit.labeled < MIN_RELIABLE_TEST && (
+          <p className="muted small" data-testid="curve-noise-note">
+            Only {st.testSplit.labeled} labeled test images: each point can move by several degrees from noise alone. The app keeps asking for
+            test labels; from {MIN_RELIABLE_TEST} on the curve is steady enough to compare strategies.
+          </p>
+        )}
         {evalJob && !evalJob.finished && <JobCard job={evalJob} />}
         {error && (
           <p className="error-banner small" role="alert">

@@ -1,0 +1,58 @@
+/**
+ * compare on a tiny test split gives no verdict (figures that noisy cannot
+ * tell strategies apart), and the CLI prints a size reached at the smallest
+ * size tried as an upper bound.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import path from 'node:path';
+import { LabelerService } from '../../src/main/service/labeler-service.js';
+import { printCompare } from '../../src/main/cli/cli.js';
+import { makeDemoSubset } from '../helpers/demo-subset.js';
+import { tempDir } from '../helpers/synthetic-project.js';
+import type { CompareResult } from '../../src/shared/types.js';
+
+let svc: LabelerService | null = null;
+afterAll(() => svc?.close());
+
+describe('compare verdicts', () => {
+  it('gives no verdict when the test split has fewer than 50 images with truth', async () => {
+    const subset = makeDemoSubset(6, 'nl-small-test-');
+    svc = await LabelerService.create({ dataDir: tempDir('nl-data-'), annotator: 'tester' });
+    await svc.invoke('project:create', { path: path.join(subset.root, 'p.nlproj'), settings: { inputSize: 32, testFraction: 0.3 } });
+    await svc.invoke('images:import', { folder: subset.images });
+    await svc.invoke('embed:run', { epochs: 2, backend: 'wasm' });
+    const st = await svc.invoke('project:status', {});
+    expect(st.testSplit.size).toBeGreaterThan(0);
+    expect(st.testSplit.size).toBeLessThan(50);
+    const r = await svc.invoke('compare:run', { truthFile: subset.truthCsv, sizes: [5, 10], seeds: 2, strategies: ['fps', 'random'] });
+    expect(r.verdict).toBe(`No verdict: the test split has only ${st.testSplit.size} images with a ground-truth angle (at least 50 are needed to tell strategies apart).`);
+    expect((r.notes ?? []).join('\n')).toMatch(/cannot tell strategies apart/);
+    expect(r.points).toHaveLength(2 * 2 * 2);
+  }, 120_000);
+
+  it('prints a size reached at the smallest size tried as "at most", and the saving as "at least"', () => {
+    const pts = [25, 50, 100].flatMap((size) =>
+      ['random', 'fps'].map((strategy) => ({ size, strategy, seed: 1, maeDeg: 1, medianDeg: 1, within10: 1, testSize: 100, source: 'compare' as const, createdAt: '' })),
+    );
+    const r = {
+      points: pts,
+      labelsNeeded: [
+        { strategy: 'fps', reference: 'random', targetMaeDeg: 20, size: 25, referenceSize: 100, savedShare: 0.75, seedSizes: [{ seed: 1, size: 25 }] },
+        { strategy: 'typiclust', reference: 'random', targetMaeDeg: 20, size: 60, referenceSize: 100, savedShare: 0.4, seedSizes: [{ seed: 1, size: 60 }] },
+      ],
+      csvPath: null,
+      svgPath: null,
+      verdict: '',
+      notes: [],
+    } as unknown as CompareResult;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      printCompare(r);
+      const lines = log.mock.calls.map((c) => String(c[0]));
+      expect(lines[0]).toBe("fps: reaches random's error at its largest size (20.0 deg at 100 labels) with at most 25 labels, the smallest size tried (at least 75% fewer)");
+      expect(lines[1]).toBe("typiclust: reaches random's error at its largest size (20.0 deg at 100 labels) with 60 labels (40% fewer)");
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
