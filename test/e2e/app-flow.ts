@@ -67,6 +67,11 @@ export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   await page.locator('input[name="projectPath"]').fill(ctx.projectPath);
   await page.getByText('Options').click();
   await page.locator('input[name="epochs"]').fill('3');
+  // the main settings are offered with the defaults selected; pick a smaller input size
+  await expect(page.locator('select[name="strategy"]').inputValue()).resolves.toBe('guarded-fps');
+  await expect(page.locator('select[name="orientationModel"]').inputValue()).resolves.toBe('exemplar');
+  await page.locator('select[name="inputSize"]').selectOption('48');
+  await page.locator('input[name="testPercent"]').fill('15');
   await page.getByRole('button', { name: 'Create project and import' }).click();
 
   const table = page.getByRole('table', { name: 'Unreadable files' });
@@ -92,8 +97,10 @@ export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   await page.screenshot({ path: screenshotPath(`${ctx.shots}setup.png`) });
   await start.click();
   await page.getByTestId('label-image').waitFor();
-  // the embeddings and the order are in the project file
+  // the embeddings and the order are in the project file, with the settings chosen in the form
   withDb(ctx, (db) => {
+    const settings = JSON.parse(db.prepare("SELECT value FROM meta WHERE key = 'settings'").pluck().get() as string) as { inputSize: number; testFraction: number; strategy: string };
+    expect([settings.inputSize, settings.testFraction, settings.strategy]).toEqual([48, 0.15, 'guarded-fps']);
     expect(db.prepare('SELECT COUNT(*) FROM embeddings').pluck().get()).toBe(40);
     expect(db.prepare('SELECT COUNT(*) FROM orders WHERE active = 1').pluck().get()).toBe(1);
   });

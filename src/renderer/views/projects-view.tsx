@@ -7,6 +7,10 @@ import type { ResponseOf } from '../../shared/api.js';
 import { useApi } from '../api/api-context.js';
 import { basename, dirname, projectPathFor } from '../lib/format.js';
 import type { SetupPlan } from './setup-view.js';
+import { DEFAULT_SETTINGS, ORIENTATION_MODELS, STRATEGIES, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { strategyLabel } from '../lib/curve-series.js';
+
+const INPUT_SIZES = [32, 48, 64, 96, 128] as const;
 
 type AppInfo = ResponseOf<'app:info'>;
 
@@ -18,6 +22,11 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
   const [projectPathTouched, setProjectPathTouched] = useState(false);
   const [epochs, setEpochs] = useState('');
   const [axial, setAxial] = useState(false);
+  const [strategy, setStrategy] = useState<StrategyName>(DEFAULT_SETTINGS.strategy);
+  const [orientationModel, setOrientationModel] = useState<OrientationModelKind>(DEFAULT_SETTINGS.orientationModel);
+  const [inputSize, setInputSize] = useState<number>(DEFAULT_SETTINGS.inputSize);
+  const [colorMode, setColorMode] = useState<'gray' | 'rgb'>(DEFAULT_SETTINGS.colorMode);
+  const [testPercent, setTestPercent] = useState(String(Math.round(DEFAULT_SETTINGS.testFraction * 100)));
 
   const setFolderAndSuggest = (f: string): void => {
     setFolder(f);
@@ -37,6 +46,16 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
 
   const epochsNum = epochs.trim() === '' ? undefined : Number(epochs);
   const epochsOk = epochsNum === undefined || (Number.isInteger(epochsNum) && epochsNum >= 1 && epochsNum <= 10000);
+  const testNum = Number(testPercent);
+  const testOk = testPercent.trim() !== '' && Number.isFinite(testNum) && testNum >= 0 && testNum <= 90;
+  const settings: Partial<ProjectSettings> = {
+    ...(axial ? { axial: true } : {}),
+    strategy,
+    orientationModel,
+    inputSize,
+    colorMode,
+    ...(testOk ? { testFraction: testNum / 100 } : {}),
+  };
   const demo = props.info?.demoFolder ?? null;
 
   return (
@@ -59,12 +78,12 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
           aria-label="Create a project from a folder"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!folder.trim() || !projectPath.trim() || !epochsOk) return;
+            if (!folder.trim() || !projectPath.trim() || !epochsOk || !testOk) return;
             props.onStart({
               kind: 'create',
               projectPath: projectPath.trim(),
               folder: folder.trim(),
-              settings: axial ? { axial: true } : {},
+              settings,
               ...(epochsNum !== undefined ? { epochs: epochsNum } : {}),
             });
           }}
@@ -111,8 +130,52 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
               <input name="axial" type="checkbox" checked={axial} onChange={(e) => setAxial(e.target.checked)} />
               Axial objects (no front): angles in [0°, 180°)
             </label>
+            <label>
+              Queue strategy (changeable later)
+              <select name="strategy" value={strategy} onChange={(e) => setStrategy(e.target.value as StrategyName)}>
+                {STRATEGIES.map((s) => (
+                  <option key={s} value={s}>
+                    {strategyLabel(s)}
+                    {s === DEFAULT_SETTINGS.strategy ? ' (default)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Orientation model of the learning curve
+              <select name="orientationModel" value={orientationModel} onChange={(e) => setOrientationModel(e.target.value as OrientationModelKind)}>
+                {ORIENTATION_MODELS.map((m) => (
+                  <option key={m} value={m}>
+                    {m === 'exemplar' ? 'Exemplar: nearest labeled image over all turns' : 'Regressor fine-tuned from the encoder'}
+                    {m === DEFAULT_SETTINGS.orientationModel ? ' (default)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Model input size (px)
+              <select name="inputSize" value={inputSize} onChange={(e) => setInputSize(Number(e.target.value))}>
+                {INPUT_SIZES.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                    {n === DEFAULT_SETTINGS.inputSize ? ' (default)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Colour
+              <select name="colorMode" value={colorMode} onChange={(e) => setColorMode(e.target.value as 'gray' | 'rgb')}>
+                <option value="gray">Grayscale (default)</option>
+                <option value="rgb">RGB</option>
+              </select>
+            </label>
+            <label>
+              Test split (% of images held out to measure error, at most {DEFAULT_SETTINGS.testMax})
+              <input name="testPercent" type="number" min={0} max={90} step={1} value={testPercent} onChange={(e) => setTestPercent(e.target.value)} aria-invalid={!testOk} />
+            </label>
           </details>
-          <button type="submit" className="btn primary" disabled={!folder.trim() || !projectPath.trim() || !epochsOk}>
+          <button type="submit" className="btn primary" disabled={!folder.trim() || !projectPath.trim() || !epochsOk || !testOk}>
             Create project and import
           </button>
         </form>
