@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeModelInput } from '../../src/main/imaging/model-input.js';
+import { decodeModelInput, decodeModelInputFromBuffer } from '../../src/main/imaging/model-input.js';
 import { importFolder } from '../../src/main/import/import-folder.js';
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import type { ImportReport } from '../../src/shared/types.js';
@@ -191,5 +191,20 @@ describe('images-awkward fixtures', () => {
     const again = await importFolder(store, FIXTURES);
     expect(again).toMatchObject({ scanned: 21, added: 0, updated: 0, relinked: 0, skippedExisting: 21 });
     expect(store.listImages().length).toBe(21);
+  });
+
+  it('keeps the CRC reason when many decodes run at once (libvips has one error buffer per process)', async () => {
+    const crc = fs.readFileSync(path.join(FIXTURES, 'invalid-crc32.png'));
+    const good = fs.readFileSync(path.join(FIXTURES, 'video-001.gif'));
+    for (let round = 0; round < 3; round++) {
+      const jobs = Array.from({ length: 24 }, (_, i) => decodeModelInputFromBuffer(i % 6 === 0 ? crc : good, { inputSize: 32, colorMode: 'gray' }));
+      const results = await Promise.allSettled(jobs);
+      results.forEach((r, i) => {
+        if (i % 6 === 0) {
+          expect(r.status).toBe('rejected');
+          expect(((r as PromiseRejectedResult).reason as Error).message).toMatch(/CRC error/);
+        } else expect(r.status).toBe('fulfilled');
+      });
+    }
   });
 });

@@ -107,17 +107,50 @@ function decoderReason(e: unknown): string {
   return text === 'Unknown error' ? 'corrupt image data (libvips reported an unknown error)' : text;
 }
 
+// libvips keeps ONE error buffer for the whole process, and each sharp call
+// clears it: with several decodes in flight, a failing decode can lose its
+// message to another's clear (measured: "IHDR: CRC error" dropped under load).
+// Decodes therefore run as "shared" operations, and the retry that recovers a
+// lost message runs "exclusive": it waits for the decodes in flight to finish
+// and holds new ones back until it is done (only failing files ever retry).
+let activeDecodes = 0;
+let exclusiveTurn: Promise<void> | null = null;
+const onDrained: (() => void)[] = [];
+
+async function sharedDecode<T>(fn: () => Promise<T>): Promise<T> {
+  while (exclusiveTurn) await exclusiveTurn;
+  activeDecodes++;
+  try {
+    return await fn();
+  } finally {
+    activeDecodes--;
+    if (activeDecodes === 0) for (const f of onDrained.splice(0)) f();
+  }
+}
+
+async function exclusiveDecode<T>(fn: () => Promise<T>): Promise<T> {
+  while (exclusiveTurn) await exclusiveTurn;
+  let release!: () => void;
+  exclusiveTurn = new Promise<void>((r) => (release = r));
+  try {
+    if (activeDecodes > 0) await new Promise<void>((r) => onDrained.push(r));
+    return await fn();
+  } finally {
+    exclusiveTurn = null;
+    release();
+  }
+}
+
 /**
- * The decoder's reason for a failure; when libvips gave only sharp's generic
- * "Warning treated as error" line (under load the warning text itself is
- * sometimes missing: it is collected per thread), decode once more and take
- * that attempt's reason if it says more.
+ * The decoder's reason for a failure; when it is only sharp's generic
+ * "Warning treated as error" line (the text was lost, see above), decode once
+ * more alone and take that attempt's reason.
  */
 async function detailedReason(e: unknown, retry: () => Promise<unknown>): Promise<string> {
   const first = decoderReason(e);
   if (first !== GENERIC_REASON) return first;
   try {
-    await retry();
+    await exclusiveDecode(retry);
   } catch (again) {
     return decoderReason(again);
   }
@@ -231,7 +264,7 @@ async function openImage(buf: Buffer): Promise<OpenedImage> {
   // Header only; the pixel limit is checked below with a clearer message.
   const header = (): Promise<Metadata> => sharp(buf, { ...SHARP_OPTIONS, limitInputPixels: false }).metadata();
   try {
-    meta = await header();
+    meta = await sharedDecode(header);
   } catch (e) {
     throw unreadable(await detailedReason(e, header), e);
   }
@@ -291,7 +324,7 @@ export async function decodeModelInputFromBuffer(buf: Buffer, opts: ModelInputOp
   };
   let out: { data: Buffer; info: OutputInfo };
   try {
-    out = await run();
+    out = await sharedDecode(run);
   } catch (e) {
     throw unreadable(await detailedReason(e, run), e);
   }
