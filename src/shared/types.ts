@@ -150,6 +150,8 @@ export interface CurvePoint {
   readonly testSize: number;
   readonly source: 'live' | 'compare';
   readonly createdAt: string;
+  /** The orientation model measured (points from before schema 3 were the regressor's). */
+  readonly model: OrientationModelKind;
 }
 
 export type ComputeBackend = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';

@@ -41,7 +41,8 @@ describe('angle widget convention', () => {
 });
 
 describe('learning-curve series', () => {
-  const p = (strategy: string, size: number, seed: number, mae: number, source: CurvePoint['source'] = 'compare'): CurvePoint => ({
+  const p = (strategy: string, size: number, seed: number, mae: number, source: CurvePoint['source'] = 'compare', model: CurvePoint['model'] = 'exemplar'): CurvePoint => ({
+    model,
     size,
     strategy,
     seed,
@@ -67,6 +68,16 @@ describe('learning-curve series', () => {
   it('keeps live and compare points apart', () => {
     const s = buildSeries([p('fps', 10, 1, 45, 'live'), p('fps', 10, 1, 40, 'compare')]);
     expect(s.map((x) => x.label).sort()).toEqual(['Novelty (furthest point)', 'Novelty (furthest point) (compare)']);
+  });
+
+  it('never joins two orientation models in one line: splits by model only when both are present', () => {
+    const one = buildSeries([p('random', 10, 1, 50, 'live'), p('random', 20, 1, 40, 'live')]);
+    expect(one.map((x) => x.label)).toEqual(['Random baseline']);
+    const both = buildSeries([p('random', 10, 1, 50, 'live', 'regressor'), p('random', 20, 1, 40, 'live', 'exemplar'), p('random', 30, 1, 20, 'live', 'exemplar')]);
+    expect(both.map((x) => [x.label, x.points.map((q) => q.size)])).toEqual([
+      ['Random baseline · exemplar model', [20, 30]],
+      ['Random baseline · regressor model', [10]],
+    ]);
   });
 });
 

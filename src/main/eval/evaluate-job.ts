@@ -53,7 +53,7 @@ export async function runEvaluateJob(
       ctx.progress({ done, total: groups.size, message: `training the orientation model on ${group.length} labels (${name})` });
       const set: AngleSet = { ids: group.map((l) => l.imageId as ImageId), angles: Float32Array.from(group, angleOf) };
       const s = await trainAndMeasure(store, encoder, set, testSet, { seed: store.settings.seed, signal: ctx.signal });
-      points.push({ size: group.length, strategy: name, seed: store.settings.seed, maeDeg: s.maeDeg, medianDeg: s.medianDeg, within10: s.within10, testSize: s.n });
+      points.push({ size: group.length, strategy: name, seed: store.settings.seed, maeDeg: s.maeDeg, medianDeg: s.medianDeg, within10: s.within10, testSize: s.n, model: store.settings.orientationModel });
       done++;
     }
   } finally {

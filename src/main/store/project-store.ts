@@ -1144,11 +1144,11 @@ export class ProjectStore {
   addCurvePoints(runId: string, source: CurvePoint['source'], points: readonly NewCurvePoint[]): void {
     this.transaction(() => {
       const ins = this.db.prepare(
-        `INSERT INTO curve_points(run_id, source, strategy, seed, size, mae_deg, median_deg, within10, test_size, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO curve_points(run_id, source, strategy, seed, size, mae_deg, median_deg, within10, test_size, created_at, model)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const t = now();
-      for (const p of points) ins.run(runId, source, p.strategy, p.seed, p.size, p.maeDeg, p.medianDeg, p.within10, p.testSize, t);
+      for (const p of points) ins.run(runId, source, p.strategy, p.seed, p.size, p.maeDeg, p.medianDeg, p.within10, p.testSize, t, p.model);
     });
   }
 
@@ -1167,6 +1167,7 @@ export class ProjectStore {
       test_size: number;
       source: CurvePoint['source'];
       created_at: string;
+      model: string | null;
     }[];
     return rows.map((r) => ({
       size: r.size,
@@ -1178,6 +1179,8 @@ export class ProjectStore {
       testSize: r.test_size,
       source: r.source,
       createdAt: r.created_at,
+      // Points from before schema 3 carry no model: the regressor was the only one then.
+      model: r.model === 'exemplar' ? 'exemplar' : 'regressor',
     }));
   }
 

@@ -3,7 +3,7 @@
  * Version n is reached by running migrations[0..n-1] in order, each in one
  * transaction, and recording `PRAGMA user_version = n`.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Application id written to the SQLite header, so a project is recognised as ours ("NLPJ"). */
 export const APPLICATION_ID = 0x4e4c504a;
@@ -124,5 +124,9 @@ export const MIGRATIONS: readonly string[] = [
    * entries of labeled or excluded images). */ `
   CREATE INDEX images_state ON images(status, duplicate_of, in_test_split);
   CREATE INDEX order_entries_image ON order_entries(image_id);
+  `,
+  /* 3: which orientation model measured a curve point ('exemplar' | 'regressor');
+   * NULL on points written before version 3, when the regressor was the only model. */ `
+  ALTER TABLE curve_points ADD COLUMN model TEXT;
   `,
 ];

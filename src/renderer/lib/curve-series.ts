@@ -1,6 +1,7 @@
 /**
- * Learning-curve series for the chart: one series per strategy (and source),
- * one point per labeled-set size, averaged over seeds with the min-max spread.
+ * Learning-curve series for the chart: one series per strategy (and source,
+ * and orientation model when the points come from more than one), one point
+ * per labeled-set size, averaged over seeds with the min-max spread.
  */
 import type { CurvePoint } from '../../shared/types.js';
 
@@ -38,9 +39,11 @@ export function strategyLabel(s: string): string {
 }
 
 export function buildSeries(points: readonly CurvePoint[]): Series[] {
+  // Errors of two different models never share a line: split by model only when both are present.
+  const mixedModels = new Set(points.map((p) => p.model)).size > 1;
   const groups = new Map<string, CurvePoint[]>();
   for (const p of points) {
-    const key = `${p.strategy}|${p.source}`;
+    const key = `${p.strategy}|${p.source}${mixedModels ? `|${p.model}` : ''}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(p);
@@ -68,7 +71,7 @@ export function buildSeries(points: readonly CurvePoint[]): Series[] {
       }));
     out.push({
       key,
-      label: `${strategyLabel(first.strategy)}${first.source === 'compare' ? ' (compare)' : ''}`,
+      label: `${strategyLabel(first.strategy)}${first.source === 'compare' ? ' (compare)' : ''}${mixedModels ? ` · ${first.model} model` : ''}`,
       strategy: first.strategy,
       isBaseline: first.strategy === 'random',
       points: sp,
