@@ -37,6 +37,13 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   const [current, setCurrent] = useState<Shown | null>(null);
   const [upcoming, setUpcoming] = useState<Shown | null>(null);
   const [angle, setAngle] = useState(0);
+  /** Whether the annotator has set the angle of the image on screen (a late guess never moves it then). */
+  const touched = useRef(false);
+  const currentRef = useRef<Shown | null>(null);
+  const userSetAngle = useCallback((a: number | ((prev: number) => number)): void => {
+    touched.current = true;
+    setAngle(a);
+  }, []);
   const [busy, setBusy] = useState(false);
   const [help, setHelp] = useState(false);
   const [message, setMessage] = useState<string>('');
@@ -103,6 +110,8 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
 
   const show = useCallback((s: Shown | null, startAngle?: number): void => {
     setCurrent(s);
+    currentRef.current = s;
+    touched.current = false;
     setAngle(startAngle ?? (useGuessRef.current ? s?.guess?.angle : null) ?? 0);
     shownAt.current = Date.now();
     setFinished(s === null);
@@ -179,6 +188,17 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       }
       show(next);
       setUpcoming(null);
+      // The prefetched guess was made before the label just saved; ask again with it (the image it repeats may be
+      // the one just labeled) and move the arrow only if the annotator has not touched it yet.
+      if (next && next.mode === 'queue' && useGuessRef.current) {
+        void withGuess(next).then((fresh) => {
+          if (!fresh?.guess || currentRef.current?.entry.imageId !== next.entry.imageId || touched.current) return;
+          const moved = { ...next, guess: fresh.guess };
+          setCurrent(moved);
+          currentRef.current = moved;
+          setAngle(fresh.guess.angle!);
+        });
+      }
       // Not awaited: the annotator can act on the new image while the one after it (and its guess) loads.
       void refreshStatus().then((s) => prefetch(s, next), (e: unknown) => setError(errorText(e)));
     },
@@ -276,7 +296,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
         case 'ArrowLeft':
         case 'ArrowRight': {
           const step = (e.shiftKey ? 15 : 1) * (e.key === 'ArrowLeft' ? -1 : 1);
-          setAngle((a) => wrap(a + step, period));
+          userSetAngle((a) => wrap(a + step, period));
           e.preventDefault();
           return;
         }
@@ -285,7 +305,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
         case '3':
         case '4': {
           const a = digitAngle(Number(e.key), period);
-          if (a !== null) setAngle(a);
+          if (a !== null) userSetAngle(a);
           e.preventDefault();
           return;
         }
@@ -310,7 +330,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [angle, commit, help, period, skip, undo]);
+  }, [angle, commit, help, period, skip, undo, userSetAngle]);
 
   const st = props.status;
   const live = st.curve.filter((p) => p.source === 'live');
@@ -345,7 +365,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
                 }}
               />
             ))}
-          {current && <AngleOverlay angle={angle} period={period} onChange={setAngle} disabled={busy} />}
+          {current && <AngleOverlay angle={angle} period={period} onChange={userSetAngle} disabled={busy} />}
         </div>
         {loading && <div className="stage-message">Loading…</div>}
         {!loading && finished && !error && (
