@@ -26,6 +26,7 @@ import type {
   ProjectStatus,
   QueueEntry,
   StrategyName,
+  UndoneLabel,
 } from './types.js';
 import type { SerializedError } from './errors.js';
 
@@ -71,7 +72,7 @@ export interface ApiOperations {
     };
     response: LabelRecord;
   };
-  'label:undo': { request: Record<string, never>; response: LabelRecord | null };
+  'label:undo': { request: Record<string, never>; response: UndoneLabel | null };
   'label:skip': { request: { readonly imageId: ImageId }; response: null };
   'labels:list': { request: Record<string, never>; response: readonly LabelRecord[] };
   /** Train on the labels so far and add a learning-curve point. Long. */

@@ -124,6 +124,11 @@ export interface QueueEntry {
   readonly height: number | null;
 }
 
+/** An undone label and the image it was on, so a view can show that image again with its name. */
+export interface UndoneLabel extends LabelRecord {
+  readonly image: { readonly path: string; readonly relPath: string; readonly width: number | null; readonly height: number | null } | null;
+}
+
 /** Below this many test images with an angle, error figures are too noisy to tell strategies apart. */
 export const MIN_RELIABLE_TEST = 50;
 

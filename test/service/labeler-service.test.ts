@@ -61,6 +61,8 @@ describe('LabelerService', () => {
       await svc.invoke('label:set', { imageId: b!.imageId, angle: null });
       const undone = await svc.invoke('label:undo', {});
       expect(undone?.imageId).toBe(b!.imageId);
+      // the undone label names its image, so a view without history (after a reload) can show it again
+      expect(undone?.image).toEqual({ path: b!.path, relPath: b!.relPath, width: b!.width, height: b!.height });
       const q = await svc.invoke('queue:next', { count: 2 });
       expect(q.map((e) => e.imageId)).toEqual([b!.imageId, c!.imageId]);
 

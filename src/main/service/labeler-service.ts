@@ -327,7 +327,9 @@ export class LabelerService implements ServiceHost {
         // Undo only this annotator's own last label, never another window's or process's.
         const undone = this.project.undoLastLabel(this.annotator());
         this.emit('labels:changed', { labeled: this.project.labelCounts().labeled });
-        return undone;
+        if (!undone) return null;
+        const img = this.project.getImage(undone.imageId);
+        return { ...undone, image: img ? { path: img.path, relPath: img.relPath, width: img.width, height: img.height } : null };
       },
 
       'label:skip': async ({ imageId }) => {

@@ -6,7 +6,7 @@
  * label is in SQLite. Time spent per image is sent as durationMs.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AnglePrediction, ProjectStatus, QueueEntry, ImageId } from '../../shared/types.js';
+import type { AnglePrediction, ProjectStatus, QueueEntry, UndoneLabel } from '../../shared/types.js';
 import { useApi } from '../api/api-context.js';
 import { errorCode, errorText } from '../api/desktop-api.js';
 import { AngleOverlay } from '../components/angle-overlay.js';
@@ -27,8 +27,19 @@ interface Done {
   readonly angle: number | null;
 }
 
-function entryFromId(imageId: ImageId, mode: Mode): QueueEntry {
-  return { imageId, path: '', relPath: `image ${imageId}`, rank: -1, coverageRadius: null, arm: mode === 'test' ? 'test' : 'none', width: null, height: null };
+/** A queue entry for an image known only from an undone label (e.g. after a reload: no history in this view). */
+function entryFromUndone(rec: UndoneLabel, mode: Mode): QueueEntry {
+  const img = rec.image;
+  return {
+    imageId: rec.imageId,
+    path: img?.path ?? '',
+    relPath: img?.relPath ?? `image ${rec.imageId}`,
+    rank: -1,
+    coverageRadius: null,
+    arm: mode === 'test' ? 'test' : 'none',
+    width: img?.width ?? null,
+    height: img?.height ?? null,
+  };
 }
 
 export function LabelingView(props: { status: ProjectStatus; onStatus: (s: ProjectStatus) => void; onShowProgress: () => void }): React.JSX.Element {
@@ -163,10 +174,11 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   // a new order (strategy switch): refetch what comes next
   useEffect(
     () =>
-      api.on('order:changed', () => {
+      api.on('order:changed', (e) => {
         void (async () => {
           const st = await refreshStatus();
           setError(null);
+          setMessage(`Queue: ${strategyLabel(e.strategy)} order of ${e.length} images (new queue images come from it)`);
           if (!current) {
             const first = await withGuess(await fetchNext(st, []));
             show(first);
@@ -253,7 +265,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
         return;
       }
       const i = history.current.map((h) => h.shown.entry.imageId).lastIndexOf(rec.imageId);
-      const prev = i >= 0 ? history.current.splice(i, 1)[0]! : { shown: { entry: entryFromId(rec.imageId, rec.arm === 'test' ? 'test' : 'queue'), mode: rec.arm === 'test' ? ('test' as const) : ('queue' as const) }, angle: null };
+      const prev = i >= 0 ? history.current.splice(i, 1)[0]! : { shown: { entry: entryFromUndone(rec, rec.arm === 'test' ? 'test' : 'queue'), mode: rec.arm === 'test' ? ('test' as const) : ('queue' as const) }, angle: null };
       const restoredAngle = rec.value.kind === 'angle' ? rec.value.angle : 0;
       prefetchSeq.current++; // a prefetch still running must not replace this
       if (current) setUpcoming(current);
