@@ -28,6 +28,17 @@ describe('compare verdicts', () => {
     expect(r.verdict).toBe(`No verdict: the test split has only ${st.testSplit.size} images with a ground-truth angle (at least 50 are needed to tell strategies apart).`);
     expect((r.notes ?? []).join('\n')).toMatch(/cannot tell strategies apart/);
     expect(r.points).toHaveLength(2 * 2 * 2);
+
+    // The exemplar model (the default) needs no encoder: evaluate works with the stored model damaged.
+    const store = svc.project;
+    store.db.prepare("UPDATE models SET weights = substr(weights, 1, length(weights) / 2) WHERE kind = 'autoencoder'").run();
+    const rel = (p: string): string => path.relative(subset.images, p).split(path.sep).join('/');
+    const imgs = store.listPoolImages();
+    const test = imgs.filter((i) => i.inTestSplit).slice(0, 5);
+    const train = imgs.filter((i) => !i.inTestSplit).slice(0, 12);
+    for (const i of [...test, ...train]) await svc.invoke('label:set', { imageId: i.id, angle: subset.truth.get(rel(i.path))! as never });
+    const pts = await svc.invoke('evaluate:run', {});
+    expect(pts.map((p) => [p.strategy, p.size, p.model])).toEqual([['all labels', 12, 'exemplar']]);
   }, 120_000);
 
   it('prints a size reached at the smallest size tried as "at most", and the saving as "at least"', () => {

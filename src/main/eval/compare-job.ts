@@ -65,7 +65,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   const model = spec.orientationModel ?? store.settings.orientationModel;
   await selectBackend(spec.backend);
   const testSet = loadTestSet(store, { ids: testImages.map((i) => i.id), angles: Float32Array.from(testImages, (i) => truth.get(i.id)!) });
-  const encoder = await loadEncoder(store);
+  const encoder = model === 'regressor' ? await loadEncoder(store) : null;
   const total = strategies.length * spec.seeds * usable.length;
   const points: NewCurvePoint[] = [];
   let done = 0;
@@ -85,7 +85,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
       }
     }
   } finally {
-    encoder.dispose();
+    encoder?.dispose();
   }
 
   const runId = randomUUID();

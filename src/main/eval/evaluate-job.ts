@@ -42,22 +42,25 @@ export async function runEvaluateJob(
     groups.set('novelty', novelty);
     groups.set('random', random);
   }
-  groups.set(orderStrategy === 'interleaved' ? 'all labels' : orderStrategy, train);
+  // Every training label, whatever order picked it: one line that continues across strategy switches
+  // (naming it after the current strategy drew a session that switched as if it were a comparison).
+  groups.set('all labels', train);
 
   const testSet = loadTestSet(store, { ids: test.map((l) => l.imageId), angles: Float32Array.from(test, angleOf) });
-  const encoder = await loadEncoder(store);
+  // The exemplar model needs no encoder (so a damaged stored model does not stop it).
+  const encoder = store.settings.orientationModel === 'regressor' ? await loadEncoder(store) : null;
   const points: NewCurvePoint[] = [];
   let done = 0;
   try {
     for (const [name, group] of groups) {
       ctx.progress({ done, total: groups.size, message: `training the orientation model on ${group.length} labels (${name})` });
       const set: AngleSet = { ids: group.map((l) => l.imageId as ImageId), angles: Float32Array.from(group, angleOf) };
-      const s = await trainAndMeasure(store, encoder, set, testSet, { seed: store.settings.seed, signal: ctx.signal });
+      const s = await trainAndMeasure(store, encoder, set, testSet, { seed: store.settings.seed, signal: ctx.signal, model: store.settings.orientationModel });
       points.push({ size: group.length, strategy: name, seed: store.settings.seed, maeDeg: s.maeDeg, medianDeg: s.medianDeg, within10: s.within10, testSize: s.n, model: store.settings.orientationModel });
       done++;
     }
   } finally {
-    encoder.dispose();
+    encoder?.dispose();
   }
   store.addCurvePoints(randomUUID(), 'live', points);
   ctx.progress({ done, total: groups.size, message: points.map((p) => `${p.strategy}: ${p.maeDeg.toFixed(1)} deg at ${p.size} labels`).join('; ') });

@@ -59,7 +59,8 @@ export async function loadEncoder(store: ProjectStore): Promise<tf.LayersModel> 
  */
 export async function trainAndMeasure(
   store: ProjectStore,
-  encoder: tf.LayersModel,
+  /** The encoder the regressor starts from; null is fine for the exemplar model, which needs none. */
+  encoder: tf.LayersModel | null,
   train: AngleSet,
   test: LoadedTestSet,
   opts: {
@@ -80,6 +81,7 @@ export async function trainAndMeasure(
     const p = predictExemplarAngles(data, train.angles, test.inputs, test.n, s, channels, axial);
     return summarizeAngularErrors(p.anglesDeg, test.angles, periodOf(axial));
   }
+  if (!encoder) throw new AppError('internal', 'the regressor needs the encoder: load it with loadEncoder(store)');
   const { model } = await trainOrientationModel({
     encoder,
     inputs: data,

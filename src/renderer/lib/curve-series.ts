@@ -32,6 +32,7 @@ const NAMES: Record<string, string> = {
   'guarded-fps': 'Guarded FPS',
   interleaved: 'Interleaved',
   novelty: 'Novelty',
+  'all labels': 'All training labels',
 };
 
 export function strategyLabel(s: string): string {
