@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { selectBackend } from '../../src/main/ml/backend.js';
 import { rotate90Into } from '../../src/main/ml/orientation-model.js';
-import { matchExemplars, predictExemplarAngles, predictFromMatches } from '../../src/main/ml/exemplar-orientation.js';
+import { ExemplarBank, matchExemplars, predictExemplarAngles, predictFromMatches } from '../../src/main/ml/exemplar-orientation.js';
 import { angularErrorDeg, summarizeAngularErrors } from '../../src/shared/angle.js';
 import { isAppError } from '../../src/shared/errors.js';
 import { mulberry32 } from '../../src/shared/random.js';
@@ -434,5 +434,29 @@ describe('errors and bookkeeping', () => {
         expect(angularErrorDeg(all.turnDeg[i * n + j]!, one.turnDeg[i]!)).toBeLessThan(1e-3);
       }
     }
+  });
+});
+
+describe('ExemplarBank', () => {
+  it('adding exemplars in parts matches adding them at once (the predictor adds labels one by one)', () => {
+    const s = 16;
+    const ex = blobImages(7, s, 1, 41);
+    const q = blobImages(3, s, 1, 42);
+    const per = s * s;
+    const whole = matchExemplars(ex, 7, q, 3, s, 1, { rotations: 12 });
+    const before = tf.memory().numTensors;
+    const bank = new ExemplarBank(s, 1, { rotations: 12 });
+    bank.add(ex.subarray(0, 4 * per), 4);
+    bank.add(ex.subarray(4 * per, 6 * per), 2);
+    bank.add(ex.subarray(6 * per), 1);
+    expect(bank.size).toBe(7);
+    const parts = bank.match(q, 3);
+    bank.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (let k = 0; k < whole.similarity.length; k++) {
+      expect(parts.similarity[k]).toBeCloseTo(whole.similarity[k]!, 5);
+      expect(parts.turnDeg[k]).toBeCloseTo(whole.turnDeg[k]!, 3);
+    }
+    expect(() => new ExemplarBank(s, 1).match(q, 3)).toThrow(/at least one labeled image/);
   });
 });

@@ -65,6 +65,24 @@ describe('queue:predict', () => {
     expect(median).toBeLessThan(5);
   }, 60_000);
 
+  it('follows changed labels and undo (the worker rebuilds its exemplar bank)', async () => {
+    const truth = subset.truth.get(original)!;
+    const guessTurned = async () => (await svc.invoke('queue:predict', { imageIds: [idOf.get(TURNED)!] }))[0]!;
+    // relabel the original 30 degrees further: the turned copy's guess follows it
+    await svc.invoke('label:set', { imageId: idOf.get(original)!, angle: wrapDegrees(truth + 30) as Degrees });
+    const p1 = await guessTurned();
+    expect(p1.exemplars).toBe(150);
+    expect(angularErrorDeg(p1.angle!, wrapDegrees(truth + 120))).toBeLessThan(2);
+    // undo the relabel: the original's earlier label is current again
+    await svc.invoke('label:undo', {});
+    const p2 = await guessTurned();
+    expect(p2.exemplars).toBe(150);
+    expect(angularErrorDeg(p2.angle!, wrapDegrees(truth + 90))).toBeLessThan(2);
+    // undo once more: the last training label goes, one exemplar fewer
+    await svc.invoke('label:undo', {});
+    expect((await guessTurned()).exemplars).toBe(149);
+  }, 60_000);
+
   it('refuses more than 64 images per request', async () => {
     await expect(svc.invoke('queue:predict', { imageIds: Array.from({ length: 65 }, (_, i) => (i + 1) as ImageId) })).rejects.toMatchObject({ code: 'invalid-argument' });
   });

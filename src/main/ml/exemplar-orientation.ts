@@ -103,34 +103,74 @@ function normalizeOnDisc(x: tf.Tensor4D, mask: tf.Tensor): tf.Tensor2D {
 }
 
 /**
- * Compare every query with every exemplar over R turns.
- * @param exemplars uint8 nExemplars x S x S x C model inputs (the labeled images).
- * @param queries uint8 nQueries x S x S x C model inputs.
- * @returns similarity and turn per (query, exemplar); cost O(nQ * nEx * R * m^2 * C).
- * @throws AppError('invalid-argument') when the image buffers do not match their counts and shape, or options are out of range.
+ * Normalized exemplars kept between matches: labeled images are normalized
+ * once, when added, so a predictor that sees labels arrive one by one only
+ * prepares the new ones. Owns tensors: dispose() it.
  */
-export function matchExemplars(
-  exemplars: Uint8Array,
-  nExemplars: number,
-  queries: Uint8Array,
-  nQueries: number,
-  s: number,
-  ch: number,
-  opts: ExemplarMatchOptions = {},
-): ExemplarMatches {
-  checkImages(exemplars, nExemplars, s, ch, 'exemplars');
-  checkImages(queries, nQueries, s, ch, 'queries');
-  const R = opts.rotations ?? DEFAULT_EXEMPLAR_ROTATIONS;
-  if (!Number.isInteger(R) || R < 4 || R > 720) throw new AppError('invalid-argument', `rotations must be an integer in 4..720, got ${R}`);
-  const m = Math.min(s, opts.matchSize ?? DEFAULT_MATCH_SIZE);
-  if (!Number.isInteger(m) || m < 8) throw new AppError('invalid-argument', `the matching size must be a whole number of at least 8 px, got ${m} (matchSize ${opts.matchSize ?? DEFAULT_MATCH_SIZE}, image side ${s})`);
-  const chunk = Math.max(1, Math.floor(opts.chunk ?? Math.min(16, 2e6 / Math.max(1, nExemplars * R))));
-  const similarity = new Float32Array(nQueries * nExemplars);
-  const turnDeg = new Float32Array(nQueries * nExemplars);
-  const mask = tf.tensor4d(discMask(m), [1, m, m, 1]);
-  const ex = tf.tidy(() => normalizeOnDisc(toMatchTensor(exemplars, nExemplars, s, ch, m), mask));
-  const step = 360 / R;
-  try {
+export class ExemplarBank {
+  readonly rotations: number;
+  readonly matchSize: number;
+  private rows: tf.Tensor2D | null = null;
+  private count = 0;
+  private readonly mask: tf.Tensor4D;
+
+  /**
+   * @param s image side (px) of the model inputs; ch their channels.
+   * @throws AppError('invalid-argument') for rotations outside 4..720 or a matching size below 8 px.
+   */
+  constructor(
+    readonly s: number,
+    readonly ch: number,
+    private readonly opts: ExemplarMatchOptions = {},
+  ) {
+    const R = opts.rotations ?? DEFAULT_EXEMPLAR_ROTATIONS;
+    if (!Number.isInteger(R) || R < 4 || R > 720) throw new AppError('invalid-argument', `rotations must be an integer in 4..720, got ${R}`);
+    const m = Math.min(s, opts.matchSize ?? DEFAULT_MATCH_SIZE);
+    if (!Number.isInteger(m) || m < 8) throw new AppError('invalid-argument', `the matching size must be a whole number of at least 8 px, got ${m} (matchSize ${opts.matchSize ?? DEFAULT_MATCH_SIZE}, image side ${s})`);
+    this.rotations = R;
+    this.matchSize = m;
+    this.mask = tf.tensor4d(discMask(m), [1, m, m, 1]);
+  }
+
+  /** Exemplars held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Append exemplars (in order: their indices continue from size).
+   * @param images uint8 n x S x S x C model inputs.
+   * @throws AppError('invalid-argument') when the buffer does not match n and the shape.
+   */
+  add(images: Uint8Array, n: number): void {
+    checkImages(images, n, this.s, this.ch, 'exemplars');
+    const fresh = tf.tidy(() => normalizeOnDisc(toMatchTensor(images, n, this.s, this.ch, this.matchSize), this.mask));
+    if (!this.rows) this.rows = fresh;
+    else {
+      const old = this.rows;
+      this.rows = tf.concat([old, fresh], 0);
+      tf.dispose([old, fresh]);
+    }
+    this.count += n;
+  }
+
+  /**
+   * Compare every query with every exemplar held, over R turns.
+   * @param queries uint8 nQueries x S x S x C model inputs.
+   * @returns similarity and turn per (query, exemplar); cost O(nQ * size * R * m^2 * C).
+   * @throws AppError('invalid-argument') when the buffer does not match nQueries and the shape;
+   *   AppError('not-enough-labels') when the bank is empty.
+   */
+  match(queries: Uint8Array, nQueries: number): ExemplarMatches {
+    checkImages(queries, nQueries, this.s, this.ch, 'queries');
+    if (!this.rows || this.count === 0) throw new AppError('not-enough-labels', 'the exemplar model needs at least one labeled image with an angle');
+    const { s, ch, rotations: R, matchSize: m, mask } = this;
+    const ex = this.rows;
+    const nExemplars = this.count;
+    const chunk = Math.max(1, Math.floor(this.opts.chunk ?? Math.min(16, 2e6 / Math.max(1, nExemplars * R))));
+    const similarity = new Float32Array(nQueries * nExemplars);
+    const turnDeg = new Float32Array(nQueries * nExemplars);
+    const step = 360 / R;
     for (let q0 = 0; q0 < nQueries; q0 += chunk) {
       const c = Math.min(chunk, nQueries - q0);
       const [best, arg, prev, next] = tf.tidy(() => {
@@ -159,10 +199,41 @@ export function matchExemplars(
         turnDeg[o + k] = wrapDegreesFloat32((ai[k]! + off) * step, 360);
       }
     }
-  } finally {
-    tf.dispose([mask, ex]);
+    return { nQueries, nExemplars, similarity, turnDeg };
   }
-  return { nQueries, nExemplars, similarity, turnDeg };
+
+  dispose(): void {
+    tf.dispose([this.mask, ...(this.rows ? [this.rows] : [])]);
+    this.rows = null;
+    this.count = 0;
+  }
+}
+
+/**
+ * Compare every query with every exemplar over R turns (a one-off ExemplarBank).
+ * @param exemplars uint8 nExemplars x S x S x C model inputs (the labeled images).
+ * @param queries uint8 nQueries x S x S x C model inputs.
+ * @returns similarity and turn per (query, exemplar); cost O(nQ * nEx * R * m^2 * C).
+ * @throws AppError('invalid-argument') when the image buffers do not match their counts and shape, or options are out of range.
+ */
+export function matchExemplars(
+  exemplars: Uint8Array,
+  nExemplars: number,
+  queries: Uint8Array,
+  nQueries: number,
+  s: number,
+  ch: number,
+  opts: ExemplarMatchOptions = {},
+): ExemplarMatches {
+  checkImages(exemplars, nExemplars, s, ch, 'exemplars');
+  checkImages(queries, nQueries, s, ch, 'queries');
+  const bank = new ExemplarBank(s, ch, opts);
+  try {
+    bank.add(exemplars, nExemplars);
+    return bank.match(queries, nQueries);
+  } finally {
+    bank.dispose();
+  }
 }
 
 /** Predictions of the exemplar model. */

@@ -2,8 +2,8 @@
  * Worker-thread entry of the angle predictor: stays alive while a project is
  * open and answers "what angle would the exemplar model give these images?"
  * from the labels committed so far (its own read-only SQLite connection sees
- * every committed label: WAL). The labeled images' model inputs are cached
- * and reloaded only when the label set changes.
+ * every committed label: WAL). The labeled images are normalized once into an
+ * ExemplarBank; a new label adds one row, an undo or a changed label rebuilds it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.js';
@@ -11,14 +11,17 @@ import { periodOf, wrapDegrees } from '../../shared/angle.js';
 import type { ImageId } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
-import { predictExemplarAngles } from '../ml/exemplar-orientation.js';
+import { ExemplarBank, predictFromMatches } from '../ml/exemplar-orientation.js';
 import type { PredictRequest, PredictResponse, PredictWorkerInput } from './predict-protocol.js';
 
 const input = workerData as PredictWorkerInput;
 const port = parentPort!;
 let store: ProjectStore | null = null;
 let backendReady: Promise<unknown> | null = null;
-let cache: { key: string; inputs: Uint8Array; angles: Float32Array } | null = null;
+/** The labeled images already in the bank, in bank order: "imageId:angle". */
+let bankKeys: string[] = [];
+let bank: ExemplarBank | null = null;
+let bankAngles: number[] = [];
 
 async function answer(req: PredictRequest): Promise<PredictResponse> {
   backendReady ??= selectBackend(input.backend);
@@ -26,15 +29,30 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
   store ??= ProjectStore.open(input.projectPath, { readonly: true });
   const labels = store.currentLabels().filter((l) => l.value.kind === 'angle');
   const ids = labels.map((l) => l.imageId);
-  const angles = Float32Array.from(labels, (l) => (l.value.kind === 'angle' ? l.value.angle : 0));
-  const key = labels.map((l) => `${l.imageId}:${l.value.kind === 'angle' ? l.value.angle : ''}`).join(',');
-  if (!cache || cache.key !== key) cache = { key, inputs: ids.length ? store.getModelInputs(ids).data : new Uint8Array(0), angles };
+  const keys = labels.map((l) => `${l.imageId}:${l.value.kind === 'angle' ? l.value.angle : ''}`);
+  // New labels arrive at the end (label ids grow): add only those; an undo or a changed label rebuilds the bank.
+  const extends_ = bank !== null && keys.length >= bankKeys.length && bankKeys.every((k, i) => keys[i] === k);
+  if (!extends_) {
+    bank?.dispose();
+    bank = null;
+    bankKeys = [];
+    bankAngles = [];
+  }
+  const fresh = labels.slice(bankKeys.length);
+  if (fresh.length > 0) {
+    const { size, channels } = store.getModelInputs([fresh[0]!.imageId]);
+    bank ??= new ExemplarBank(size, channels);
+    bank.add(store.getModelInputs(fresh.map((l) => l.imageId)).data, fresh.length);
+    bankKeys = keys;
+    bankAngles = bankAngles.concat(fresh.map((l) => (l.value.kind === 'angle' ? l.value.angle : 0)));
+  }
   const wanted = req.imageIds.filter((id) => store!.getImage(id)?.status === 'ready');
   if (ids.length === 0 || wanted.length === 0) {
     return { id: req.id, ok: true, predictions: req.imageIds.map((imageId) => ({ imageId, angle: null, similarity: null, exemplars: ids.length })) };
   }
   const { data, channels, size } = store.getModelInputs(wanted);
-  const p = predictExemplarAngles(cache.inputs, cache.angles, data, wanted.length, size, channels, store.settings.axial);
+  if (!bank || size !== bank.s || channels !== bank.ch) throw new Error(`model inputs changed shape (${size} px x ${channels}); reopen the project`);
+  const p = predictFromMatches(bank.match(data, wanted.length), bankAngles, bankAngles.length, store.settings.axial);
   const byId = new Map<ImageId, number>(wanted.map((id, i) => [id, i]));
   return {
     id: req.id,
@@ -58,4 +76,7 @@ port.on('message', (req: PredictRequest) => {
     .then((r) => port.postMessage(r))
     .catch((e: unknown) => port.postMessage({ id: req.id, ok: false, error: serializeError(mapStoreError(e, input.projectPath)) } satisfies PredictResponse));
 });
-port.on('close', () => store?.close());
+port.on('close', () => {
+  bank?.dispose();
+  store?.close();
+});
