@@ -170,6 +170,8 @@ export interface EmbeddingInfo {
   readonly source: string;
   readonly count: number;
   readonly reconstructionLoss: number | null;
+  /** Turns averaged into each embedding by the autoencoder (1 = plain latent; embeddings made before this setting: 1); null when imported. */
+  readonly turns: number | null;
 }
 
 export interface ProjectStatus {

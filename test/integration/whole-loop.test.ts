@@ -5,6 +5,7 @@
  * known angles. Checks the orientation model's test error falls as labels grow.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDemoSubset, type DemoSubset } from '../helpers/demo-subset.js';
@@ -26,7 +27,7 @@ interface StatusJson {
   duplicates: number;
   labeled: number;
   testSplit: { size: number; labeled: number };
-  embedding: { modelId: number | null; latentDim: number; backend: string | null } | null;
+  embedding: { modelId: number | null; latentDim: number; backend: string | null; turns: number | null } | null;
   order: { strategy: string; length: number } | null;
   curve: { size: number; maeDeg: number; strategy: string }[];
   settings: { orientationModel: string };
@@ -49,8 +50,23 @@ describe('whole loop on real rotated images', () => {
     const st = status();
     expect(st.images).toEqual({ ready: 300, unreadable: 0, missing: 0, total: 300 });
     expect(st.testSplit.size).toBe(75);
-    expect(st.embedding).toMatchObject({ latentDim: 16, backend: 'wasm' });
+    expect(st.embedding).toMatchObject({ latentDim: 16, backend: 'wasm', turns: 8 });
     expect(st.order).toMatchObject({ strategy: 'fps', length: 225 });
+    expect(ok(['status', project])).toMatch(/rotation-pooled over 8 turns\)\n/);
+  });
+
+  it('status says when the embeddings were made with other turns than the settings ask for', () => {
+    // An embedding made before the setting existed records no turns: it was the plain latent vector.
+    const db = new Database(project);
+    const modelId = db.prepare("SELECT MAX(id) FROM models WHERE kind = 'autoencoder'").pluck().get() as number;
+    const params = db.prepare('SELECT params FROM models WHERE id = ?').pluck().get(modelId) as string;
+    db.prepare('UPDATE models SET params = ? WHERE id = ?').run(JSON.stringify({ ...JSON.parse(params), embeddingTurns: undefined }), modelId);
+    db.close();
+    expect(ok(['status', project])).toContain('plain latent vectors) - the settings ask for 8 turns: run "embed" again');
+    const restore = new Database(project);
+    restore.prepare('UPDATE models SET params = ? WHERE id = ?').run(params, modelId);
+    restore.close();
+    expect(status().embedding).toMatchObject({ turns: 8 });
   });
 
   it('next --json lists the queue with non-increasing coverage radii and no test images', () => {

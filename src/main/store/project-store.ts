@@ -851,6 +851,12 @@ export class ProjectStore {
       | undefined;
     if (!r) return null;
     const count = (this.db.prepare('SELECT COUNT(*) FROM embeddings WHERE set_id = ?').pluck().get(r.id) as number) ?? 0;
+    let turns: number | null = null;
+    if (r.model_id !== null) {
+      const params = this.db.prepare('SELECT params FROM models WHERE id = ?').pluck().get(r.model_id) as string | undefined;
+      const t = params ? (JSON.parse(params) as { embeddingTurns?: unknown }).embeddingTurns : undefined;
+      turns = typeof t === 'number' && Number.isInteger(t) && t >= 1 ? t : 1;
+    }
     return {
       modelId: r.model_id as ModelId | null,
       latentDim: r.dim,
@@ -858,6 +864,7 @@ export class ProjectStore {
       source: r.source,
       count,
       reconstructionLoss: r.loss,
+      turns,
     };
   }
 
