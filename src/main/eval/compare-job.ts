@@ -20,12 +20,10 @@ import { labelsNeeded } from '../report/labels-needed.js';
 import { strategyVerdict } from '../report/strategy-verdict.js';
 import type { JobContext, JobSpec } from '../jobs/job-types.js';
 import { poolEmbeddings } from './pool-embeddings.js';
-import { loadEncoder, loadTestSet, trainAndMeasure } from './train-and-measure.js';
+import { loadEncoder, loadTestSet, measureExemplarPrefixes, trainAndMeasure } from './train-and-measure.js';
 
 type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 
-/** Below this many test images, compare warns that its figures are noise (and gives no verdict). */
-export { MIN_RELIABLE_TEST };
 
 export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'compare' }>, ctx: JobContext): Promise<CompareResult> {
   const strategies = spec.strategies.map((s) => {
@@ -74,6 +72,18 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
       for (let s = 1; s <= spec.seeds; s++) {
         const seed = store.settings.seed * 1000 + s;
         const { order } = selectOrder(strategy, { data: pool.data, n: pool.ids.length, d: emb.dim, labeled: [], seed, k: usable[usable.length - 1]! });
+        if (model === 'exemplar') {
+          // One match for the whole order; every size is a prefix of it.
+          if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
+          const ids = Array.from(order.subarray(0, usable[usable.length - 1]!), (row) => pool.ids[row]!);
+          const summaries = measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable);
+          summaries.forEach((r, i) => {
+            points.push({ size: usable[i]!, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n, model });
+            done++;
+            ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${usable[i]} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
+          });
+          continue;
+        }
         for (const size of usable) {
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, size), (row) => pool.ids[row]!);

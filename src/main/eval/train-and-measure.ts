@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
 import { periodOf, summarizeAngularErrors, type ErrorSummary } from '../../shared/angle.js';
 import type { ImageId, OrientationModelKind } from '../../shared/types.js';
-import { predictExemplarAngles } from '../ml/exemplar-orientation.js';
+import { matchExemplars, predictFromMatches } from '../ml/exemplar-orientation.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { deserializeModel } from '../ml/model-io.js';
 import { createAutoencoder } from '../ml/autoencoder.js';
@@ -50,6 +50,27 @@ export async function loadEncoder(store: ProjectStore): Promise<tf.LayersModel> 
 }
 
 /**
+ * The exemplar model's error on `test` for every prefix size of `train` (the
+ * first n labels of an order): one match against all of train, then each
+ * prefix takes its best exemplar among its first n (predictFromMatches), so a
+ * curve over sizes costs one match instead of one per size.
+ * @param sizes prefix sizes, each 1..train.ids.length.
+ * @returns one ErrorSummary per size, in the order given.
+ */
+export function measureExemplarPrefixes(
+  store: ProjectStore,
+  train: AngleSet,
+  test: LoadedTestSet,
+  sizes: readonly number[],
+  inputs?: { readonly data: Uint8Array; readonly channels: number },
+): ErrorSummary[] {
+  const axial = store.settings.axial;
+  const { data, channels } = inputs ?? store.getModelInputs(train.ids);
+  const matches = matchExemplars(data, train.ids.length, test.inputs, test.n, store.settings.inputSize, channels);
+  return sizes.map((n) => summarizeAngularErrors(predictFromMatches(matches, train.angles, n, axial).anglesDeg, test.angles, periodOf(axial)));
+}
+
+/**
  * Train the project's orientation model (settings.orientationModel, or
  * opts.model) on `train` (seeded) and measure its angular error on `test`.
  * 'exemplar' needs no training: the labeled images are matched directly
@@ -77,9 +98,7 @@ export async function trainAndMeasure(
   const { data, channels } = store.getModelInputs(train.ids);
   if ((opts.model ?? store.settings.orientationModel) === 'exemplar') {
     if (opts.signal?.aborted) throw new AppError('cancelled', 'evaluation was cancelled');
-    const s = store.settings.inputSize;
-    const p = predictExemplarAngles(data, train.angles, test.inputs, test.n, s, channels, axial);
-    return summarizeAngularErrors(p.anglesDeg, test.angles, periodOf(axial));
+    return measureExemplarPrefixes(store, train, test, [train.ids.length], { data, channels })[0]!;
   }
   if (!encoder) throw new AppError('internal', 'the regressor needs the encoder: load it with loadEncoder(store)');
   const { model } = await trainOrientationModel({
