@@ -15,6 +15,7 @@ import { copyImages } from '../../src/main/export/export-folder.js';
 import { folderPrefixes } from '../../src/main/io/image-keys.js';
 import { parseLabelsCsv } from '../../src/main/io/labels-import.js';
 import { ProjectStore } from '../../src/main/store/project-store.js';
+import type { ImageId } from '../../src/shared/types.js';
 import { makeProject, tmpDir, type FixtureImage } from '../io/make-project.js';
 
 const digest = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -37,6 +38,16 @@ async function labeled(images?: FixtureImage[]) {
 }
 
 /** The whole CSV export read by d3-dsv csvParse with no options (its first line is the header). */
+/** An SVG whose top half is white: re-encoded to PNG on export (a format the folder export converts). */
+const HALF_WHITE_SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="5" fill="white"/></svg>');
+
+/** Label every image 90 degrees and export an upright folder copy to DIR/up. */
+async function labelAt90AndExportUpright(store: ProjectStore, ids: readonly ImageId[], dir: string): Promise<{ out: string; r: Awaited<ReturnType<typeof exportLabels>> }> {
+  ids.forEach((id) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(90) }, annotator: 't' }));
+  const out = path.join(dir, 'up');
+  return { out, r: await exportLabels(store, { format: 'folder', out, upright: true }) };
+}
+
 function csvRows(file: string): Record<string, string>[] {
   return csvParse(fs.readFileSync(file, 'utf8')) as unknown as Record<string, string>[];
 }
@@ -191,20 +202,17 @@ describe('export paths in multi-folder projects', () => {
   it('a re-encoded copy whose .png name is another labeled file gets a distinct name; nothing clashes', async () => {
     const dir = tmpDir('nl-exsafe-');
     const folder = path.join(dir, 'f');
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="5" fill="white"/></svg>');
     const realPng = await png(60, 10, 10);
     // the PNG first, so that it is written before the SVG copy would take its name
     const { store, ids } = makeProject(
       [
         { folder, relPath: 'icon.svg.png', bytes: realPng },
-        { folder, relPath: 'icon.svg', bytes: svg },
+        { folder, relPath: 'icon.svg', bytes: HALF_WHITE_SVG },
       ],
       {},
       dir,
     );
-    ids.forEach((id) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(90) }, annotator: 't' }));
-    const out = path.join(dir, 'up');
-    const r = await exportLabels(store, { format: 'folder', out, upright: true });
+    const { out, r } = await labelAt90AndExportUpright(store, ids, dir);
     expect(r.count).toBe(2);
     expect(r.skipped).toEqual([]);
     const rows = csvRows(path.join(out, 'labels.csv'));
@@ -287,18 +295,15 @@ describe('folder copies are planned before anything is written', () => {
   it("a re-encoded copy's .png name that is a folder of other copies gets a distinct name", async () => {
     const dir = tmpDir('nl-exsafe-');
     const folder = path.join(dir, 'f');
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="5" fill="white"/></svg>');
     const { store, ids } = makeProject(
       [
         { folder, relPath: 'icon.svg.png/b.png', bytes: await png(5) },
-        { folder, relPath: 'icon.svg', bytes: svg },
+        { folder, relPath: 'icon.svg', bytes: HALF_WHITE_SVG },
       ],
       {},
       dir,
     );
-    ids.forEach((id) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(90) }, annotator: 't' }));
-    const out = path.join(dir, 'up');
-    const r = await exportLabels(store, { format: 'folder', out, upright: true });
+    const { out, r } = await labelAt90AndExportUpright(store, ids, dir);
     expect(r.count).toBe(2);
     expect(fs.statSync(path.join(out, 'images', 'icon.svg.png')).isDirectory()).toBe(true);
     expect(fs.existsSync(path.join(out, 'images', 'icon.svg.png', 'b.png'))).toBe(true);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
+import type { ErrorSummary } from '../../shared/angle.js';
 import { MIN_RELIABLE_TEST, STRATEGIES, type CompareResult, type CurvePoint, type ImageId, type StrategyName } from '../../shared/types.js';
 import type { NewCurvePoint, ProjectStore } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
@@ -67,6 +68,11 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   const total = strategies.length * spec.seeds * usable.length;
   const points: NewCurvePoint[] = [];
   let done = 0;
+  const record = (strategy: OrderStrategy, seed: number, size: number, r: ErrorSummary): void => {
+    points.push({ size, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n, model });
+    done++;
+    ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
+  };
   try {
     for (const strategy of strategies) {
       for (let s = 1; s <= spec.seeds; s++) {
@@ -77,20 +83,14 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, usable[usable.length - 1]!), (row) => pool.ids[row]!);
           const summaries = measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable);
-          summaries.forEach((r, i) => {
-            points.push({ size: usable[i]!, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n, model });
-            done++;
-            ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${usable[i]} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
-          });
+          summaries.forEach((r, i) => record(strategy, seed, usable[i]!, r));
           continue;
         }
         for (const size of usable) {
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, size), (row) => pool.ids[row]!);
           const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, { seed, signal: ctx.signal, model });
-          points.push({ size, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n, model });
-          done++;
-          ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
+          record(strategy, seed, size, r);
         }
       }
     }

@@ -28,7 +28,6 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
   await backendReady;
   store ??= ProjectStore.open(input.projectPath, { readonly: true });
   const labels = store.currentLabels().filter((l) => l.value.kind === 'angle');
-  const ids = labels.map((l) => l.imageId);
   const keys = labels.map((l) => `${l.imageId}:${l.value.kind === 'angle' ? l.value.angle : ''}`);
   // New labels arrive at the end (label ids grow): add only those; an undo or a changed label rebuilds the bank.
   const extends_ = bank !== null && keys.length >= bankKeys.length && bankKeys.every((k, i) => keys[i] === k);
@@ -40,15 +39,15 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
   }
   const fresh = labels.slice(bankKeys.length);
   if (fresh.length > 0) {
-    const { size, channels } = store.getModelInputs([fresh[0]!.imageId]);
+    const { data, size, channels } = store.getModelInputs(fresh.map((l) => l.imageId));
     bank ??= new ExemplarBank(size, channels);
-    bank.add(store.getModelInputs(fresh.map((l) => l.imageId)).data, fresh.length);
+    bank.add(data, fresh.length);
     bankKeys = keys;
     bankAngles = bankAngles.concat(fresh.map((l) => (l.value.kind === 'angle' ? l.value.angle : 0)));
   }
   const wanted = req.imageIds.filter((id) => store!.getImage(id)?.status === 'ready');
-  if (ids.length === 0 || wanted.length === 0) {
-    return { id: req.id, ok: true, predictions: req.imageIds.map((imageId) => ({ imageId, angle: null, similarity: null, exemplars: ids.length })) };
+  if (labels.length === 0 || wanted.length === 0) {
+    return { id: req.id, ok: true, predictions: req.imageIds.map((imageId) => ({ imageId, angle: null, similarity: null, exemplars: labels.length })) };
   }
   const { data, channels, size } = store.getModelInputs(wanted);
   if (!bank || size !== bank.s || channels !== bank.ch) throw new Error(`model inputs changed shape (${size} px x ${channels}); reopen the project`);
@@ -60,8 +59,8 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
     predictions: req.imageIds.map((imageId) => {
       const i = byId.get(imageId);
       return i === undefined
-        ? { imageId, angle: null, similarity: null, exemplars: ids.length }
-        : { imageId, angle: roundGuess(p.anglesDeg[i]!, store!.settings.axial), similarity: Math.round(p.similarity[i]! * 1000) / 1000, exemplars: ids.length };
+        ? { imageId, angle: null, similarity: null, exemplars: labels.length }
+        : { imageId, angle: roundGuess(p.anglesDeg[i]!, store!.settings.axial), similarity: Math.round(p.similarity[i]! * 1000) / 1000, exemplars: labels.length };
     }),
   };
 }
