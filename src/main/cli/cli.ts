@@ -377,7 +377,12 @@ export function buildProgram(): Command {
                 (svc.project.orderIsStale() ? ' - made from older embeddings or before the last import: run "order" again' : '')
             : 'order: none (run "order")',
         );
-        console.log(`learning curve: ${st.curve.length} point${st.curve.length === 1 ? '' : 's'} (${st.settings.orientationModel} orientation model)`);
+        const byModel = [...new Set(st.curve.map((c) => c.model))].map((m) => `${st.curve.filter((c) => c.model === m).length} ${m}`);
+        console.log(
+          `learning curve: ${st.curve.length} point${st.curve.length === 1 ? '' : 's'}` +
+            (byModel.length > 1 ? ` (${byModel.join(', ')})` : '') +
+            `; orientation model setting: ${st.settings.orientationModel}`,
+        );
       }, { quiet: true });
     });
 

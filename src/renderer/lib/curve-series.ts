@@ -31,7 +31,7 @@ const NAMES: Record<string, string> = {
   probcover: 'ProbCover',
   'guarded-fps': 'Guarded FPS',
   interleaved: 'Interleaved',
-  novelty: 'Novelty',
+  novelty: 'Novelty arm (interleaved)',
   'all labels': 'All training labels',
 };
 

@@ -85,8 +85,10 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
         </p>
         {st.testSplit.labeled > 0 && st.testSplit.labeled < MIN_RELIABLE_TEST && (
           <p className="muted small" data-testid="curve-noise-note">
-            Only {st.testSplit.labeled} labeled test images: each point can move by several degrees from noise alone. The app keeps asking for
-            test labels; from {MIN_RELIABLE_TEST} on the curve is steady enough to compare strategies.
+            Only {st.testSplit.labeled} labeled test images: each point can move by several degrees from noise alone.{' '}
+            {st.testSplit.labeled < st.testSplit.size
+              ? `The app keeps asking for test labels; from ${MIN_RELIABLE_TEST} on the curve is steady enough to compare strategies.`
+              : `The test split holds only ${st.testSplit.size} images; a larger test fraction (a new project) gives a steadier curve.`}
           </p>
         )}
         {evalJob && !evalJob.finished && <JobCard job={evalJob} />}
