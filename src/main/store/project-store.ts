@@ -109,7 +109,7 @@ export interface EmbeddingMatrix {
 
 export interface StoredModel {
   readonly id: ModelId;
-  readonly kind: 'autoencoder' | 'orientation';
+  readonly kind: 'autoencoder' | 'contrastive' | 'orientation';
   readonly createdAt: string;
   readonly backend: string | null;
   readonly params: Record<string, unknown>;
@@ -319,13 +319,25 @@ export class ProjectStore {
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < SCHEMA_VERSION; v++) {
-      this.db.transaction(() => {
-        // Another process may have run this migration while we waited for the write lock.
-        if ((this.db.pragma('user_version', { simple: true }) as number) > v) return;
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
+    if (version >= SCHEMA_VERSION) return;
+    // A migration that rebuilds a table drops the parent of foreign keys, which SQLite
+    // counts as violations even once the rebuilt table is back under its name; so keys
+    // are off while migrating (the pragma is ignored inside a transaction) and every
+    // reference is checked before each migration commits.
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      for (let v = version; v < SCHEMA_VERSION; v++) {
+        this.db.transaction(() => {
+          // Another process may have run this migration while we waited for the write lock.
+          if ((this.db.pragma('user_version', { simple: true }) as number) > v) return;
+          this.db.exec(MIGRATIONS[v]!);
+          const broken = this.db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration to schema version ${v + 1} would leave ${broken.length} broken references; the project was left at version ${v}`);
+          this.db.pragma(`user_version = ${v + 1}`);
+        }).immediate();
+      }
+    } finally {
+      this.db.pragma('foreign_keys = ON');
     }
   }
 

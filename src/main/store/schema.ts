@@ -3,7 +3,7 @@
  * Version n is reached by running migrations[0..n-1] in order, each in one
  * transaction, and recording `PRAGMA user_version = n`.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Application id written to the SQLite header, so a project is recognised as ours ("NLPJ"). */
 export const APPLICATION_ID = 0x4e4c504a;
@@ -128,5 +128,35 @@ export const MIGRATIONS: readonly string[] = [
   /* 3: which orientation model measured a curve point ('exemplar' | 'regressor');
    * NULL on points written before version 3, when the regressor was the only model. */ `
   ALTER TABLE curve_points ADD COLUMN model TEXT;
+  `,
+  /* 4: one version for several additions, so that no two of them race for a number:
+   * - models.kind gains 'contrastive' (the contrastive embedder; SQLite cannot alter a
+   *   CHECK, so the table is rebuilt with every id; the store migrates with foreign keys
+   *   off and checks every reference before it commits);
+   * - folders.role: 'pool' (queued) or 'test' (a folder imported as the test split);
+   * - images.mtime_ms: the file's modification time when its content was hashed, so a
+   *   file replaced under the same name is noticed before its old label is exported;
+   * - curve_points: a 95 % interval of the mean error (ci_low, ci_high), the chance
+   *   level it is read against, and a JSON column for further per-point figures. */ `
+  CREATE TABLE models_v4 (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('autoencoder', 'contrastive', 'orientation')),
+    created_at TEXT NOT NULL,
+    backend    TEXT,
+    params     TEXT NOT NULL,
+    topology   TEXT,
+    weights    BLOB,
+    metrics    TEXT
+  );
+  INSERT INTO models_v4 (id, kind, created_at, backend, params, topology, weights, metrics)
+    SELECT id, kind, created_at, backend, params, topology, weights, metrics FROM models;
+  DROP TABLE models;
+  ALTER TABLE models_v4 RENAME TO models;
+  ALTER TABLE folders ADD COLUMN role TEXT NOT NULL DEFAULT 'pool' CHECK (role IN ('pool', 'test'));
+  ALTER TABLE images ADD COLUMN mtime_ms REAL;
+  ALTER TABLE curve_points ADD COLUMN ci_low REAL;
+  ALTER TABLE curve_points ADD COLUMN ci_high REAL;
+  ALTER TABLE curve_points ADD COLUMN chance_deg REAL;
+  ALTER TABLE curve_points ADD COLUMN extra TEXT;
   `,
 ];
