@@ -2,8 +2,13 @@
  * Autoencoder training speed and reconstruction quality per backend (issue 4
  * rows "autoencoder training, no native TensorFlow" and "embedding extraction").
  *
+ * Images: the vendored Fashion-MNIST sample (test/fixtures/fashion-mnist-sample,
+ * 2,000 test-split images): the last 500 are held out, the first 1,500 are the
+ * training images, repeated with a different rotation per copy when a run asks
+ * for more (training speed does not depend on which images they are).
+ *
  * As a module (bench/run.ts): run() trains the default architecture on
- * 10,000 Fashion-MNIST images at 64 x 64 gray, batch 32, one epoch, on wasm
+ * 10,000 such images at 64 x 64 gray, batch 32, one epoch, on wasm
  * (and a short cpu-backend run), runs the same architecture in PyTorch on the
  * CPU (bench/autoencoder-torch.py) and returns the ratios.
  *
@@ -21,7 +26,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { selectBackend } from '../src/main/ml/backend.js';
 import { DEFAULT_FILTERS, encodeImages, reconstructionLoss, trainAutoencoder } from '../src/main/ml/autoencoder.js';
-import { fashionImages, placeAndRotate } from '../test/ml/fixtures.js';
+import { FASHION_SAMPLE_COUNT, fashionImages, placeAndRotate } from '../test/ml/fixtures.js';
 import type { ComputeBackend } from '../src/shared/types.js';
 import type { BenchResult } from './bench-types.js';
 
@@ -41,6 +46,27 @@ export interface SpeedRow {
 }
 
 const N_TEST = 500;
+const N_DISTINCT = FASHION_SAMPLE_COUNT - N_TEST;
+
+/**
+ * n training images then the N_TEST held-out ones, size x size: training image
+ * i is sample image i mod N_DISTINCT, upright on its first use and turned by a
+ * golden-angle step on each repeat, so no two copies are identical.
+ */
+export function fashionSet(n: number, size: number): Uint8Array {
+  const sample = fashionImages(FASHION_SAMPLE_COUNT);
+  const src = new Uint8Array(n * 784);
+  const angles = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = i % N_DISTINCT;
+    src.set(sample.subarray(j * 784, (j + 1) * 784), i * 784);
+    angles[i] = (Math.floor(i / N_DISTINCT) * 137.508) % 360;
+  }
+  const all = new Uint8Array((n + N_TEST) * size * size);
+  all.set(placeAndRotate(src, n, size, angles));
+  all.set(placeAndRotate(sample.subarray(N_DISTINCT * 784), N_TEST, size), n * size * size);
+  return all;
+}
 
 /** Train once and measure. `all` holds n + N_TEST images of size x size. */
 export async function measure(backend: ComputeBackend, all: Uint8Array, size: number, filters: number, batchSize: number, n: number, epochs: number, latentDim = 32): Promise<SpeedRow> {
@@ -123,11 +149,7 @@ export async function run(): Promise<BenchResult[]> {
   const batch = 32;
   const n = 10000;
   const filters = DEFAULT_FILTERS;
-  const raw = fashionImages(n, 'train');
-  const test = fashionImages(N_TEST);
-  const all = new Uint8Array((n + N_TEST) * size * size);
-  all.set(placeAndRotate(raw, n, size));
-  all.set(placeAndRotate(test, N_TEST, size), n * size * size);
+  const all = fashionSet(n, size);
   const wasm = await measure('wasm', all, size, filters, batch, n, 1);
   // The cpu backend is ~100x slower: time 96 images and say so.
   const cpuAll = new Uint8Array((96 + N_TEST) * size * size);
@@ -137,7 +159,7 @@ export async function run(): Promise<BenchResult[]> {
   await selectBackend('auto');
   const torch = torchReference(size, filters, batch, n);
   const arch = `conv3x3/2 ${filters}-${2 * filters}-${4 * filters}, dense 32, mirrored convT decoder (src/main/ml/autoencoder.ts; same in bench/autoencoder-torch.py)`;
-  const common = `Fashion-MNIST train images letterboxed to ${size}x${size} gray; ${arch}; Adam 2e-3, MSE, batch ${batch}; steady state (first 2 batches excluded).`;
+  const common = `${N_DISTINCT} Fashion-MNIST images (vendored sample) repeated with rotations to ${n}, letterboxed to ${size}x${size} gray; ${arch}; Adam 2e-3, MSE, batch ${batch}; steady state (first 2 batches excluded).`;
   const torchNote = typeof torch === 'string' ? torch : `PyTorch ${torch.version} CPU, ${torch.threads} threads; its epoch loss ${torch.loss.map((l) => l.toFixed(4)).join(', ')}.`;
   const trainRow: BenchResult = {
     name: `autoencoder training, no native TensorFlow (${n} images, ${size}x${size} gray)`,
@@ -183,11 +205,10 @@ async function grid(): Promise<void> {
   const cpuN = Number(arg('cpu-n', '256'));
   const latentDim = Number(arg('latent', '32'));
   const jsonOut = arg('json', '');
-  const raw = fashionImages(nTrain + N_TEST);
   const rows: SpeedRow[] = [];
   for (const backend of backends) {
     for (const size of sizes) {
-      const all = placeAndRotate(raw, nTrain + N_TEST, size);
+      const all = fashionSet(nTrain, size);
       for (const filters of filtersList) {
         for (const batchSize of batches) {
           const n = backend === 'cpu' ? Math.min(cpuN, nTrain) : nTrain;

@@ -4,13 +4,15 @@ timed the same way (steady state, first 2 batches excluded).
 
     python3 bench/autoencoder-torch.py --size 64 --filters 8 --latent 32 --batch 32 --n 2048 --epochs 1
 
-Data: Fashion-MNIST test images (IDX, Debian dataset-fashion-mnist), zero-padded
-28 -> 32 and, for 64 px, upsampled 2x (speed does not depend on content).
+Data: the vendored Fashion-MNIST sample (test/fixtures/fashion-mnist-sample,
+2,000 test images, repeated to n), zero-padded 28 -> 32 and, for 64 px,
+upsampled 2x (speed does not depend on content).
 Prints one JSON object: trainImagesPerSecond, encodeImagesPerSecond, loss, torch version, threads.
 """
 import argparse
 import gzip
 import json
+import os
 import time
 
 import torch
@@ -19,9 +21,12 @@ from torch import nn
 
 def load(n, size):
     # Plain bytes -> torch (no NumPy: Debian's torch and a newer pip NumPy may disagree on ABI).
-    with gzip.open('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz', 'rb') as f:
+    sample = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'fashion-mnist-sample', 't10k-2000-images-idx3-ubyte.gz')
+    with gzip.open(sample, 'rb') as f:
         data = f.read()
-    raw = torch.frombuffer(bytearray(data[16:16 + n * 784]), dtype=torch.uint8).reshape(n, 28, 28).float() / 255.0
+    have = min(n, int.from_bytes(data[4:8], 'big'))
+    raw = torch.frombuffer(bytearray(data[16:16 + have * 784]), dtype=torch.uint8).reshape(have, 28, 28).float() / 255.0
+    raw = raw.repeat((n + have - 1) // have, 1, 1)[:n]
     x = torch.zeros((n, 32, 32), dtype=torch.float32)
     x[:, 2:30, 2:30] = raw
     if size != 32:

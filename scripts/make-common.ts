@@ -70,6 +70,13 @@ export function readIdxLabels(file: string): Uint8Array {
 
 /** The Fashion-MNIST training split (60,000 images, 28 x 28) with its labels. */
 export function readFashionTrain(dir = FASHION_MNIST_DIR): { images: IdxImages; labels: Uint8Array } {
+  if (!fs.existsSync(path.join(dir, 'train-images-idx3-ubyte.gz'))) {
+    throw new Error(
+      `Fashion-MNIST training split not found in ${dir}. This script needs the Debian package dataset-fashion-mnist: ` +
+        'sudo apt-get install dataset-fashion-mnist (or download train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz ' +
+        `from https://github.com/zalandoresearch/fashion-mnist into ${dir}).`,
+    );
+  }
   const images = readIdxImages(path.join(dir, 'train-images-idx3-ubyte.gz'));
   const labels = readIdxLabels(path.join(dir, 'train-labels-idx1-ubyte.gz'));
   if (labels.length !== images.count) throw new Error(`Fashion-MNIST: ${images.count} images but ${labels.length} labels`);

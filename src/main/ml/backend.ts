@@ -18,6 +18,12 @@ import { AppError } from '../../shared/errors.js';
 import type { BackendChoice, ComputeBackend } from '../../shared/types.js';
 import { registerWasmConvKernels } from './wasm-conv-kernels.js';
 
+// Quiet tfjs's console advice ("looks like you are running TensorFlow.js in
+// Node.js ...") and its debug checks in every thread that loads this module:
+// the backend is chosen on purpose here, and the choice is reported by
+// describeBackendSelection.
+tf.env().set('PROD', true);
+
 export const BACKEND_PREFERENCE: readonly ComputeBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** One backend the selection tried. */
