@@ -307,6 +307,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--orientation-model <kind>', 'orientation model to measure (default: the project setting)').choices(ORIENTATION_MODELS))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
     .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice; orientationModel?: OrientationModelKind; overwrite: boolean }) => {
+      checkUserPath(o.out, 'a place for compare outputs');
       await withProject(
         p,
         async (svc) => {
@@ -334,6 +335,7 @@ export function buildProgram(): Command {
     .option('--upright', 'folder format: rotate each copy so its front points up', false)
     .option('--overwrite', 'csv, jsonl, coco: replace an existing output file (never the project, an image or a file in an imported folder)', false)
     .action(async (p: string, o: { format: 'csv' | 'jsonl' | 'coco' | 'folder'; out: string; upright: boolean; overwrite: boolean }) => {
+      checkUserPath(o.out, 'a place for an export');
       await withProject(p, async (svc) => {
         const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright, overwrite: o.overwrite });
         console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);
