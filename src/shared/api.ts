@@ -84,6 +84,8 @@ export interface ApiOperations {
       readonly seeds: number;
       readonly strategies?: readonly string[];
       readonly outDir?: string;
+      /** Replace existing outputs in outDir (never the project, an image or a file in an imported folder). */
+      readonly overwrite?: boolean;
       /** Orientation model measured (default: the project setting). */
       readonly orientationModel?: OrientationModelKind;
     };

@@ -3,6 +3,7 @@
  * an imported folder or anything but a chosen regular file), of unique export
  * paths in multi-folder projects, and of CSV formula neutralisation.
  */
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -121,9 +122,12 @@ describe('export output checks', () => {
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     // a path under a file (here the project file) is refused before anything is created
-    await expect(exportLabels(store, { format: 'csv', out: path.join(store.path, 'x.csv') })).rejects.toThrow(/p\.nlproj is a file, so .*x\.csv cannot be created/);
-    if (fs.existsSync('/dev/null')) {
-      await expect(exportLabels(store, { format: 'jsonl', out: '/dev/null', overwrite: true })).rejects.toThrow(/not a regular file/);
+    await expect(exportLabels(store, { format: 'csv', out: path.join(store.path, 'x.csv') })).rejects.toThrow(/p\.nlproj is a file, so .*x\.(csv|meta\.json) cannot be created/);
+    if (process.platform === 'linux') {
+      await expect(exportLabels(store, { format: 'jsonl', out: '/dev/null', overwrite: true })).rejects.toThrow(/under \/dev, a system folder/);
+      const fifo = path.join(dir, 'pipe.jsonl');
+      execFileSync('mkfifo', [fifo]);
+      await expect(exportLabels(store, { format: 'jsonl', out: fifo, overwrite: true })).rejects.toThrow(/not a regular file/);
     }
   });
 

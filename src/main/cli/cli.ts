@@ -15,13 +15,14 @@ import { readLabelsCsv } from '../io/labels-import.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { runDemo } from './demo.js';
 import { demoFolder } from './paths.js';
+import { checkUserPath } from '../io/user-path.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 /** Where the app keeps its own state (recent projects), overridable with NL_DATA_DIR. */
 export function dataDir(): string {
   const fromEnv = process.env.NL_DATA_DIR?.trim();
-  if (fromEnv) return path.resolve(fromEnv);
+  if (fromEnv) return checkUserPath(fromEnv, 'a place for app data (NL_DATA_DIR)');
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'novelty-labeler');
 }
 
@@ -167,6 +168,7 @@ export function buildProgram(): Command {
     .argument('<project>')
     .argument('<folder>')
     .action(async (p: string, folder: string) => {
+      checkUserPath(folder, 'an image folder');
       if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
         throw new AppError(
           'not-found',
@@ -301,9 +303,11 @@ export function buildProgram(): Command {
     .option('--seeds <n>', 'seeds per strategy', int('--seeds', 1, 100), 3)
     .option('--strategies <list>', 'comma-separated strategies', DEFAULT_COMPARE_STRATEGIES)
     .requiredOption('--out <dir>', 'output folder')
+    .option('--overwrite', 'replace curve.csv and curve.svg in --out (never the project, an image or a file in an imported folder)', false)
     .addOption(new Option('--orientation-model <kind>', 'orientation model to measure (default: the project setting)').choices(ORIENTATION_MODELS))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
-    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice; orientationModel?: OrientationModelKind }) => {
+    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice; orientationModel?: OrientationModelKind; overwrite: boolean }) => {
+      checkUserPath(o.out, 'a place for compare outputs');
       await withProject(
         p,
         async (svc) => {
@@ -313,6 +317,7 @@ export function buildProgram(): Command {
             seeds: o.seeds,
             strategies: o.strategies.split(',').map((s) => s.trim()).filter(Boolean),
             outDir: o.out,
+            overwrite: o.overwrite,
             ...(o.orientationModel ? { orientationModel: o.orientationModel } : {}),
           });
           printCompare(r);
@@ -330,6 +335,7 @@ export function buildProgram(): Command {
     .option('--upright', 'folder format: rotate each copy so its front points up', false)
     .option('--overwrite', 'csv, jsonl, coco: replace an existing output file (never the project, an image or a file in an imported folder)', false)
     .action(async (p: string, o: { format: 'csv' | 'jsonl' | 'coco' | 'folder'; out: string; upright: boolean; overwrite: boolean }) => {
+      checkUserPath(o.out, 'a place for an export');
       await withProject(p, async (svc) => {
         const r = await svc.invoke('export:run', { format: o.format, out: o.out, upright: o.upright, overwrite: o.overwrite });
         console.log(`exported ${r.count} labeled images as ${r.format} to ${r.out}`);

@@ -15,6 +15,8 @@ import { readLabelsCsv } from '../io/labels-import.js';
 import { ProgressPrinter, formatSeconds } from './progress-printer.js';
 import { demoFolder, demoTruthFile } from './paths.js';
 import { printCompare } from './cli.js';
+import { checkUserPath } from '../io/user-path.js';
+import { makeDirs } from '../io/guarded-write.js';
 
 export interface DemoOptions {
   readonly out: string;
@@ -34,8 +36,16 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const images = demoFolder();
   const truthFile = demoTruthFile();
   if (!images || !truthFile) throw new AppError('not-found', 'the bundled demo images (assets/demo) are missing from this installation');
-  fs.mkdirSync(o.out, { recursive: true });
-  const project = path.join(o.out, 'demo.nlproj');
+  const out = checkUserPath(o.out, 'a place for the demo');
+  const project = path.join(out, 'demo.nlproj');
+  // The demo replaces its own earlier outputs, never a folder of other files.
+  const st = fs.lstatSync(out, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) throw new AppError('invalid-argument', `${out} is a symbolic link; the demo writes only into a real folder: give a new folder for --out`);
+  if (st && !st.isDirectory()) throw new AppError('invalid-argument', `${out} is not a folder; give a new folder for --out`);
+  if (st && fs.readdirSync(out).length > 0 && !fs.existsSync(project)) {
+    throw new AppError('invalid-argument', `${out} is not empty and holds no earlier demo (demo.nlproj); give a new or empty folder for --out`);
+  }
+  makeDirs(out, 'the demo folder');
   for (const f of [project, `${project}-wal`, `${project}-shm`]) fs.rmSync(f, { force: true });
 
   const t0 = Date.now();
@@ -90,14 +100,14 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     }
     stage('label + live curve');
 
-    const cmp = await svc.invoke('compare:run', { truthFile, sizes: o.sizes, seeds: o.seeds, strategies: o.strategies, outDir: o.out });
+    const cmp = await svc.invoke('compare:run', { truthFile, sizes: o.sizes, seeds: o.seeds, strategies: o.strategies, outDir: out, overwrite: true });
     printCompare(cmp);
     stage('compare');
 
-    const csv = path.join(o.out, 'labels.csv');
-    const jsonl = path.join(o.out, 'labels.jsonl');
-    await svc.invoke('export:run', { format: 'csv', out: csv });
-    await svc.invoke('export:run', { format: 'jsonl', out: jsonl });
+    const csv = path.join(out, 'labels.csv');
+    const jsonl = path.join(out, 'labels.jsonl');
+    await svc.invoke('export:run', { format: 'csv', out: csv, overwrite: true });
+    await svc.invoke('export:run', { format: 'jsonl', out: jsonl, overwrite: true });
     stage('export');
 
     const total = (Date.now() - t0) / 1000;

@@ -5,7 +5,6 @@
  * labeled test split. Writes curve.csv and curve.svg and reports how many
  * labels each strategy needs to reach the reference's error at its largest size.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
@@ -21,6 +20,7 @@ import { labelsNeeded } from '../report/labels-needed.js';
 import { strategyVerdict } from '../report/strategy-verdict.js';
 import type { JobContext, JobSpec } from '../jobs/job-types.js';
 import { poolEmbeddings } from './pool-embeddings.js';
+import { checkOutputDir, checkOutputFile, guardOf, writeOutputs } from '../io/guarded-write.js';
 import { loadEncoder, loadTestSet, measureExemplarPrefixes, trainAndMeasure } from './train-and-measure.js';
 
 type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
@@ -39,6 +39,12 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   }
   if (!Number.isInteger(spec.seeds) || spec.seeds < 1) throw new AppError('invalid-argument', `--seeds must be a whole number >= 1; got ${spec.seeds}`);
 
+  if (spec.outDir) {
+    // refused outputs fail before the long run, not after it
+    const guard = guardOf(store, spec.overwrite ?? false);
+    checkOutputDir(spec.outDir, guard, 'compare --out');
+    for (const f of ['curve.csv', 'curve.svg']) checkOutputFile(path.resolve(spec.outDir, f), guard, `compare's ${f}`);
+  }
   const emb = store.getEmbeddings();
   if (!emb) throw new AppError('no-embedding', 'the project has no embeddings yet; run "embed" first');
 
@@ -108,11 +114,17 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   let csvPath: string | null = null;
   let svgPath: string | null = null;
   if (spec.outDir) {
-    fs.mkdirSync(spec.outDir, { recursive: true });
-    csvPath = path.join(spec.outDir, 'curve.csv');
-    svgPath = path.join(spec.outDir, 'curve.svg');
-    fs.writeFileSync(csvPath, curveCsv(stored));
-    fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error (${model} model) vs labeled-set size (${path.basename(store.path)})` }));
+    csvPath = path.resolve(spec.outDir, 'curve.csv');
+    svgPath = path.resolve(spec.outDir, 'curve.svg');
+    const guard = guardOf(store, spec.overwrite ?? false);
+    checkOutputDir(spec.outDir, guard, 'compare --out');
+    writeOutputs(
+      [
+        { path: csvPath, data: curveCsv(stored), what: "compare's curve.csv" },
+        { path: svgPath, data: renderCurveSvg(stored, { title: `Orientation error (${model} model) vs labeled-set size (${path.basename(store.path)})` }), what: "compare's curve.svg" },
+      ],
+      guard,
+    );
   }
   const notes: string[] = [];
   if (testImages.length < MIN_RELIABLE_TEST) {

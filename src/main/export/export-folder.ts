@@ -24,6 +24,7 @@ import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../../shared/errors.js';
 import type { WrittenRecord } from './export-formats.js';
 import type { ExportRecord } from './export-records.js';
+import { writeNewFile } from '../io/guarded-write.js';
 
 const WRITABLE = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif', 'avif', 'heif']);
 
@@ -183,10 +184,12 @@ export async function writeCopies(
       let pipeline = sharp(r.absPath).autoOrient();
       if (rotateBy !== 0) pipeline = pipeline.rotate(-rotateBy, { background: { r: 0, g: 0, b: 0, alpha: 1 } });
       const enc = await encodeLike(pipeline, encodeAs);
-      fs.writeFileSync(dest, enc.data, { flag: 'wx' });
+      writeNewFile(dest, enc.data);
       written.push({ ...r, exportPath, width: enc.width, height: enc.height, exportAngle });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
+      // a full disk fails the whole export (the caller removes what was written), never a skipped image
+      if (err.code === 'ENOSPC' || err.code === 'EDQUOT') throw e;
       if (err.code === 'EEXIST') {
         throw new AppError('internal', `${dest} already exists although every destination was checked; was the export folder written to meanwhile?`);
       }

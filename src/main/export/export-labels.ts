@@ -21,10 +21,14 @@
  * `upright` (folder only) rotates each copy counter-clockwise by its angle;
  * the manifest says that the angles of upright copies are 0.
  *
- * Where it writes is checked before anything is written (export-target.ts):
- * never the project file or its -wal/-shm, an image of the project or a path
- * inside an imported folder, a symlink, device or other non-regular file;
- * an existing file only with `overwrite`. CSV text cells that start with
+ * Everything is written by the guarded writer (src/main/io/guarded-write.ts):
+ * checked before anything is written (never the project file or its
+ * -wal/-shm, an image of the project or a path inside an imported folder, a
+ * symlink, device or other non-regular file; an existing file only with
+ * `overwrite`), then temp file + fsync + rename. A file export writes its
+ * file and sidecar as one; a folder export fills a hidden staging folder that
+ * is renamed to OUT at the end. A failed export (a full disk included) leaves
+ * nothing behind and says so ("disk full: N MB needed"). CSV text cells that start with
  * = + - @ are prefixed with ' against spreadsheet formula injection.
  */
 import fs from 'node:fs';
@@ -32,8 +36,9 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ExportFormat, ExportReport } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { checkEmptyDir, planCopies, prepareEmptyDir, writeCopies } from './export-folder.js';
-import { checkOutputFile, checkOutputFolder, writeOutputFile } from './export-target.js';
+import { checkEmptyDir, planCopies, writeCopies } from './export-folder.js';
+import { checkOutputFolder, exportGuard } from './export-target.js';
+import { writeNewFile, writeOutputDir, writeOutputs, type OutputFile } from '../io/guarded-write.js';
 import { formatCoco, formatCsv, formatJsonl, type WrittenRecord } from './export-formats.js';
 import { buildExportMeta } from './export-meta.js';
 import { collectExportRecords } from './export-records.js';
@@ -103,36 +108,35 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
     const written: WrittenRecord[] = records.map((r) => ({ ...r, exportAngle: r.angle }));
     const meta = metaFor(written.length);
     const side = format === 'coco' ? null : sidecarPath(out, format);
-    checkOutputFile(store, out, `the ${format} export`, overwrite);
-    if (side !== null) checkOutputFile(store, side, `the ${format} export's metadata sidecar`, overwrite);
     const text = format === 'csv' ? formatCsv(meta, written) : format === 'jsonl' ? formatJsonl(meta, written) : formatCoco(meta, written);
-    const files: string[] = [];
-    if (side !== null) {
-      writeOutputFile(side, JSON.stringify(meta, null, 2) + '\n', overwrite);
-      files.push(side);
-    }
-    writeOutputFile(out, text, overwrite);
-    files.push(out);
-    return { format, out, count: written.length, files, meta: side, skipped: [] };
+    const outputs: OutputFile[] = [];
+    if (side !== null) outputs.push({ path: side, data: JSON.stringify(meta, null, 2) + '\n', what: `the ${format} export's metadata sidecar` });
+    outputs.push({ path: out, data: text, what: `the ${format} export` });
+    // checked and written as one: a refused or failed write leaves neither file behind
+    writeOutputs(outputs, exportGuard(store, overwrite));
+    return { format, out, count: written.length, files: outputs.map((o) => o.path), meta: side, skipped: [] };
   }
 
   checkOutputFolder(store, out);
   checkEmptyDir(out);
   const plan = await planCopies(records, upright);
-  prepareEmptyDir(out);
-  const imagesDir = path.join(out, 'images');
-  const { written, skipped } = await writeCopies(plan.plans, plan.skipped, imagesDir, upright);
-  const meta = metaFor(written.length);
-  const manifest = {
-    ...meta,
-    images: 'images/',
-    labels: 'labels.csv',
-    files: written.map((w) => ({ path: `images/${w.exportPath}`, width: w.width, height: w.height, angle: w.exportAngle, original_angle: w.angle })),
-    skipped,
-  };
+  let bytes = 0;
+  for (const p of plan.plans) bytes += fs.statSync(p.record.absPath, { throwIfNoEntry: false })?.size ?? 0;
+  const { written, skipped } = await writeOutputDir(out, exportGuard(store, false), 'a folder export', bytes, async (stage) => {
+    const copies = await writeCopies(plan.plans, plan.skipped, path.join(stage, 'images'), upright);
+    const meta = metaFor(copies.written.length);
+    const manifest = {
+      ...meta,
+      images: 'images/',
+      labels: 'labels.csv',
+      files: copies.written.map((w) => ({ path: `images/${w.exportPath}`, width: w.width, height: w.height, angle: w.exportAngle, original_angle: w.angle })),
+      skipped: copies.skipped,
+    };
+    writeNewFile(path.join(stage, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    writeNewFile(path.join(stage, 'labels.csv'), formatCsv(meta, copies.written));
+    return copies;
+  });
   const manifestPath = path.join(out, 'manifest.json');
   const labelsPath = path.join(out, 'labels.csv');
-  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
-  fs.writeFileSync(labelsPath, formatCsv(meta, written), { flag: 'wx' });
-  return { format, out, count: written.length, files: [manifestPath, labelsPath, imagesDir], meta: manifestPath, skipped };
+  return { format, out, count: written.length, files: [manifestPath, labelsPath, path.join(out, 'images')], meta: manifestPath, skipped };
 }

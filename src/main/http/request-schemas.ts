@@ -68,6 +68,7 @@ export const REQUEST_SCHEMAS: Schemas = {
     seeds: z.number().int().min(1).max(1000),
     strategies: z.array(z.string().min(1).max(64)).max(32).optional(),
     outDir: pathText.optional(),
+    overwrite: z.boolean().optional(),
     orientationModel: z.enum(ORIENTATION_MODELS).optional(),
   }),
   'curve:get': empty,

@@ -17,6 +17,8 @@ export type JobSpec =
       readonly seeds: number;
       readonly strategies: readonly string[];
       readonly outDir?: string;
+      /** Replace existing curve.csv / curve.svg in outDir. */
+      readonly overwrite?: boolean;
       readonly orientationModel?: OrientationModelKind;
     };
 

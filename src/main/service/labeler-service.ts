@@ -6,6 +6,8 @@
  * so the caller's event loop stays free.
  */
 import os from 'node:os';
+import { checkRequestPaths } from '../io/user-path.js';
+import { makeDirs } from '../io/guarded-write.js';
 import path from 'node:path';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -79,7 +81,7 @@ export class LabelerService implements ServiceHost {
   }
 
   static async create(options: LabelerServiceOptions): Promise<LabelerService> {
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    makeDirs(options.dataDir, 'the app data folder (NL_DATA_DIR)');
     return new LabelerService(options);
   }
 
@@ -93,6 +95,7 @@ export class LabelerService implements ServiceHost {
     const handler = this.handlers[op] as Handler<K> | undefined;
     if (!handler) throw new AppError('invalid-argument', `unknown operation "${String(op)}"`);
     try {
+      checkRequestPaths(request);
       return await handler(request);
     } catch (e) {
       // another process holding the project past the busy timeout: a clear "in use" answer, not a raw SQLITE_BUSY
@@ -191,7 +194,7 @@ export class LabelerService implements ServiceHost {
 
       'project:create': async ({ path: p, settings }) => {
         const abs = path.resolve(p);
-        fs.mkdirSync(path.dirname(abs), { recursive: true });
+        makeDirs(path.dirname(abs), 'the project file');
         this.openStore(ProjectStore.create(abs, settings ?? {}));
         return this.project.status();
       },
@@ -346,7 +349,7 @@ export class LabelerService implements ServiceHost {
         return points;
       },
 
-      'compare:run': async ({ truthFile, sizes, seeds, strategies, outDir, orientationModel }) => {
+      'compare:run': async ({ truthFile, sizes, seeds, strategies, outDir, overwrite, orientationModel }) => {
         const r = await this.runJob('compare', {
           kind: 'compare',
           backend: this.backendChoice(),
@@ -354,7 +357,7 @@ export class LabelerService implements ServiceHost {
           sizes,
           seeds,
           strategies: strategies ?? ['fps', 'random'],
-          ...(outDir ? { outDir: path.resolve(outDir) } : {}),
+          ...(outDir ? { outDir: path.resolve(outDir), overwrite: overwrite ?? false } : {}),
           ...(orientationModel ? { orientationModel } : {}),
         });
         this.emit('curve:changed', { points: this.project.curvePoints() });
