@@ -48,7 +48,8 @@ export interface ApiOperations {
   'project:status': { request: Record<string, never>; response: ProjectStatus };
   'project:set-strategy': { request: { readonly strategy: StrategyName }; response: ProjectStatus };
   /** Import a folder (recursive). Long: reports 'job:progress'. */
-  'images:import': { request: { readonly folder: string }; response: ImportReport };
+  /** `test`: the folder's images become the test split, never queued (the random split is then off). */
+  'images:import': { request: { readonly folder: string; readonly test?: boolean }; response: ImportReport };
   'images:unreadable': { request: Record<string, never>; response: readonly ImageRecord[] };
   /** Train the autoencoder and write embeddings (or import them from a file). Long. */
   'embed:run': {

@@ -12,6 +12,8 @@ export type LabelId = Brand<number, 'LabelId'>;
 export type JobId = Brand<string, 'JobId'>;
 
 export type ImageStatus = 'ready' | 'unreadable' | 'missing';
+/** An imported folder's part: 'pool' images are queued, 'test' images are the test split (never queued). */
+export type FolderRole = 'pool' | 'test';
 export type ColorMode = 'gray' | 'rgb';
 
 /** Project settings, fixed at creation except where noted. */
@@ -181,7 +183,12 @@ export interface ProjectStatus {
   readonly duplicates: number;
   readonly labeled: number;
   readonly labeledNone: number;
-  readonly testSplit: { readonly size: number; readonly labeled: number };
+  /**
+   * Test split size and labels. `folders`: the folders imported as the test
+   * split (`import --test`); empty when the split is the seeded random share
+   * of the pool (testFraction, testMax).
+   */
+  readonly testSplit: { readonly size: number; readonly labeled: number; readonly folders?: readonly string[] };
   readonly embedding: EmbeddingInfo | null;
   readonly order: { readonly strategy: string; readonly seed: number; readonly length: number; readonly remaining: number } | null;
   readonly curve: readonly CurvePoint[];

@@ -167,7 +167,8 @@ export function buildProgram(): Command {
     .description('import a folder of images (recursive); re-import adds only new files')
     .argument('<project>')
     .argument('<folder>')
-    .action(async (p: string, folder: string) => {
+    .option('--test', "the folder's images are the test split: never queued, used only to measure error (the random test split is then off)", false)
+    .action(async (p: string, folder: string, o: { test: boolean }) => {
       checkUserPath(folder, 'an image folder');
       if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
         throw new AppError(
@@ -176,12 +177,13 @@ export function buildProgram(): Command {
         );
       }
       await withProject(p, async (svc, printer) => {
-        const r = await svc.invoke('images:import', { folder });
+        const r = await svc.invoke('images:import', o.test ? { folder, test: true } : { folder });
         printer.line('');
         console.log(`scanned ${r.scanned} files: ${r.added} added (${r.ready} ready, ${r.unreadable.length} unreadable, ${r.duplicates} duplicates), ${r.skippedExisting} already in the project, ${r.relinked} re-linked`);
         for (const u of r.unreadable) console.log(`  unreadable: ${u.path}: ${u.error}`);
         const st = svc.project.status();
-        console.log(`test split: ${st.testSplit.size} images`);
+        const tf = st.testSplit.folders ?? [];
+        console.log(`test split: ${st.testSplit.size} images` + (tf.length > 0 ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)` : ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})`));
       });
     });
 
@@ -366,6 +368,7 @@ export function buildProgram(): Command {
         console.log(`${st.path}`);
         console.log(`images: ${st.images.ready} ready, ${st.images.unreadable} unreadable, ${st.images.missing} missing; ${st.duplicates} duplicates`);
         console.log(`labeled: ${st.labeled} (+${st.testSplit.labeled} of ${st.testSplit.size} test-split images)`);
+        if ((st.testSplit.folders ?? []).length > 0) console.log(`test split: the images of ${(st.testSplit.folders ?? []).join(', ')} (imported with --test; never queued)`);
         const pool = st.images.ready - st.duplicates;
         console.log(
           st.embedding

@@ -41,7 +41,7 @@ export const REQUEST_SCHEMAS: Schemas = {
   'project:close': empty,
   'project:status': empty,
   'project:set-strategy': z.strictObject({ strategy }),
-  'images:import': z.strictObject({ folder: pathText }),
+  'images:import': z.strictObject({ folder: pathText, test: z.boolean().optional() }),
   'images:unreadable': empty,
   'embed:run': z.strictObject({
     epochs: z.number().int().min(1).max(10_000).optional(),

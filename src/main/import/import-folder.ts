@@ -16,7 +16,9 @@
  *      an interrupted import (cancel, crash, SIGKILL) leaves a consistent
  *      project: the next import of the same folder skips what was written and
  *      adds only the rest;
- *   5. grows the test split (ProjectStore.updateTestSplit with seededHashUnit).
+ *   5. updates the test split (ProjectStore.updateTestSplit with
+ *      seededHashUnit): the images of folders imported with role 'test'
+ *      when there are any, else a seeded random share of the pool.
  *
  * Per file outcome (the rule throughout: a label follows the pixels it was
  * given to, never the file path):
@@ -61,7 +63,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { seededHashUnit } from '../../shared/random.js';
-import type { ImageId, ImageRecord, ImageStatus, ImportReport } from '../../shared/types.js';
+import type { FolderRole, ImageId, ImageRecord, ImageStatus, ImportReport } from '../../shared/types.js';
 import type { NewImage, ProjectStore } from '../store/project-store.js';
 import { MAX_FILE_BYTES, decodeModelInputFromBuffer, readImageFile, sha256Hex } from '../imaging/model-input.js';
 import { walkFolder, type WalkedFile } from './walk-folder.js';
@@ -77,6 +79,12 @@ export interface ImportOptions {
   readonly concurrency?: number;
   /** Files written per transaction (default 64). */
   readonly batchSize?: number;
+  /**
+   * 'test': the folder's images are the test split (never queued; the random
+   * split is then off: see ProjectStore.updateTestSplit). Omitted: a new
+   * folder is a pool folder, a known one keeps the role it was imported with.
+   */
+  readonly role?: FolderRole;
 }
 
 type FileResult =
@@ -201,7 +209,17 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   const root = walk.root;
   const files = walk.files;
   const total = files.length;
-  const folderId = store.folderId(root);
+  const known = store.listFolders();
+  const role: FolderRole = opts.role ?? known.find((f) => f.path === root)?.role ?? 'pool';
+  // An image belongs to one folder row, so a test folder may not overlap a pool folder.
+  const clash = known.find((f) => f.role !== role && (f.path === root || isUnder(f.path, root) || isUnder(root, f.path)));
+  if (clash) {
+    throw new AppError(
+      'invalid-argument',
+      `${root} overlaps ${clash.path}, imported as a ${clash.role} folder; a test folder (import --test) must be a separate folder, neither inside nor holding a pool folder`,
+    );
+  }
+  const folderId = store.folderId(root, role);
   const problems: { path: string; error: string }[] = [...walk.problems];
 
   // Images of this folder whose files are gone.

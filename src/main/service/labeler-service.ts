@@ -220,13 +220,14 @@ export class LabelerService implements ServiceHost {
         return this.project.status();
       },
 
-      'images:import': async ({ folder }) => {
+      'images:import': async ({ folder, test }) => {
         const store = this.project;
         const jobId = randomUUID() as JobId;
         const controller = new AbortController();
         this.jobs.set(jobId, { cancel: () => controller.abort() });
         try {
           const report = await importFolder(store, path.resolve(folder), {
+            ...(test ? { role: 'test' as const } : {}),
             signal: controller.signal,
             onProgress: (done, total, message) => this.emit('job:progress', { jobId, stage: 'import', done, total, message }),
           });

@@ -28,6 +28,7 @@ import {
   type QueueEntry,
   type ComputeBackend,
   type EmbeddingInfo,
+  type FolderRole,
 } from '../../shared/types.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { projectSettingsSchema } from './settings-schema.js';
@@ -399,15 +400,28 @@ export class ProjectStore {
 
   // ----------------------------------------------------------------- folders
 
-  /** Id of an imported folder (absolute path), adding it when new. */
-  folderId(absFolder: string): number {
-    const row = this.db.prepare('SELECT id FROM folders WHERE path = ?').get(absFolder) as { id: number } | undefined;
-    if (row) return row.id;
-    return Number(this.db.prepare('INSERT INTO folders(path, added_at) VALUES (?, ?)').run(absFolder, now()).lastInsertRowid);
+  /**
+   * Id of an imported folder (absolute path), adding it when new.
+   * @param role 'test' makes the folder (new or not) a test folder, 'pool' a
+   *   pool folder; omitted, a new folder is a pool folder and a known one
+   *   keeps its role (a re-import never changes it silently).
+   */
+  folderId(absFolder: string, role?: FolderRole): number {
+    const row = this.db.prepare('SELECT id, role FROM folders WHERE path = ?').get(absFolder) as { id: number; role: FolderRole } | undefined;
+    if (row) {
+      if (role && role !== row.role) this.db.prepare('UPDATE folders SET role = ? WHERE id = ?').run(role, row.id);
+      return row.id;
+    }
+    return Number(this.db.prepare('INSERT INTO folders(path, added_at, role) VALUES (?, ?, ?)').run(absFolder, now(), role ?? 'pool').lastInsertRowid);
   }
 
-  listFolders(): { id: number; path: string }[] {
-    return this.db.prepare('SELECT id, path FROM folders ORDER BY id').all() as { id: number; path: string }[];
+  listFolders(): { id: number; path: string; role: FolderRole }[] {
+    return this.db.prepare('SELECT id, path, role FROM folders ORDER BY id').all() as { id: number; path: string; role: FolderRole }[];
+  }
+
+  /** Whether some folder was imported as the test split (then the random test split is off). */
+  hasTestFolder(): boolean {
+    return this.db.prepare("SELECT 1 FROM folders WHERE role = 'test' LIMIT 1").get() !== undefined;
   }
 
   /**
@@ -644,13 +658,26 @@ export class ProjectStore {
   }
 
   /**
-   * Grow the test split to min(round(testFraction * pool), testMax) images,
+   * Update the test split. With a test folder (imported with `--test`), the
+   * split is exactly the images of the test folders: images of pool folders
+   * that were in the random split return to the pool, and their labels stay
+   * (they count as training labels from then on). Without one, grow the
+   * random split to min(round(testFraction * pool), testMax) images,
    * choosing by a seeded hash of each image's SHA-256 so the choice does not
-   * depend on import order. Images already in the split stay there.
-   * Returns the split's size.
+   * depend on import order; images already in the split stay there.
+   * Returns the split's size (pool images, not duplicates).
    */
   updateTestSplit(rank: (sha256: string, seed: number) => number): number {
     const { testFraction, testMax, seed } = this.settings;
+    if (this.hasTestFolder()) {
+      return this.transaction(() => {
+        this.db.exec(
+          `UPDATE images SET in_test_split = (folder_id IN (SELECT id FROM folders WHERE role = 'test'))
+           WHERE in_test_split != (folder_id IN (SELECT id FROM folders WHERE role = 'test'))`,
+        );
+        return this.listPoolImages().filter((p) => p.inTestSplit).length;
+      });
+    }
     return this.transaction(() => {
       const pool = this.listPoolImages();
       const target = Math.min(Math.round(testFraction * pool.length), testMax);
@@ -1246,7 +1273,7 @@ export class ProjectStore {
       duplicates: img.duplicates,
       labeled: labels.labeled,
       labeledNone: labels.labeledNone,
-      testSplit: { size: img.test, labeled: labels.testLabeled },
+      testSplit: { size: img.test, labeled: labels.testLabeled, folders: this.listFolders().filter((f) => f.role === 'test').map((f) => f.path) },
       embedding: this.embeddingInfo(),
       order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: this.remainingIn(order.id, order.length) } : null,
       curve: this.curvePoints(),

@@ -27,16 +27,18 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
   const [inputSize, setInputSize] = useState<number>(DEFAULT_SETTINGS.inputSize);
   const [colorMode, setColorMode] = useState<'gray' | 'rgb'>(DEFAULT_SETTINGS.colorMode);
   const [testPercent, setTestPercent] = useState(String(Math.round(DEFAULT_SETTINGS.testFraction * 100)));
+  const [testFolder, setTestFolder] = useState('');
 
   const setFolderAndSuggest = (f: string): void => {
     setFolder(f);
     if (!projectPathTouched) setProjectPath(projectPathFor(f));
   };
 
-  const pick = async (kind: 'folder' | 'open-project' | 'save-project'): Promise<void> => {
-    const p = await api.pickPath?.(kind, kind === 'save-project' ? projectPath : undefined);
+  const pick = async (kind: 'folder' | 'test-folder' | 'open-project' | 'save-project'): Promise<void> => {
+    const p = await api.pickPath?.(kind === 'test-folder' ? 'folder' : kind, kind === 'save-project' ? projectPath : undefined);
     if (!p) return;
     if (kind === 'folder') setFolderAndSuggest(p);
+    else if (kind === 'test-folder') setTestFolder(p);
     else if (kind === 'open-project') setOpenPath(p);
     else {
       setProjectPath(p);
@@ -83,6 +85,7 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
               kind: 'create',
               projectPath: projectPath.trim(),
               folder: folder.trim(),
+              ...(testFolder.trim() ? { testFolder: testFolder.trim() } : {}),
               settings,
               ...(epochsNum !== undefined ? { epochs: epochsNum } : {}),
             });
@@ -171,8 +174,29 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
               </select>
             </label>
             <label>
-              Test split (% of images held out to measure error, at most {DEFAULT_SETTINGS.testMax})
-              <input name="testPercent" type="number" min={0} max={90} step={1} value={testPercent} onChange={(e) => setTestPercent(e.target.value)} aria-invalid={!testOk} />
+              Test folder (optional: its images are the test split, never queued; empty: a random share of the image folder)
+              <span className="row">
+                <input name="testFolder" type="text" value={testFolder} placeholder="/path/to/test-images" onChange={(e) => setTestFolder(e.target.value)} />
+                {api.pickPath && (
+                  <button type="button" className="btn" onClick={() => void pick('test-folder')}>
+                    Browse…
+                  </button>
+                )}
+              </span>
+            </label>
+            <label>
+              Test split (% of images held out to measure error, at most {DEFAULT_SETTINGS.testMax}; not used with a test folder)
+              <input
+                name="testPercent"
+                type="number"
+                min={0}
+                max={90}
+                step={1}
+                value={testPercent}
+                disabled={testFolder.trim() !== ''}
+                onChange={(e) => setTestPercent(e.target.value)}
+                aria-invalid={!testOk}
+              />
             </label>
           </details>
           <button type="submit" className="btn primary" disabled={!folder.trim() || !projectPath.trim() || !epochsOk || !testOk}>

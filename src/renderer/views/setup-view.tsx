@@ -13,7 +13,15 @@ import { latestJob, type JobState } from '../lib/use-jobs.js';
 import type { JobId } from '../../shared/types.js';
 
 export type SetupPlan =
-  | { readonly kind: 'create'; readonly projectPath: string; readonly folder: string; readonly settings: Partial<ProjectSettings>; readonly epochs?: number }
+  | {
+      readonly kind: 'create';
+      readonly projectPath: string;
+      readonly folder: string;
+      /** A folder imported as the test split (never queued). */
+      readonly testFolder?: string;
+      readonly settings: Partial<ProjectSettings>;
+      readonly epochs?: number;
+    }
   | { readonly kind: 'open'; readonly projectPath: string; readonly epochs?: number }
   /** The bundled demo: open its project when it exists, else create it from the demo folder. */
   | { readonly kind: 'demo'; readonly projectPath: string; readonly folder: string };
@@ -30,6 +38,7 @@ export function SetupView(props: {
   const [step, setStep] = useState<Step>('project');
   const [error, setError] = useState<{ text: string; cancelled: boolean } | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
+  const [testReport, setTestReport] = useState<ImportReport | null>(null);
   const [status, setStatus] = useState<ProjectStatus | null>(null);
   const [attempt, setAttempt] = useState(0);
   const startedAt = useRef(Date.now());
@@ -60,6 +69,10 @@ export function SetupView(props: {
           setStep('import');
           const r = await api.invoke('images:import', { folder: plan.folder });
           setReport(r);
+          if (plan.testFolder) {
+            const t = await api.invoke('images:import', { folder: plan.testFolder, test: true });
+            setTestReport(t);
+          }
         }
         st = await api.invoke('project:status', {});
       } else {
@@ -90,7 +103,7 @@ export function SetupView(props: {
     void run();
   }, [run, attempt]);
 
-  const unreadable = report?.unreadable ?? [];
+  const unreadable = [...(report?.unreadable ?? []), ...(testReport?.unreadable ?? [])];
   useEffect(() => {
     if (step === 'done' && status && unreadable.length === 0) onReady(status);
   }, [step, status, unreadable.length, onReady]);
@@ -135,6 +148,11 @@ export function SetupView(props: {
             {report.scanned} files scanned · {report.added} added · {report.ready} ready · {report.unreadable.length} unreadable · {report.duplicates} exact duplicates
             {report.skippedExisting > 0 ? ` · ${report.skippedExisting} already in the project` : ''}
           </p>
+          {testReport && (
+            <p>
+              Test folder {testReport.folder}: {testReport.ready} ready · {testReport.unreadable.length} unreadable; these images are the test split (never queued)
+            </p>
+          )}
           {unreadable.length > 0 && (
             <table className="unreadable" aria-label="Unreadable files">
               <thead>
