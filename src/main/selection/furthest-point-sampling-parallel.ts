@@ -13,6 +13,7 @@ import { firstPickForSeed } from './first-pick.js';
 import { startSelectionWorker } from './worker-script.js';
 import type { FpsOptions, FpsResult } from './furthest-point-sampling.js';
 import type { FpsWorkerData } from './furthest-point-sampling-worker.js';
+import { chooseFpsKernel, createSimdMemory, SimdKernel, simdLayout, simdRanges, type WasmMemory, type SimdLayout } from './fps-simd.js';
 
 export interface ParallelFpsOptions extends FpsOptions {
   /** Worker threads (at most n); default os.availableParallelism() capped at 16 and at one per 2048 rows. */
@@ -46,22 +47,37 @@ export async function furthestPointSamplingParallel(
   if (opts.signal?.aborted) throw new AppError('cancelled', 'ordering was cancelled');
   const orderBuffer = new SharedArrayBuffer(4 * Math.max(1, k));
   const radiusBuffer = new SharedArrayBuffer(8 * Math.max(1, k));
-  if (k === 0) return { order: new Int32Array(0), coverageRadius: new Float64Array(0) };
-
   const T =
     opts.threads !== undefined
       ? Math.max(1, Math.min(opts.threads, n))
       : Math.max(1, Math.min(16, availableParallelism(), Math.floor(n / 2048) || 1));
+  const kernel = chooseFpsKernel(opts.kernel, n, d, T);
+  if (k === 0) return { order: new Int32Array(0), coverageRadius: new Float64Array(0), kernel };
+
+  // wasm SIMD: rows and keys in one shared wasm memory, ranges on chunk boundaries
+  let simd: { memory: WasmMemory; layout: SimdLayout } | null = null;
+  let ranges: [number, number][] | null = null;
+  if (kernel === 'wasm-simd') {
+    const layout = simdLayout(n, d, T)!;
+    const memory = createSimdMemory(data, layout);
+    const sk = new SimdKernel(memory, layout, 0);
+    for (let i = 0; i < labeled.length; i++) sk.setKey(labeled[i]!, -1);
+    if (labeled.length === 0) sk.setKey(firstPickForSeed(n, c.seed), -1);
+    simd = { memory, layout };
+    ranges = simdRanges(layout.npad, T);
+  }
   let dataBuffer: SharedArrayBuffer;
   let dataOffset = 0;
-  if (data.buffer instanceof SharedArrayBuffer) {
+  if (simd) {
+    dataBuffer = new SharedArrayBuffer(0); // the rows live in the wasm memory
+  } else if (data.buffer instanceof SharedArrayBuffer) {
     dataBuffer = data.buffer;
     dataOffset = data.byteOffset;
   } else {
     dataBuffer = new SharedArrayBuffer(4 * n * d);
     new Float32Array(dataBuffer).set(data);
   }
-  const mindBuffer = new SharedArrayBuffer(8 * n);
+  const mindBuffer = new SharedArrayBuffer(simd ? 0 : 8 * n);
   const mind = new Float64Array(mindBuffer).fill(Infinity);
   for (let i = 0; i < labeled.length; i++) mind[labeled[i]!] = -1;
   let first = -1;
@@ -85,11 +101,11 @@ export async function furthestPointSamplingParallel(
       const onAbort = (): void => fail(new AppError('cancelled', 'ordering was cancelled'));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       for (let w = 0; w < T; w++) {
-        const start = Math.floor((w * n) / T);
-        const end = Math.floor(((w + 1) * n) / T);
+        const start = ranges ? ranges[w]![0] : Math.floor((w * n) / T);
+        const end = ranges ? ranges[w]![1] : Math.floor(((w + 1) * n) / T);
         const wd: FpsWorkerData = {
           dataBuffer, dataOffset, n, d, mindBuffer, ctrlBuffer, resBuffer, orderBuffer, radiusBuffer,
-          labeled, first, k, w, threads: T, start, end,
+          labeled, first, k, w, threads: T, start, end, simd,
         };
         const worker = startSelectionWorker('furthest-point-sampling-worker', { workerData: wd });
         workers.push(worker);
@@ -111,5 +127,5 @@ export async function furthestPointSamplingParallel(
     await Promise.all(workers.map((w) => w.terminate()));
   }
   opts.onProgress?.(k, k);
-  return { order: new Int32Array(orderBuffer, 0, k).slice(), coverageRadius: new Float64Array(radiusBuffer, 0, k).slice() };
+  return { order: new Int32Array(orderBuffer, 0, k).slice(), coverageRadius: new Float64Array(radiusBuffer, 0, k).slice(), kernel };
 }

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRow, updateMinDistRange } from './fps-kernel.js';
+import { SimdKernel, type SimdLayout, type WasmMemory } from './fps-simd.js';
 
 export interface FpsWorkerData {
   readonly dataBuffer: SharedArrayBuffer;
@@ -26,6 +27,8 @@ export interface FpsWorkerData {
   readonly threads: number;
   readonly start: number;
   readonly end: number;
+  /** Set when the wasm SIMD kernel runs: the shared wasm memory holding rows and keys (then dataBuffer and mindBuffer are empty). */
+  readonly simd: { readonly memory: WasmMemory; readonly layout: SimdLayout } | null;
 }
 
 const COUNT = 0;
@@ -33,7 +36,7 @@ const GEN = 1;
 
 function run(wd: FpsWorkerData): void {
   const { n, d, k, w, threads: T, start, end, labeled, first } = wd;
-  const data = new Float32Array(wd.dataBuffer, wd.dataOffset, n * d);
+  const data = wd.simd ? new Float32Array(0) : new Float32Array(wd.dataBuffer, wd.dataOffset, n * d);
   const mind = new Float64Array(wd.mindBuffer);
   const ctrl = new Int32Array(wd.ctrlBuffer);
   const res = new Float64Array(wd.resBuffer);
@@ -42,6 +45,15 @@ function run(wd: FpsWorkerData): void {
   const p = new Float64Array(d);
   const out = new Float64Array(2);
   let par = 0;
+  // the step: keys of this range become min(key, |x - x_row|^2), local best into out
+  const sk = wd.simd ? new SimdKernel(wd.simd.memory, wd.simd.layout, w) : null;
+  const update = sk
+    ? (row: number): void => sk.update(row, start, end, out)
+    : (row: number): void => {
+      loadRow(data, d, row, p);
+      updateMinDistRange(data, d, p, mind, start, end, out);
+    };
+  const markCentre = sk ? (row: number): void => sk.setKey(row, -1) : (row: number): void => { mind[row] = -1; };
 
   const barrier = (): void => {
     const gen = Atomics.load(ctrl, GEN);
@@ -76,15 +88,11 @@ function run(wd: FpsWorkerData): void {
     if (w === 0) { order[0] = first; radius[0] = Infinity; }
     t = 1;
     if (k > 1) {
-      loadRow(data, d, first, p);
-      updateMinDistRange(data, d, p, mind, start, end, out);
+      update(first);
       publish();
     }
   } else {
-    for (let i = 0; i < labeled.length; i++) {
-      loadRow(data, d, labeled[i]!, p);
-      updateMinDistRange(data, d, p, mind, start, end, out);
-    }
+    for (let i = 0; i < labeled.length; i++) update(labeled[i]!);
     publish();
   }
   const every = Math.max(1, Math.floor(k / 100));
@@ -95,10 +103,9 @@ function run(wd: FpsWorkerData): void {
       radius[t] = Math.sqrt(out[0]!);
       if (t % every === 0) parentPort!.postMessage({ type: 'progress', done: t });
     }
-    if (pick >= start && pick < end) mind[pick] = -1;
+    if (pick >= start && pick < end) markCentre(pick);
     if (t + 1 < k) {
-      loadRow(data, d, pick, p);
-      updateMinDistRange(data, d, p, mind, start, end, out);
+      update(pick);
       publish();
     }
   }

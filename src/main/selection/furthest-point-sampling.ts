@@ -19,15 +19,23 @@ import { AppError } from '../../shared/errors.js';
 import { checkInput, sqDist, type SelectionOptions } from './types.js';
 import { argmaxRange, loadRow, updateMinDistRange } from './fps-kernel.js';
 import { firstPickForSeed } from './first-pick.js';
+import { chooseFpsKernel, createSimdMemory, SimdKernel, simdLayout, type FpsKernel, type FpsKernelChoice } from './fps-simd.js';
+
+export type { FpsKernel, FpsKernelChoice } from './fps-simd.js';
 
 export interface FpsResult {
   /** Row indices in pick order (labeled rows excluded), length k. */
   readonly order: Int32Array;
   /** Euclidean distance of each pick to the nearest earlier pick or labeled row (Infinity for a first pick with nothing before it). */
   readonly coverageRadius: Float64Array;
+  /** Which kernel ran: 'wasm-simd' (fps-simd.wat) or 'js' (fps-kernel.ts); both give identical picks. */
+  readonly kernel?: FpsKernel;
 }
 
-export type FpsOptions = SelectionOptions;
+export interface FpsOptions extends SelectionOptions {
+  /** Distance kernel: 'auto' (default: WebAssembly SIMD when available, else JS), 'js', or 'wasm-simd' (throws when unavailable). */
+  readonly kernel?: FpsKernelChoice;
+}
 
 /**
  * Furthest point sampling, exact, synchronous, one thread.
@@ -43,7 +51,35 @@ export function furthestPointSampling(data: Float32Array, n: number, d: number, 
   const { k, labeled } = c;
   const order = new Int32Array(k);
   const coverageRadius = new Float64Array(k);
-  if (k === 0) return { order, coverageRadius };
+  const kernel = chooseFpsKernel(opts.kernel, n, d, 1);
+  if (k === 0) return { order, coverageRadius, kernel };
+  if (kernel === 'wasm-simd') {
+    // same steps as below, the keys living in wasm memory
+    const layout = simdLayout(n, d, 1)!;
+    const sk = new SimdKernel(createSimdMemory(data, layout), layout, 0);
+    const out = new Float64Array(2);
+    const np = layout.npad;
+    for (let i = 0; i < labeled.length; i++) sk.setKey(labeled[i]!, -1);
+    let t = 0;
+    if (labeled.length === 0) {
+      const first = firstPickForSeed(n, c.seed);
+      order[0] = first;
+      coverageRadius[0] = Infinity;
+      sk.setKey(first, -1);
+      t = 1;
+      if (k > 1) sk.update(first, 0, np, out);
+    } else {
+      for (let i = 0; i < labeled.length; i++) sk.update(labeled[i]!, 0, np, out);
+    }
+    for (; t < k; t++) {
+      const pick = out[1]!;
+      order[t] = pick;
+      coverageRadius[t] = Math.sqrt(out[0]!);
+      sk.setKey(pick, -1);
+      if (t + 1 < k) sk.update(pick, 0, np, out);
+    }
+    return { order, coverageRadius, kernel };
+  }
   const mind = new Float64Array(n).fill(Infinity);
   for (let i = 0; i < labeled.length; i++) mind[labeled[i]!] = -1;
   const p = new Float64Array(d);
@@ -75,7 +111,7 @@ export function furthestPointSampling(data: Float32Array, n: number, d: number, 
       updateMinDistRange(data, d, p, mind, 0, n, out);
     }
   }
-  return { order, coverageRadius };
+  return { order, coverageRadius, kernel };
 }
 
 /**
