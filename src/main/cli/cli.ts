@@ -183,7 +183,7 @@ export function buildProgram(): Command {
         for (const u of r.unreadable) console.log(`  unreadable: ${u.path}: ${u.error}`);
         const st = svc.project.status();
         const tf = st.testSplit.folders ?? [];
-        console.log(`test split: ${st.testSplit.size} images` + (tf.length > 0 ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)` : ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})`));
+        console.log(`test split: ${st.testSplit.size} images` + (tf.length > 0 ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)` : st.settings.testFraction > 0 ? ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})` : ''));
       });
     });
 
