@@ -121,6 +121,8 @@ export interface QueueEntry {
   readonly rank: number;
   /** Latent distance to the nearest earlier pick or label when picked (null for random order). */
   readonly coverageRadius: number | null;
+  /** The largest coverage radius in the same order (its most novel pick), so a view can show a radius relative to it; null when the order has none. */
+  readonly radiusScale?: number | null;
   readonly arm: Arm;
   readonly width: number | null;
   readonly height: number | null;

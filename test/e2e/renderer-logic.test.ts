@@ -82,7 +82,7 @@ describe('learning-curve series', () => {
 });
 
 describe('test-split policy', () => {
-  it('alternates test and queue images until 10 test labels, then keeps test at a quarter of the training labels', () => {
+  it('alternates test and queue images until 10 test labels, then shows one test image after every four training labels', () => {
     const seq: string[] = [];
     let train = 0;
     let test = 0;
@@ -93,11 +93,13 @@ describe('test-split policy', () => {
       else train++;
     }
     expect(seq.slice(0, 20).join('')).toBe('TQ'.repeat(10));
-    // then queue images until a quarter of the training labels exceeds 10 (train 41 -> 11 wanted)
-    expect(seq.slice(20, 52).join('')).toBe(`${'Q'.repeat(31)}T`);
-    expect(testLabelsWanted({ labeled: 40, testSplit: { size: 30, labeled: 0 } })).toBe(10);
-    expect(testLabelsWanted({ labeled: 100, testSplit: { size: 30, labeled: 0 } })).toBe(25);
+    // then four queue images and one test image, over and over
+    expect(seq.slice(20, 60).join('')).toBe('QQQQT'.repeat(8));
+    expect(test).toBe(18);
+    // with the split exhausted, queue images only
+    expect(testLabelsWanted({ labeled: 14, testSplit: { size: 30, labeled: 0 } })).toBe(11);
     expect(testLabelsWanted({ labeled: 200, testSplit: { size: 30, labeled: 0 } })).toBe(30);
+    expect(nextIsTest({ labeled: 200, testSplit: { size: 30, labeled: 30 } })).toBe(false);
   });
 
   it('never asks for test images when the split is fully labeled', () => {

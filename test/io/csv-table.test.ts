@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsvTable, readCsvTable } from '../../src/main/io/csv-table.js';
+import { parseCsvTable, parseStrictNumber, readCsvTable } from '../../src/main/io/csv-table.js';
 import { readLabelsCsv } from '../../src/main/io/labels-import.js';
 import { makeProject, tmpDir } from './make-project.js';
 
@@ -58,5 +58,51 @@ describe('readCsvTable encodings', () => {
   it('refuses text that was decoded from UTF-16 as UTF-8', () => {
     const garbled = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]).toString('utf8');
     expect(() => parseCsvTable(garbled, 'g.csv')).toThrow(/g\.csv .*UTF-16.*save it as UTF-8/);
+  });
+});
+
+describe('delimiter and decimal comma', () => {
+  it('detects comma, semicolon and tab from the header, ignoring separators inside quotes', () => {
+    const rows = (text: string) => parseCsvTable(text, 'd.csv');
+    expect(rows('path,angle\na.jpg,12.5\n')).toMatchObject({ delimiter: ',', decimalComma: false, header: ['path', 'angle'], rows: [{ cells: ['a.jpg', '12.5'] }] });
+    expect(rows('path;angle\na.jpg;12,5\n')).toMatchObject({ delimiter: ';', decimalComma: true, header: ['path', 'angle'], rows: [{ cells: ['a.jpg', '12,5'] }] });
+    expect(rows('path\tangle\na;b.jpg\t12,5\n')).toMatchObject({ delimiter: '\t', header: ['path', 'angle'], rows: [{ cells: ['a;b.jpg', '12,5'] }] });
+    // two semicolons inside a quoted column name, one comma outside: a comma file
+    expect(rows('"x;y;z",angle\n"1;2;3",4\n')).toMatchObject({ delimiter: ',', header: ['x;y;z', 'angle'] });
+    // a single column: comma (nothing to split)
+    expect(rows('path\na.jpg\n')).toMatchObject({ delimiter: ',', header: ['path'] });
+  });
+
+  it('a row with a different field count names the separator found in the header', () => {
+    expect(() => parseCsvTable('path;angle\na.jpg,12\n', 'm.csv')).toThrow(/m\.csv line 2: 1 fields, but the header \(line 1\) has 2 columns \(path, angle; fields separated by semicolons/);
+  });
+
+  it('parseStrictNumber reads one decimal comma only when asked', () => {
+    expect(parseStrictNumber('12,5', { decimalComma: true })).toBe(12.5);
+    expect(parseStrictNumber('-0,25', { decimalComma: true })).toBe(-0.25);
+    expect(parseStrictNumber(',5', { decimalComma: true })).toBe(0.5);
+    expect(parseStrictNumber('12.5', { decimalComma: true })).toBe(12.5);
+    expect(parseStrictNumber('12,5')).toBeNull();
+    expect(parseStrictNumber('1.234,5', { decimalComma: true })).toBeNull();
+    expect(parseStrictNumber('1,2,3', { decimalComma: true })).toBeNull();
+  });
+
+  it('a semicolon file with decimal commas (as spreadsheets in many locales save) imports its labels', () => {
+    const root = tmpDir();
+    const folder = path.join(root, 'f');
+    const { store, ids } = makeProject([{ folder, relPath: 'img.jpg' }, { folder, relPath: 'b.jpg' }], {}, root);
+    const f = path.join(root, 'semi.csv');
+    fs.writeFileSync(f, 'path;angle\r\nimg.jpg;12,5\r\nb.jpg;370\r\n');
+    expect(readLabelsCsv(store, f).map((r) => [r.imageId, r.value])).toEqual([
+      [ids[0], { kind: 'angle', angle: 12.5 }],
+      [ids[1], { kind: 'angle', angle: 10 }],
+    ]);
+    const tab = path.join(root, 'tab.csv');
+    fs.writeFileSync(tab, 'path\tangle\nimg.jpg\t0,75\n');
+    expect(readLabelsCsv(store, tab).map((r) => r.value)).toEqual([{ kind: 'angle', angle: 0.75 }]);
+    // in a comma file a quoted "12,5" stays refused, and the message says how to write it
+    const comma = path.join(root, 'comma.csv');
+    fs.writeFileSync(comma, 'path,angle\nimg.jpg,"12,5"\n');
+    expect(() => readLabelsCsv(store, comma)).toThrow(/"12,5" is not a number of degrees \(a decimal comma: write 237\.5, or separate the fields with ";"/);
   });
 });

@@ -7,8 +7,9 @@
  * tag (or tag 1) is copied byte for byte; a file with a tag is decoded, rotated
  * by sharp's autoOrient and re-encoded in its own format (JPEG quality 95) with
  * no tag. With `upright`, each image labeled with an angle a != 0 is also
- * rotated counter-clockwise by a (sharp rotate(-a), black corners, canvas
- * enlarged to hold it) so its front points up, and its exported angle is 0.
+ * rotated counter-clockwise by a (sharp rotate(-a), canvas enlarged to hold
+ * it; the uncovered corners are transparent when the image has an alpha
+ * channel, else black) so its front points up, and its exported angle is 0.
  * A file re-encoded as PNG (its format cannot be written) is named
  * '<export path>.png', or '<export path>.<image id>.png' when that name is
  * another labeled image's.
@@ -182,7 +183,11 @@ export async function writeCopies(
         continue;
       }
       let pipeline = sharp(r.absPath).autoOrient();
-      if (rotateBy !== 0) pipeline = pipeline.rotate(-rotateBy, { background: { r: 0, g: 0, b: 0, alpha: 1 } });
+      if (rotateBy !== 0) {
+        // The corners a turn uncovers stay transparent in an image with an alpha channel, else they are black.
+        const { hasAlpha } = await sharp(r.absPath).metadata();
+        pipeline = pipeline.rotate(-rotateBy, { background: { r: 0, g: 0, b: 0, alpha: hasAlpha ? 0 : 1 } });
+      }
       const enc = await encodeLike(pipeline, encodeAs);
       writeNewFile(dest, enc.data);
       written.push({ ...r, exportPath, width: enc.width, height: enc.height, exportAngle });

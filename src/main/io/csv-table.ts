@@ -3,6 +3,12 @@
  * importers that must name the line at fault. Parsing is d3-dsv's RFC 4180
  * parser (quoted fields, embedded commas, quotes and newlines).
  *
+ * - Delimiter: comma, semicolon or tab, whichever occurs most often (outside
+ *   quotes) in the header line; a comma on a tie or when none occurs.
+ *   Spreadsheets in locales with a decimal comma write `img.jpg;12,5`:
+ *   `decimalComma` is set for semicolon- and tab-separated files so importers
+ *   can read such numbers (parseStrictNumber's option).
+ *
  * - Encoding (readCsvTable): UTF-8, with or without a byte-order mark (dropped);
  *   UTF-16 LE or BE with a byte-order mark (as Excel's "Unicode text" saves)
  *   is decoded. UTF-32, UTF-16 without a byte-order mark (NUL bytes) and
@@ -14,7 +20,7 @@
  *   lines and newlines inside quoted fields.
  */
 import fs from 'node:fs';
-import { csvParseRows } from 'd3';
+import { dsvFormat } from 'd3';
 import { AppError } from '../../shared/errors.js';
 
 export interface CsvRow {
@@ -30,6 +36,27 @@ export interface CsvTable {
   /** Line of the header. */
   readonly headerLine: number;
   readonly rows: readonly CsvRow[];
+  /** The field separator found in the header line. */
+  readonly delimiter: CsvDelimiter;
+  /** Whether numbers may use a decimal comma (the delimiter is not a comma). */
+  readonly decimalComma: boolean;
+}
+
+export type CsvDelimiter = ',' | ';' | '\t';
+const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/** The delimiter of the first non-blank line: the most frequent of , ; and tab outside double quotes (comma on a tie). */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const count: Record<CsvDelimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of first) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) count[ch]++;
+  }
+  let best: CsvDelimiter = ',';
+  for (const d of [';', '\t'] as const) if (count[d] > count[best]) best = d;
+  return best;
 }
 
 /**
@@ -55,7 +82,8 @@ export function parseCsvTable(text: string, file: string): CsvTable {
     body = body.slice(nl + 1);
     line++;
   }
-  const records = csvParseRows(body);
+  const delimiter = detectDelimiter(body);
+  const records = dsvFormat(delimiter).parseRows(body);
   const rows: CsvRow[] = [];
   let header: string[] | null = null;
   let headerLine = 0;
@@ -77,13 +105,14 @@ export function parseCsvTable(text: string, file: string): CsvTable {
     if (rec.length !== header.length) {
       throw new AppError(
         'invalid-file',
-        `${file} line ${start}: ${rec.length} fields, but the header (line ${headerLine}) has ${header.length} columns (${header.join(', ')})`,
+        `${file} line ${start}: ${rec.length} fields, but the header (line ${headerLine}) has ${header.length} columns (${header.join(', ')}; ` +
+          `fields separated by ${DELIMITER_NAMES[delimiter]}s, as in the header)`,
       );
     }
     rows.push({ line: start, cells: rec });
   }
   if (!header) throw new AppError('invalid-file', `${file} is empty; it needs a header line with column names`);
-  return { file, header, headerLine, rows };
+  return { file, header, headerLine, rows, delimiter, decimalComma: delimiter !== ',' };
 }
 
 /**
@@ -129,9 +158,11 @@ export function readCsvTable(file: string): CsvTable {
 /**
  * Strict decimal number: optional sign, digits with optional fraction, optional
  * exponent. Refuses '', 'NaN', 'inf', '0x10', '1,5', '90deg'. Returns null when not a number.
+ * With `decimalComma`, one comma may stand for the decimal point ('12,5' = 12.5; '1.234,5' is still refused).
  */
-export function parseStrictNumber(text: string): number | null {
-  const t = text.trim();
+export function parseStrictNumber(text: string, opts: { decimalComma?: boolean } = {}): number | null {
+  let t = text.trim();
+  if (opts.decimalComma && /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(t)) t = t.replace(',', '.');
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return null;
   const v = Number(t);
   return Number.isFinite(v) ? v : null;

@@ -14,6 +14,10 @@
  *   naming an exact duplicate file labels the image it duplicates (same
  *   pixels); a row for a file and one for its exact duplicate with the same
  *   label count once (different labels are refused).
+ * Fields are separated by commas, semicolons or tabs (detected from the header,
+ * see csv-table.ts); in semicolon- and tab-separated files an angle may use a
+ * decimal comma (`img.jpg;12,5`), as spreadsheets in many locales write it.
+ *
  * - `angle`: degrees clockwise from image up (DESIGN.md), any finite decimal,
  *   wrapped into [0, 360) or [0, 180) when the project is axial (store.settings.axial).
  *   The text `none` (any case) means "no orientation / not applicable".
@@ -85,9 +89,10 @@ function labelsFromTable(store: ProjectStore, t: CsvTable, opts: LabelsCsvOption
       if (!none) fail(`line ${r.line}: the angle is empty; give degrees clockwise from image up, or "none" for no orientation`);
       value = { kind: 'none' };
     } else {
-      const v = parseStrictNumber(angleText);
+      const v = parseStrictNumber(angleText, { decimalComma: t.decimalComma });
       if (v === null) {
-        return fail(`line ${r.line}, column angle: "${r.cells[angleIndex]}" is not a number of degrees; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"`);
+        const comma = !t.decimalComma && /^[+-]?\d*,\d+$/.test(angleText) ? ' (a decimal comma: write 237.5, or separate the fields with ";" to use 237,5)' : '';
+        return fail(`line ${r.line}, column angle: "${r.cells[angleIndex]}" is not a number of degrees${comma}; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"`);
       }
       if (none) fail(`line ${r.line}: angle ${angleText} given but ${noneCols[0]} says no orientation; give one or the other`);
       value = { kind: 'angle', angle: wrapDegrees(v, period) };

@@ -375,7 +375,8 @@ export class LabelerService implements ServiceHost {
         return store.getPcaPoints().map(
           (p): LatentPoint => ({
             ...p,
-            state: next.has(p.imageId) ? 'next' : labeled.has(p.imageId) ? 'labeled' : test.has(p.imageId) ? 'test' : 'unlabeled',
+            // Test-split images stay 'test' when labeled: they are held out, never training labels.
+            state: next.has(p.imageId) ? 'next' : test.has(p.imageId) ? 'test' : labeled.has(p.imageId) ? 'labeled' : 'unlabeled',
           }),
         );
       },

@@ -1066,6 +1066,17 @@ export class ProjectStore {
    * through the order_entries(image_id) index. CROSS JOIN fixes the join
    * order so the planner never starts from the images table and sorts.
    */
+  /** The largest coverage radius of an order (an order's entries never change once written: read once per order). */
+  private largestRadius(orderId: number): number | null {
+    const key = `${orderId} ${String(this.stmt('SELECT created_at FROM orders WHERE id = ?').pluck().get(orderId))}`;
+    if (this.radiusScaleOf?.key !== key) {
+      const m = this.stmt('SELECT MAX(coverage_radius) FROM order_entries WHERE order_id = ?').pluck().get(orderId) as number | null;
+      this.radiusScaleOf = { key, value: m ?? null };
+    }
+    return this.radiusScaleOf.value;
+  }
+  private radiusScaleOf: { key: string; value: number | null } | null = null;
+
   queue(count: number, offset = 0): QueueEntry[] {
     const orderId = this.activeOrderId();
     const want = Math.max(0, Math.floor(count)) + Math.max(0, Math.floor(offset));
@@ -1100,12 +1111,14 @@ export class ProjectStore {
       ).all(orderId, want - rows.length) as Row[];
       rows.push(...skipped);
     }
+    const radiusScale = this.largestRadius(orderId);
     return rows.slice(Math.max(0, Math.floor(offset))).map((r) => ({
       imageId: r.id as ImageId,
       path: r.abs_path,
       relPath: r.rel_path,
       rank: r.rank,
       coverageRadius: r.coverage_radius,
+      radiusScale,
       arm: r.arm,
       width: r.width,
       height: r.height,

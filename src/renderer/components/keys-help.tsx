@@ -8,6 +8,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['N', 'no orientation / not applicable'],
   ['S', 'skip (the image comes back later)'],
   ['U or Ctrl+Z', 'undo the last label'],
+  ['B', 'background behind transparent images: checkerboard, light, dark'],
   ['?', 'show or hide this help'],
 ];
 

@@ -11,7 +11,7 @@ import { useSize } from '../lib/use-size.js';
 
 const MAX_UNLABELED = 20_000;
 const ORDER: readonly LatentPoint['state'][] = ['unlabeled', 'test', 'labeled', 'next'];
-const NAMES: Record<LatentPoint['state'], string> = { unlabeled: 'unlabeled', labeled: 'labeled', next: 'next up', test: 'test split' };
+const NAMES: Record<LatentPoint['state'], string> = { unlabeled: 'unlabeled', labeled: 'labeled (training)', next: 'next up', test: 'test split (held out)' };
 
 export function LatentMap(props: { points: readonly LatentPoint[] }): React.JSX.Element {
   const wrap = useRef<HTMLDivElement>(null);
@@ -27,7 +27,8 @@ export function LatentMap(props: { points: readonly LatentPoint[] }): React.JSX.
     const svg = d3.select(svgRef.current);
     svg.selectAll('*').remove();
     if (width < 50 || height < 50) return;
-    const m = { top: 12, right: 12, bottom: 34, left: 44 };
+    // The legend is a row above the plot (top margin), so it never hides points.
+    const m = { top: 30, right: 12, bottom: 34, left: 44 };
     const w = width - m.left - m.right;
     const h = height - m.top - m.bottom;
     const g = svg.append('g').attr('transform', `translate(${m.left},${m.top})`);

@@ -11,9 +11,12 @@ import { useApi } from '../api/api-context.js';
 import { errorCode, errorText } from '../api/desktop-api.js';
 import { AngleOverlay } from '../components/angle-overlay.js';
 import { KeysHelp } from '../components/keys-help.js';
+import { MiddleEllipsis } from '../components/middle-ellipsis.js';
 import { digitAngle, formatAngle, wrap, type Period } from '../lib/angle-ui.js';
+import { CANVAS_NAMES, containRect, nextBackground, readBackground, writeBackground, type CanvasBackground } from '../lib/canvas-background.js';
 import { nextIsTest } from '../lib/test-policy.js';
 import { strategyLabel } from '../lib/curve-series.js';
+import { useSize } from '../lib/use-size.js';
 
 type Mode = 'queue' | 'test';
 interface Shown {
@@ -21,6 +24,8 @@ interface Shown {
   readonly mode: Mode;
   /** The exemplar model's guess (queue images only; test images start at 0 so their labels stay independent of the model). */
   readonly guess?: AnglePrediction | null;
+  /** Whether the arrow was put at the guess (false: the guess came after the annotator had set the angle, which is kept). */
+  readonly guessApplied?: boolean;
 }
 interface Done {
   readonly shown: Shown;
@@ -53,6 +58,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   const currentRef = useRef<Shown | null>(null);
   const userSetAngle = useCallback((a: number | ((prev: number) => number)): void => {
     touched.current = true;
+    setTouchedShown(true);
     setAngle(a);
   }, []);
   const [busy, setBusy] = useState(false);
@@ -62,6 +68,12 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   const [finished, setFinished] = useState(false);
   const [loading, setLoading] = useState(true);
   const [smallIds, setSmallIds] = useState<ReadonlySet<number>>(new Set());
+  /** Decoded size of each image shown, to fit its background to it. */
+  const [dims, setDims] = useState<ReadonlyMap<number, readonly [number, number]>>(new Map());
+  const boxRef = useRef<HTMLDivElement>(null);
+  const box = useSize(boxRef);
+  const [background, setBackground] = useState<CanvasBackground>(() => readBackground(props.status.path));
+  const [touchedShown, setTouchedShown] = useState(false);
   const [useGuess, setUseGuess] = useState<boolean>(() => readUseGuess());
   const useGuessRef = useRef(useGuess);
   useGuessRef.current = useGuess;
@@ -120,10 +132,13 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   }, [api, props]);
 
   const show = useCallback((s: Shown | null, startAngle?: number): void => {
-    setCurrent(s);
-    currentRef.current = s;
+    const fromGuess = startAngle === undefined && useGuessRef.current && s?.guess?.angle != null;
+    const shown = s && fromGuess ? { ...s, guessApplied: true } : s;
+    setCurrent(shown);
+    currentRef.current = shown;
     touched.current = false;
-    setAngle(startAngle ?? (useGuessRef.current ? s?.guess?.angle : null) ?? 0);
+    setTouchedShown(false);
+    setAngle(startAngle ?? (fromGuess ? s!.guess!.angle! : 0));
     shownAt.current = Date.now();
     setFinished(s === null);
   }, []);
@@ -204,11 +219,15 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       // the one just labeled) and move the arrow only if the annotator has not touched it yet.
       if (next && next.mode === 'queue' && useGuessRef.current) {
         void withGuess(next).then((fresh) => {
-          if (!fresh?.guess || currentRef.current?.entry.imageId !== next.entry.imageId || touched.current) return;
-          const moved = { ...next, guess: fresh.guess };
-          setCurrent(moved);
-          currentRef.current = moved;
-          setAngle(fresh.guess.angle!);
+          if (!fresh?.guess || currentRef.current?.entry.imageId !== next.entry.imageId) return;
+          // Once the annotator has set the angle, a guess arriving later never moves the arrow: when the arrow
+          // started at an earlier guess the line keeps naming that one, else it says the new guess came late.
+          const applied = !touched.current;
+          if (!applied && currentRef.current.guessApplied) return;
+          const updated = { ...currentRef.current, guess: fresh.guess, guessApplied: applied };
+          setCurrent(updated);
+          currentRef.current = updated;
+          if (applied) setAngle(fresh.guess.angle!);
         });
       }
       // Not awaited: the annotator can act on the new image while the one after it (and its guess) loads.
@@ -279,6 +298,15 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     }
   }, [api, busy, current, refreshStatus, show]);
 
+  const projectPath = props.status.path;
+  const switchBackground = useCallback((): void => {
+    setBackground((b) => {
+      const n = nextBackground(b);
+      writeBackground(projectPath, n);
+      return n;
+    });
+  }, [projectPath]);
+
   // keyboard
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -337,27 +365,43 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
         case 'U':
           if (!e.repeat) void undo();
           return;
+        case 'b':
+        case 'B':
+          if (!e.repeat) switchBackground();
+          return;
         default:
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [angle, commit, help, period, skip, undo, userSetAngle]);
+  }, [angle, commit, help, period, skip, undo, userSetAngle, switchBackground]);
 
   const st = props.status;
   const live = st.curve.filter((p) => p.source === 'live');
   const latestLive = live[live.length - 1] ?? null;
   const isTest = current?.mode === 'test';
   const entry = current?.entry ?? null;
+  const natural = entry ? (dims.get(entry.imageId) ?? (entry.width && entry.height ? ([entry.width, entry.height] as const) : null)) : null;
+  const frame = natural ? containRect(natural[0], natural[1], box.width, box.height) : { left: 0, top: 0, width: box.width, height: box.height };
+  const guess = current?.guess && current.guess.angle !== null ? current.guess : null;
+  const fromLabels = guess ? `match ${guess.similarity!.toFixed(2)}, from ${guess.exemplars} ${guess.exemplars === 1 ? 'label' : 'labels'}` : '';
+  const novelty = entry && !isTest ? noveltyOf(entry) : null;
   return (
     <main className="labeling-view">
       <div className={`stage${isTest ? ' test' : ''}`} data-testid="stage" data-image-id={entry?.imageId ?? ''} data-mode={current?.mode ?? ''}>
-        {isTest && (
-          <div className="test-banner" data-testid="test-banner">
-            TEST IMAGE · held out to measure the model&apos;s error · label it like any other
-          </div>
-        )}
-        <div className="image-box">
+        {/* The banner's row is always there, so a test image does not move the image under the pointer. */}
+        <div className={`test-banner${isTest ? '' : ' empty'}`} data-testid={isTest ? 'test-banner' : undefined} aria-hidden={!isTest}>
+          {isTest ? <>TEST IMAGE · held out to measure the model&apos;s error · label it like any other</> : '\u00a0'}
+        </div>
+        <div className="image-box" ref={boxRef}>
+          {current && (
+            <div
+              className={`image-backdrop canvas-${background}`}
+              data-testid="image-backdrop"
+              data-background={background}
+              style={{ left: frame.left, top: frame.top, width: frame.width, height: frame.height }}
+            />
+          )}
           {[current, upcoming]
             .filter((s): s is Shown => s !== null)
             .filter((s, i, arr) => arr.findIndex((o) => o.entry.imageId === s.entry.imageId) === i)
@@ -373,7 +417,10 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
                 onLoad={(e) => {
                   // tiny sources (e.g. 28-64 px crops) look sharper upscaled without smoothing
                   const img = e.currentTarget;
-                  if (Math.max(img.naturalWidth, img.naturalHeight) < 256) setSmallIds((prev) => new Set(prev).add(s.entry.imageId));
+                  const w = img.naturalWidth;
+                  const h = img.naturalHeight;
+                  if (Math.max(w, h) < 256) setSmallIds((prev) => new Set(prev).add(s.entry.imageId));
+                  setDims((prev) => (prev.get(s.entry.imageId)?.[0] === w && prev.get(s.entry.imageId)?.[1] === h ? prev : new Map(prev).set(s.entry.imageId, [w, h])));
                 }}
               />
             ))}
@@ -395,11 +442,22 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
           {formatAngle(angle)}
         </div>
         <p className="muted small">clockwise from image up{period === 180 ? ' · axial, [0°, 180°)' : ''}</p>
-        {current?.guess && current.guess.angle !== null && useGuess && (
-          <p className="guess small" data-testid="angle-guess" title="The nearest labeled image, matched over all turns; Enter accepts, arrows or drag adjust">
-            Started at the model&apos;s guess {formatAngle(current.guess.angle)} (match {current.guess.similarity!.toFixed(2)}, from {current.guess.exemplars} labels)
-          </p>
-        )}
+        {/* A fixed two-line slot: the guess arriving (or a test image) never moves the buttons below. */}
+        <p className="guess small" data-testid="guess-line" title="The model's guess is the angle of the most similar labeled image, matched over all turns; Enter accepts, arrows or drag adjust">
+          {isTest ? (
+            <span className="muted">Test image: starts at 0° with no guess, so its label stays independent of the model</span>
+          ) : guess && useGuess && current?.guessApplied ? (
+            <span data-testid="angle-guess">
+              Started at the model&apos;s guess {formatAngle(guess.angle!)} ({fromLabels}){touchedShown ? '; you have changed it' : ''}
+            </span>
+          ) : guess && useGuess ? (
+            <span data-testid="angle-guess" data-late="true">
+              The model&apos;s guess {formatAngle(guess.angle!)} ({fromLabels}) came after you set the angle; your angle is kept
+            </span>
+          ) : current && useGuess && current.mode === 'queue' ? (
+            <span className="muted">No guess for this image yet (no labeled image to match)</span>
+          ) : null}
+        </p>
         <label className="guess-toggle small">
           <input
             type="checkbox"
@@ -437,9 +495,27 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
             <dd data-testid="queue-position">{entry && !isTest && entry.rank >= 0 ? `#${entry.rank + 1} of ${st.order?.length ?? '?'}` : '–'}</dd>
           </div>
           <div>
-            <dt>Coverage radius</dt>
-            <dd data-testid="coverage-radius" title="latent distance to the nearest earlier pick or label">
-              {entry?.coverageRadius != null ? entry.coverageRadius.toFixed(3) : entry && !isTest && entry.rank === 0 && entry.arm !== 'random' ? 'first pick' : '–'}
+            <dt>Novelty</dt>
+            <dd
+              data-testid="coverage-radius"
+              className="novelty"
+              title={
+                novelty?.share != null
+                  ? `Coverage radius ${entry!.coverageRadius!.toFixed(3)} latent units: how far this image is from the nearest image picked or labeled before it, in the autoencoder's latent space. ` +
+                    `Shown as a share of the largest radius in this order (${novelty.scale!.toFixed(3)}, its most novel pick): 100 % is as novel as that pick; near 0 % means something very like it is already in the labeled set.`
+                  : 'How far this image is from everything picked or labeled before it, in the latent space (furthest point sampling shows the most novel first)'
+              }
+            >
+              {novelty?.share != null ? (
+                <>
+                  <span className="novelty-bar" aria-hidden="true">
+                    <span style={{ width: `${Math.round(novelty.share * 100)}%` }} />
+                  </span>{' '}
+                  {Math.round(novelty.share * 100)} %
+                </>
+              ) : (
+                (novelty?.text ?? '–')
+              )}
             </dd>
           </div>
           <div>
@@ -463,9 +539,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
           </div>
           <div>
             <dt>File</dt>
-            <dd className="path" title={entry?.path}>
-              {entry?.relPath ?? '–'}
-            </dd>
+            <dd className="path">{entry ? <MiddleEllipsis text={entry.relPath} testId="file-name" /> : '–'}</dd>
           </div>
         </dl>
         <p className="status-line" aria-live="polite" data-testid="status-line">
@@ -476,6 +550,9 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
             {error}
           </p>
         )}
+        <button type="button" className="link canvas-toggle small" data-testid="canvas-toggle" onClick={switchBackground} title="The background behind transparent pixels (remembered for this project)">
+          Background: {CANVAS_NAMES[background]} <kbd>B</kbd>
+        </button>
         <button type="button" className="link help-link" onClick={() => setHelp(true)}>
           Keyboard shortcuts <kbd>?</kbd>
         </button>
@@ -483,6 +560,16 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       {help && <KeysHelp axial={period === 180} onClose={() => setHelp(false)} />}
     </main>
   );
+}
+
+/** The coverage radius as a share of the order's largest, or a word when there is none. */
+function noveltyOf(entry: QueueEntry): { share: number | null; scale: number | null; text: string } {
+  const r = entry.coverageRadius;
+  const scale = entry.radiusScale ?? null;
+  if (r != null && scale != null && scale > 0) return { share: Math.max(0, Math.min(1, r / scale)), scale, text: '' };
+  if (r == null && entry.rank === 0 && entry.arm !== 'random') return { share: null, scale, text: 'first pick' };
+  if (entry.arm === 'random') return { share: null, scale, text: 'random pick' };
+  return { share: null, scale, text: '–' };
 }
 
 const GUESS_KEY = 'novelty-labeler.start-at-guess';

@@ -145,7 +145,11 @@ export function SetupView(props: {
         <section className="card import-summary" aria-label="Import summary">
           <h2>Import</h2>
           <p>
-            {report.scanned} files scanned · {report.added} added · {report.ready} ready · {report.unreadable.length} unreadable · {report.duplicates} exact duplicates
+            {report.scanned} files scanned · {report.added} added · {report.ready} ready · {report.unreadable.length} unreadable
+            {report.duplicates > 0
+              ? ` · ${report.duplicates} ${report.duplicates === 1 ? 'is an exact duplicate' : 'are exact duplicates'} (same content as another image: ` +
+                `the copy already there stands for ${report.duplicates === 1 ? 'it' : 'them'} in training and in the queue, so ${report.ready - report.duplicates} distinct images are used)`
+              : ' · no exact duplicates'}
             {report.skippedExisting > 0 ? ` · ${report.skippedExisting} already in the project` : ''}
           </p>
           {testReport && (
