@@ -31,6 +31,8 @@ export interface EmbedResult {
 export interface OrderResult {
   readonly strategy: string;
   readonly length: number;
+  /** The furthest point sampling kernel that ran ('fps' strategy): WebAssembly SIMD or the JS fallback. */
+  readonly kernel?: 'wasm-simd' | 'js';
 }
 
 export type JobResult<S extends JobSpec> = S extends { kind: 'embed' }

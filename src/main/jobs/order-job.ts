@@ -31,6 +31,7 @@ export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 
   });
   ctx.progress({ done: 0, total: pool.ids.length, message: `ordering ${pool.ids.length - labeled.length} images by ${spec.strategy}` });
   let entries: OrderEntryInput[];
+  let kernel: OrderResult['kernel'];
   const input = { data: pool.data, n: pool.ids.length, d: emb.dim, labeled, seed: spec.seed };
   if (spec.strategy === 'interleaved') {
     const novelty = selectOrder(INTERLEAVED_NOVELTY, input);
@@ -47,6 +48,7 @@ export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 
     }));
   } else {
     const r = selectOrder(spec.strategy, input);
+    if ('kernel' in r && (r.kernel === 'wasm-simd' || r.kernel === 'js')) kernel = r.kernel;
     entries = Array.from(r.order, (row, j) => ({
       imageId: pool.ids[row]! as ImageId,
       coverageRadius: r.coverageRadius ? finiteOrNull(r.coverageRadius[j]) : null,
@@ -54,8 +56,11 @@ export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 
     }));
   }
   store.saveOrder({ strategy: spec.strategy, seed: spec.seed, embeddingSetId: emb.setId, entries });
-  ctx.progress({ done: pool.ids.length, total: pool.ids.length, message: `queue of ${entries.length} images` });
-  return { strategy: spec.strategy, length: entries.length };
+  ctx.progress({
+    done: pool.ids.length, total: pool.ids.length,
+    message: `queue of ${entries.length} images${kernel ? ` (furthest point sampling kernel: ${kernel === 'wasm-simd' ? 'WebAssembly SIMD' : 'JS'})` : ''}`,
+  });
+  return { strategy: spec.strategy, length: entries.length, ...(kernel ? { kernel } : {}) };
 }
 
 function finiteOrNull(x: number | undefined): number | null {

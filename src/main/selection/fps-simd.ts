@@ -105,7 +105,7 @@ export function simdLayout(n: number, d: number, slots: number): SimdLayout | nu
   const end = out + 16 * Math.max(1, slots);
   const pages = Math.ceil(end / PAGE);
   if (pages > MAX_PAGES) return null;
-  // float32 sums carry at most (d/2 + 5) * 2^-24 relative error; the margin is twice that and more
+  // float32 sums carry at most (d/4 + 5) * 2^-24 relative error (fps-simd.wat); the margin is several times that
   const rel = 1 + (dp + 16) * 2 ** -24;
   const abs = (dp + 2) * 2 ** -149;
   return { n, d, dp, npad, data, mind, thr, cmax, out, pages, rel, abs };
