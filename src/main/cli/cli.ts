@@ -345,7 +345,7 @@ export function buildProgram(): Command {
         for (const k of skipped) process.stderr.write(`warning: not exported: ${k.path}: ${k.reason}\n`);
         if (skipped.length > 0) {
           process.stderr.write(
-            `warning: ${skipped.length} labeled image(s) left out; if their folder moved, import it from its new place (images are re-linked by content and keep their labels), then export again\n`,
+            `warning: ${skipped.length} labeled image(s) left out (named above); a file whose content changed needs a new label; if a folder moved, import it from its new place (images are re-linked by content and keep their labels), then export again\n`,
           );
         }
       });
