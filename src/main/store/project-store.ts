@@ -737,6 +737,14 @@ export class ProjectStore {
     return toLabel(row);
   }
 
+  /** Undo the label `id` when it is not undone yet; returns it, or null when it was already undone or does not exist. */
+  undoLabel(id: LabelId): LabelRecord | null {
+    const row = this.db.prepare('SELECT * FROM labels WHERE id = ? AND undone_at IS NULL').get(id) as LabelRow | undefined;
+    if (!row) return null;
+    this.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ? AND undone_at IS NULL').run(now(), row.id);
+    return toLabel(row);
+  }
+
   /** The current label of every labeled image (latest, not undone), by label id. */
   currentLabels(): LabelRecord[] {
     return (this.db.prepare('SELECT * FROM current_labels ORDER BY id').all() as LabelRow[]).map(toLabel);
