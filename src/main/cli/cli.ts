@@ -60,16 +60,22 @@ async function withProject<T>(projectPath: string, fn: (svc: LabelerService, pri
   const svc = await LabelerService.create({ dataDir: dataDir(), demoFolder: demoFolder(), ...(opts.backend ? { backend: opts.backend } : {}) });
   const printer = new ProgressPrinter(process.stderr, opts.quiet ?? false);
   const running = new Set<string>();
+  let interrupted = false;
+  const cancel = (id: string): void => void svc.invoke('job:cancel', { jobId: id as import('../../shared/types.js').JobId }).catch(() => undefined);
   svc.onEvent((event, payload) => {
     if (event === 'job:progress') {
       const p = payload as import('../../shared/types.js').JobProgress;
+      // a job that starts after Ctrl+C is cancelled at once: it never commits
+      if (interrupted && !running.has(p.jobId)) cancel(p.jobId);
       running.add(p.jobId);
       printer.update(p);
     }
   });
   const onSigint = (): void => {
-    printer.line('interrupted: cancelling; the project keeps everything committed so far');
-    for (const id of running) void svc.invoke('job:cancel', { jobId: id as import('../../shared/types.js').JobId });
+    interrupted = true;
+    process.exitCode = 130;
+    printer.line('interrupted: cancelling; the project keeps everything committed before this step');
+    for (const id of running) cancel(id);
     setTimeout(() => process.exit(130), 4000).unref();
   };
   process.once('SIGINT', onSigint);

@@ -220,8 +220,8 @@ export class LabelerService implements ServiceHost {
         if (!STRATEGIES.includes(strategy)) {
           throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(strategy)}"`);
         }
-        this.project.updateSettings({ strategy });
         if (this.project.embeddingInfo()) await this.handlers['order:run']({ strategy });
+        else this.project.updateSettings({ strategy });
         return this.project.status();
       },
 
@@ -265,8 +265,8 @@ export class LabelerService implements ServiceHost {
         if (!store.embeddingInfo()) throw new AppError('no-embedding', 'the project has no embeddings yet; run "embed" first');
         const s: StrategyName = strategy ?? store.settings.strategy;
         if (!STRATEGIES.includes(s)) throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(s)}"`);
-        if (strategy && strategy !== store.settings.strategy) store.updateSettings({ strategy });
-        const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed });
+        // the setting changes in the commit that makes the new queue active, never before it
+        const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
         this.emit('order:changed', r);
         return r;
       },

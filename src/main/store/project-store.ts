@@ -940,6 +940,8 @@ export class ProjectStore {
     readonly embeddingSetId: number | null;
     readonly params?: Record<string, unknown>;
     readonly entries: readonly OrderEntryInput[];
+    /** Run inside the transaction that makes the order active; throwing keeps the previous order (the new one is deleted). */
+    readonly beforeSwitch?: () => void;
   }): OrderId {
     // The chunks are committed without waiting for the disk (synchronous =
     // NORMAL: still atomic and consistent, and the next FULL commit of any
@@ -985,14 +987,27 @@ export class ProjectStore {
     }
     // The switch, then every replaced order (the previous one, and any left by a crash after a switch).
     durable();
-    const replaced = this.transaction(() => {
-      this.db.prepare('UPDATE orders SET active = 0 WHERE active = 1').run();
-      this.db.prepare('UPDATE orders SET active = 1 WHERE id = ?').run(id);
-      return this.db.prepare('SELECT id FROM orders WHERE active = 0').pluck().all() as number[];
-    });
+    let replaced: number[];
+    try {
+      replaced = this.transaction(() => {
+        input.beforeSwitch?.();
+        return this.switchOrder(id);
+      });
+    } catch (e) {
+      fast();
+      this.deleteOrderInChunks(id);
+      throw e;
+    }
     fast();
     for (const old of replaced) this.deleteOrderInChunks(old);
     return id as OrderId;
+  }
+
+  /** Make order `id` the active one; returns the ids of the orders it replaced. */
+  private switchOrder(id: number): number[] {
+    this.db.prepare('UPDATE orders SET active = 0 WHERE active = 1').run();
+    this.db.prepare('UPDATE orders SET active = 1 WHERE id = ?').run(id);
+    return this.db.prepare('SELECT id FROM orders WHERE active = 0').pluck().all() as number[];
   }
 
   /**
