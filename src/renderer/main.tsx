@@ -6,13 +6,21 @@ import { createApi } from './api/create-api.js';
 import { App } from './app.js';
 import './styles.css';
 
-const api = createApi();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <ApiContext.Provider value={api}>
-      <App />
-    </ApiContext.Provider>
-  </StrictMode>,
-);
+void createApi().then((api) => {
+  createRoot(root).render(
+    <StrictMode>
+      {api.accessProblem ? (
+        <main className="access-problem">
+          <h1>Novelty Labeler</h1>
+          <p role="alert">{api.accessProblem}</p>
+        </main>
+      ) : (
+        <ApiContext.Provider value={api}>
+          <App />
+        </ApiContext.Provider>
+      )}
+    </StrictMode>,
+  );
+});

@@ -282,6 +282,7 @@ describe('folder copies are planned before anything is written', () => {
       height: 6,
       orientation: null,
       exists: true,
+      changed: false,
       angle: wrapDegrees(0),
       split: 'train' as const,
       annotator: 't',

@@ -36,6 +36,9 @@ it('ordering: the previous order stays the queue; order runs again and succeeds'
   const after = readProject(file, 300);
   expect(after.status.order).toEqual(before.status.order);
   expect(after.queue).toEqual(before.queue);
+  // the strategy setting changes only with the queue it names
+  expect(before.status.settings.strategy).toBe('random');
+  expect(after.status.settings.strategy).toBe('random');
   expect(countRows(file, 'order_entries')).toBe(5500);
 
   expect(cliOk(['order', file, '--strategy', 'fps'], env)).toContain('ordered 5500 images by fps');

@@ -46,7 +46,15 @@ function request(method: string, rawPath: string, headers: Record<string, string
 }
 
 const auth = (): Record<string, string> => ({ 'x-nl-token': server.token, 'content-type': 'application/json' });
+/** What a browser would send had the old design set the token as a cookie: must never count. */
 const cookie = (): Record<string, string> => ({ cookie: `nl_token_${server.port}=${server.token}` });
+/** A fresh view key for one page (POST /session with the token). */
+async function viewKey(): Promise<string> {
+  const r = await request('POST', '/session', { 'x-nl-token': server.token });
+  expect(r.status).toBe(200);
+  return (json(r).value as { viewKey: string }).viewKey;
+}
+let key = '';
 const api = (op: string, body: unknown = {}, headers: Record<string, string> = auth()): Promise<Reply> => request('POST', `/api/${op}`, headers, JSON.stringify(body));
 const json = (r: Reply): { ok: boolean; value?: unknown; error?: { code: string; message: string } } => JSON.parse(r.body.toString('utf8'));
 
@@ -56,7 +64,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(subset.images, 'not-an-image.png'), 'this is text, not a PNG\n');
   const staticDir = path.join(tmp, 'static');
   fs.mkdirSync(path.join(staticDir, 'assets'), { recursive: true });
-  fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><html><head><meta name="nl-token" content=""><title>t</title></head><body></body></html>');
+  fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1);\n');
   svc = await LabelerService.create({ dataDir: path.join(tmp, 'data') });
   await svc.invoke('project:create', { path: path.join(tmp, 'p.nlproj') });
@@ -69,6 +77,7 @@ beforeAll(async () => {
   readyPath = ready.path;
   unreadableId = images.find((i) => i.status === 'unreadable')!.id;
   server = await startHttpTransport(svc, { port: 0, staticDir });
+  key = await viewKey();
 });
 
 afterAll(async () => {
@@ -79,7 +88,7 @@ afterAll(async () => {
 describe('listening', () => {
   it('binds 127.0.0.1 only and prints a token URL', () => {
     expect(server.origin).toBe(`http://127.0.0.1:${server.port}`);
-    expect(server.url).toBe(`${server.origin}/?token=${server.token}`);
+    expect(server.url).toBe(`${server.origin}/#token=${server.token}`);
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
   });
 
@@ -137,8 +146,38 @@ describe('token', () => {
     expect((body.value as { openProject: string }).openProject).toBe(path.join(tmp, 'p.nlproj'));
   });
 
-  it('the session cookie alone does not authorise an API call (CSRF)', async () => {
+  it('a cookie holding the token authorises nothing: API, events, images, session', async () => {
     expect((await api('app:info', {}, { 'content-type': 'application/json', ...cookie() })).status).toBe(401);
+    expect((await request('GET', '/api/events', cookie())).status).toBe(401);
+    expect((await request('GET', `/image/${readyId}`, cookie())).status).toBe(401);
+    expect((await request('POST', '/session', cookie())).status).toBe(401);
+  });
+
+  it('no response ever sets a cookie', async () => {
+    const replies = [
+      await request('GET', '/'),
+      await request('GET', `/?token=${server.token}`),
+      await request('GET', '/index.html'),
+      await request('GET', '/assets/app.js'),
+      await request('POST', '/session', { 'x-nl-token': server.token }),
+      await api('app:info'),
+      await request('GET', `/image/${key}/${readyId}`),
+    ];
+    for (const r of replies) expect(r.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('a view key opens images only, never the API; a made-up key opens nothing; each page gets its own', async () => {
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(key).not.toBe(server.token);
+    expect((await request('GET', `/image/${key}/${readyId}`)).status).toBe(200);
+    expect((await api('app:info', {}, { 'content-type': 'application/json', 'x-nl-token': key })).status).toBe(403);
+    expect((await request('GET', '/api/events', { 'x-nl-token': key })).status).toBe(403);
+    expect((await request('GET', `/image/${'k'.repeat(43)}/${readyId}`)).status).toBe(403);
+    expect((await request('GET', `/image/${server.token}/${readyId}`)).status).toBe(403);
+    expect((await request('POST', '/session', { 'x-nl-token': key })).status).toBe(403);
+    const other = await viewKey();
+    expect(other).not.toBe(key);
+    expect((await request('GET', `/image/${other}/${readyId}`)).status).toBe(200);
   });
 });
 
@@ -159,10 +198,10 @@ describe('Host, Origin and fetch metadata', () => {
     expect((await api('app:info', {}, { ...auth(), origin: server.origin })).status).toBe(200);
   });
 
-  it('403 for Sec-Fetch-Site cross-site / same-site, even for images with the cookie', async () => {
-    expect((await request('GET', `/image/${readyId}`, { ...cookie(), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect((await request('GET', `/image/${readyId}`, { ...cookie(), 'sec-fetch-site': 'same-site' })).status).toBe(403);
-    expect((await request('GET', `/image/${readyId}`, { ...cookie(), 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+  it('403 for Sec-Fetch-Site cross-site / same-site, even for images with a view key', async () => {
+    expect((await request('GET', `/image/${key}/${readyId}`, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await request('GET', `/image/${key}/${readyId}`, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await request('GET', `/image/${key}/${readyId}`, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   });
 });
 
@@ -193,10 +232,10 @@ describe('API requests', () => {
 });
 
 describe('images by id only', () => {
-  it('serves a ready image by id with the token header or the cookie', async () => {
+  it('serves a ready image by id with the token header or a view key', async () => {
     expect((await request('GET', `/image/${readyId}`)).status).toBe(401);
     expect((await request('GET', `/image/${readyId}`, { 'x-nl-token': 'x'.repeat(43) })).status).toBe(403);
-    const r = await request('GET', `/image/${readyId}`, cookie());
+    const r = await request('GET', `/image/${key}/${readyId}`);
     expect(r.status).toBe(200);
     expect(['image/png', 'image/jpeg']).toContain(r.headers['content-type']);
     expect(r.headers['cross-origin-resource-policy']).toBe('same-origin');
@@ -221,18 +260,19 @@ describe('images by id only', () => {
       '/image/1.5',
       '/image/1e3',
       '/image/0x10',
-      `/image/${readyId}/`,
+      `/image/${key}/${readyId}/`,
       `/image/${readyId}%00`,
       '/image/',
       '/image/99999999999999999999',
     ];
-    for (const p of bad) expect((await request('GET', p, cookie())).status, p).toBe(400);
-    expect((await request('GET', `/image/${readyId}?max=../../x`, cookie())).status).toBe(400);
+    for (const p of bad) expect((await request('GET', p, { 'x-nl-token': server.token })).status, p).toBe(400);
+    for (const p of [`/image/${key}/abc`, `/image/${key}/../../etc/passwd`, `/image/${key}/0`]) expect((await request('GET', p)).status, p).toBe(400);
+    expect((await request('GET', `/image/${key}/${readyId}?max=../../x`)).status).toBe(400);
   });
 
   it('404 for ids that are not ready images of the open project', async () => {
-    expect((await request('GET', '/image/987654', cookie())).status).toBe(404);
-    expect((await request('GET', `/image/${unreadableId}`, cookie())).status).toBe(404);
+    expect((await request('GET', `/image/${key}/987654`)).status).toBe(404);
+    expect((await request('GET', `/image/${key}/${unreadableId}`)).status).toBe(404);
   });
 });
 
@@ -248,17 +288,15 @@ describe('static files and the start page', () => {
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
 
-  it('token URL sets an HttpOnly SameSite=Strict cookie and strips the token; the page gets it in a meta tag; CSP on every response', async () => {
-    expect((await request('GET', '/')).status).toBe(401);
-    expect((await request('GET', `/?token=${'A'.repeat(43)}`)).status).toBe(403);
-    const start = await request('GET', `/?token=${server.token}`);
-    expect(start.status).toBe(303);
-    expect(start.headers.location).toBe('/');
-    expect(start.headers['set-cookie']).toEqual([`nl_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`]);
-    const page = await request('GET', '/', cookie());
+  it('the start page holds no secret and sets no cookie; CSP on every response', async () => {
+    const page = await request('GET', '/');
     expect(page.status).toBe(200);
-    expect(page.body.toString()).toContain(`<meta name="nl-token" content="${server.token}">`);
-    for (const r of [start, page, await request('GET', '/assets/app.js'), await request('GET', `/image/${readyId}`, cookie())]) {
+    expect(page.body.toString()).not.toContain(server.token);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    const old = await request('GET', `/?token=${server.token}`);
+    expect(old.status).toBe(200);
+    expect(old.body.toString()).not.toContain(server.token);
+    for (const r of [page, old, await request('GET', '/assets/app.js'), await request('GET', `/image/${key}/${readyId}`)]) {
       const csp = r.headers['content-security-policy'];
       expect(csp).toBe(CONTENT_SECURITY_POLICY);
     }
@@ -271,11 +309,11 @@ describe('static files and the start page', () => {
 });
 
 describe('events', () => {
-  it('401 / 403 without the right credentials; with the cookie it streams service events', async () => {
+  it('401 / 403 without the right token header; with it it streams service events', async () => {
     expect((await request('GET', '/api/events')).status).toBe(401);
-    expect((await request('GET', '/api/events', { cookie: `nl_token_${server.port}=${'B'.repeat(43)}` })).status).toBe(403);
+    expect((await request('GET', '/api/events', { 'x-nl-token': 'B'.repeat(43) })).status).toBe(403);
     const received = await new Promise<string>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { host: `127.0.0.1:${server.port}`, ...cookie() }, agent: false }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { host: `127.0.0.1:${server.port}`, 'x-nl-token': server.token }, agent: false }, (res) => {
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
         let text = '';

@@ -60,16 +60,22 @@ async function withProject<T>(projectPath: string, fn: (svc: LabelerService, pri
   const svc = await LabelerService.create({ dataDir: dataDir(), demoFolder: demoFolder(), ...(opts.backend ? { backend: opts.backend } : {}) });
   const printer = new ProgressPrinter(process.stderr, opts.quiet ?? false);
   const running = new Set<string>();
+  let interrupted = false;
+  const cancel = (id: string): void => void svc.invoke('job:cancel', { jobId: id as import('../../shared/types.js').JobId }).catch(() => undefined);
   svc.onEvent((event, payload) => {
     if (event === 'job:progress') {
       const p = payload as import('../../shared/types.js').JobProgress;
+      // a job that starts after Ctrl+C is cancelled at once: it never commits
+      if (interrupted && !running.has(p.jobId)) cancel(p.jobId);
       running.add(p.jobId);
       printer.update(p);
     }
   });
   const onSigint = (): void => {
-    printer.line('interrupted: cancelling; the project keeps everything committed so far');
-    for (const id of running) void svc.invoke('job:cancel', { jobId: id as import('../../shared/types.js').JobId });
+    interrupted = true;
+    process.exitCode = 130;
+    printer.line('interrupted: cancelling; the project keeps everything committed before this step');
+    for (const id of running) cancel(id);
     setTimeout(() => process.exit(130), 4000).unref();
   };
   process.once('SIGINT', onSigint);
@@ -347,7 +353,7 @@ export function buildProgram(): Command {
         for (const k of skipped) process.stderr.write(`warning: not exported: ${k.path}: ${k.reason}\n`);
         if (skipped.length > 0) {
           process.stderr.write(
-            `warning: ${skipped.length} labeled image(s) left out; if their folder moved, import it from its new place (images are re-linked by content and keep their labels), then export again\n`,
+            `warning: ${skipped.length} labeled image(s) left out (named above); a file whose content changed needs a new label; if a folder moved, import it from its new place (images are re-linked by content and keep their labels), then export again\n`,
           );
         }
       });

@@ -62,7 +62,11 @@ export async function runEvaluateJob(
   } finally {
     encoder?.dispose();
   }
-  store.addCurvePoints(randomUUID(), 'live', points);
+  store.transaction(() => {
+    // checked inside the commit: a cancelled evaluate never adds its point
+    if (ctx.cancelled?.() ?? ctx.signal.aborted) throw new AppError('cancelled', 'evaluate was cancelled; no learning-curve point was added');
+    store.addCurvePoints(randomUUID(), 'live', points);
+  });
   ctx.progress({ done, total: groups.size, message: points.map((p) => `${p.strategy}: ${p.maeDeg.toFixed(1)} deg at ${p.size} labels`).join('; ') });
   return store.curvePoints('live').slice(-points.length);
 }

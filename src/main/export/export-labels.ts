@@ -61,7 +61,7 @@ export interface ExportResult extends ExportReport {
   readonly files: readonly string[];
   /** Absolute path of the metadata JSON (convention, settings, export time, count): the sidecar (csv, jsonl), manifest.json (folder), or null (coco: in the file's "info"). */
   readonly meta: string | null;
-  /** Labeled images left out of a folder export (file missing or unreadable). */
+  /** Labeled images left out: file changed since it was labeled (every format), missing or unreadable (folder). */
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
 }
 
@@ -100,8 +100,12 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
   if (upright && format !== 'folder') {
     throw new AppError('invalid-argument', '--upright rotates image copies, so it needs --format folder');
   }
-  const records = await collectExportRecords(store);
-  if (records.length === 0) throw new AppError('not-enough-labels', 'no image is labeled yet; nothing to export');
+  const all = await collectExportRecords(store);
+  if (all.length === 0) throw new AppError('not-enough-labels', 'no image is labeled yet; nothing to export');
+  // a file replaced under the same name must not carry the old file's label
+  const changed = all.filter((r) => r.changed).map((r) => ({ path: r.exportPath, reason: `the file ${r.absPath} no longer has the content that was labeled (its SHA-256 changed); label it again, or import its folder again` }));
+  const records = all.filter((r) => !r.changed);
+  if (records.length === 0) throw new AppError('not-enough-labels', `no labeled image still has the content that was labeled (${changed.length} changed files); nothing to export`);
   const metaFor = (count: number) => buildExportMeta({ format, projectPath: store.path, count, upright, settings: store.settings });
 
   if (format !== 'folder') {
@@ -114,7 +118,7 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
     outputs.push({ path: out, data: text, what: `the ${format} export` });
     // checked and written as one: a refused or failed write leaves neither file behind
     writeOutputs(outputs, exportGuard(store, overwrite));
-    return { format, out, count: written.length, files: outputs.map((o) => o.path), meta: side, skipped: [] };
+    return { format, out, count: written.length, files: outputs.map((o) => o.path), meta: side, skipped: changed };
   }
 
   checkOutputFolder(store, out);
@@ -123,7 +127,7 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
   let bytes = 0;
   for (const p of plan.plans) bytes += fs.statSync(p.record.absPath, { throwIfNoEntry: false })?.size ?? 0;
   const { written, skipped } = await writeOutputDir(out, exportGuard(store, false), 'a folder export', bytes, async (stage) => {
-    const copies = await writeCopies(plan.plans, plan.skipped, path.join(stage, 'images'), upright);
+    const copies = await writeCopies(plan.plans, [...changed, ...plan.skipped], path.join(stage, 'images'), upright);
     const meta = metaFor(copies.written.length);
     const manifest = {
       ...meta,

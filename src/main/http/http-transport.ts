@@ -2,22 +2,30 @@
  * Local HTTP transport of the API contract (src/shared/api.ts), so the same
  * renderer runs in a browser and the tests can drive it headless.
  *
- * Security model (issue 5, "Local security"):
+ * Security model ("Local security"; README "Security of the local app"):
  * - Listens on 127.0.0.1 only; there is no option to bind anything else.
- * - A per-launch secret token (32 random bytes, base64url) guards every API call.
- *   - POST /api/<operation> needs it in the `X-NL-Token` header (a cookie alone is
- *     NOT enough: a custom header cannot be sent cross-origin without a CORS
- *     preflight, which this server never grants, so no CSRF even if a cookie leaks).
- *   - GET /api/events (Server-Sent Events) and GET /image/<id> are loaded by the
- *     browser itself (EventSource, <img>), which cannot set headers; they accept
- *     the header or the cookie `nl_token_<port>` (HttpOnly, SameSite=Strict,
- *     Path=/). The token is never put in these URLs, so it never lands in a
- *     history entry, a log line or a Referer.
- *   - How the page gets it: the launcher prints `http://127.0.0.1:<port>/?token=<t>`.
- *     Opening it sets the cookie and redirects (303) to `/`, stripping the token from
- *     the address bar; `/` with a valid cookie returns index.html with the token in
- *     `<meta name="nl-token">`, which the page's script reads for the header.
- *     The cookie name carries the port because cookies are not port-scoped.
+ * - No credential is ever put in a cookie: cookies are not scoped by port and
+ *   SameSite treats every 127.0.0.1 port as one site, so any other local web
+ *   service the browser visits would receive it. The server never sets one
+ *   and ignores any it receives.
+ * - A per-launch secret token (32 random bytes, base64url) guards every API
+ *   call: POST /api/<operation> and GET /api/events need it in the
+ *   `X-NL-Token` header (a custom header cannot be sent cross-origin without
+ *   a CORS preflight, which this server never grants).
+ *   - How the page gets it: the launcher prints
+ *     `http://127.0.0.1:<port>/#token=<t>`. A fragment is never sent to any
+ *     server; the page reads it once, removes it from the address bar, keeps
+ *     it in memory and in this tab's sessionStorage (per origin, port
+ *     included; gone when the tab closes) so a reload keeps working.
+ *   - The event stream is read with fetch() and the header (not EventSource).
+ *   - Images (<img> cannot send headers) use capability URLs
+ *     `/image/<view key>/<id>`: POST /session with the token returns a fresh
+ *     view key (32 random bytes) for that page; a key opens images only, never
+ *     the API, at most MAX_VIEW_KEYS keys live (the oldest is dropped), and all
+ *     die with the server. Referrer-Policy no-referrer keeps them out of
+ *     Referer headers. `/image/<id>` with the token header works as well.
+ *   - index.html and the built assets hold no secret and are served to anyone
+ *     who passes the Host/Origin checks below.
  * - Host must be `127.0.0.1:<port>` or `localhost:<port>` (defeats DNS rebinding);
  *   an Origin header, when present, must be this same origin; Fetch-Metadata
  *   `Sec-Fetch-Site` other than same-origin/none is refused (no cross-site loads,
@@ -25,7 +33,7 @@
  * - Status codes: 401 no token, 403 wrong token / bad Host / foreign Origin,
  *   400 malformed path or request, 404 unknown operation / image / file,
  *   405 wrong method, 413 body over 1 MiB, 415 body not JSON.
- * - Images are served by integer id only (`/image/<id>`), through
+ * - Images are served by integer id only (`/image/[<view key>/]<id>`), through
  *   host.imageBytes; no path from the client is ever opened. Static files come
  *   only from `staticDir`, segment by segment, with a containment check.
  * - Every response carries a CSP: default-src 'self'; script-src 'self' (no
@@ -52,8 +60,8 @@ export interface HttpTransportOptions {
 
 export interface HttpTransport {
   /**
-   * Address to open in a browser, with the token: http://127.0.0.1:<port>/?token=<t>.
-   * Opening it sets the session cookie and redirects to the app without the token.
+   * Address to open in a browser, with the token in the fragment:
+   * http://127.0.0.1:<port>/#token=<t> (a fragment never reaches a server).
    */
   readonly url: string;
   /** The server's origin without the token, e.g. http://127.0.0.1:43121 (no trailing slash). */
@@ -68,6 +76,8 @@ export interface HttpTransport {
 export const LOOPBACK = '127.0.0.1';
 export const TOKEN_HEADER = 'x-nl-token';
 export const MAX_BODY_BYTES = 1 << 20;
+/** View keys (image capability URLs) alive at once: one per page load; the oldest is dropped. */
+export const MAX_VIEW_KEYS = 64;
 
 export const CONTENT_SECURITY_POLICY = rendererCsp();
 
@@ -106,16 +116,6 @@ class HttpError extends Error {
 function sameSecret(given: string, secret: Buffer): boolean {
   const g = Buffer.from(given, 'utf8');
   return g.length === secret.length && timingSafeEqual(g, secret);
-}
-
-function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
-  }
-  return out;
 }
 
 function baseHeaders(): Record<string, string> {
@@ -161,7 +161,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * Start the local HTTP transport for `host`.
  * @param host the service (LabelerService or any ServiceHost)
  * @param opts port (0 = any free port) and staticDir (built renderer, must contain index.html)
- * @returns url (to open, with ?token=), origin, token, port and close()
+ * @returns url (to open, with #token=), origin, token, port and close()
  * @throws AppError('invalid-argument') when the port is out of range; the listen error (EADDRINUSE...) otherwise.
  */
 export async function startHttpTransport(host: ServiceHost, opts: HttpTransportOptions): Promise<HttpTransport> {
@@ -179,19 +179,34 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
   const sseClients = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   let boundPort = 0;
-  const cookieName = (): string => `nl_token_${boundPort}`;
+  /** Live view keys, oldest first (a Set keeps insertion order). */
+  const viewKeys = new Set<string>();
 
   const unsubscribe = host.onEvent((event: EventName, payload: unknown) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const res of sseClients) res.write(frame);
   });
 
-  /** 'ok', or the status to refuse with (401 none given, 403 wrong). */
-  const authorize = (req: IncomingMessage, allowCookie: boolean): 'ok' | 401 | 403 => {
-    const header = req.headers[TOKEN_HEADER];
-    const given = typeof header === 'string' ? header : allowCookie ? parseCookies(req.headers.cookie).get(cookieName()) : undefined;
-    if (given === undefined || given === '') return 401;
+  /** 'ok', or the status to refuse with (401 none given, 403 wrong). Only the header counts, never a cookie. */
+  const authorize = (req: IncomingMessage): 'ok' | 401 | 403 => {
+    const given = req.headers[TOKEN_HEADER];
+    if (typeof given !== 'string' || given === '') return 401;
     return sameSecret(given, secret) ? 'ok' : 403;
+  };
+
+  /** A new view key for one page (see the module doc). */
+  const newViewKey = (): string => {
+    const key = randomBytes(32).toString('base64url');
+    viewKeys.add(key);
+    while (viewKeys.size > MAX_VIEW_KEYS) viewKeys.delete(viewKeys.values().next().value!);
+    return key;
+  };
+
+  const handleSession = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method !== 'POST') throw new HttpError(405, 'invalid-argument', 'use POST for /session');
+    const auth = authorize(req);
+    if (auth !== 'ok') return refuse(res, auth, '/session');
+    sendJson(res, 200, { ok: true, value: { viewKey: newViewKey() } });
   };
 
   const checkOrigin = (req: IncomingMessage): string | null => {
@@ -214,7 +229,7 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, op: string): Promise<void> => {
     if (req.method !== 'POST') throw new HttpError(405, 'invalid-argument', `use POST for /api/${op}`);
-    const auth = authorize(req, false);
+    const auth = authorize(req);
     if (auth !== 'ok') return refuse(res, auth, `/api/${op}`);
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json(\s*;.*)?$/i.test(type)) throw new HttpError(415, 'invalid-argument', 'send the request as application/json');
@@ -243,7 +258,7 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
 
   const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'GET') throw new HttpError(405, 'invalid-argument', 'use GET for /api/events');
-    const auth = authorize(req, true);
+    const auth = authorize(req);
     if (auth !== 'ok') return refuse(res, auth, '/api/events');
     res.writeHead(200, {
       ...baseHeaders(),
@@ -261,11 +276,19 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
     });
   };
 
-  const handleImage = async (req: IncomingMessage, res: ServerResponse, rest: string, query: string): Promise<void> => {
+  const handleImage = async (req: IncomingMessage, res: ServerResponse, path_: string, query: string): Promise<void> => {
+    let rest = path_;
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'invalid-argument', 'use GET for /image/<id>');
-    const auth = authorize(req, true);
-    if (auth !== 'ok') return refuse(res, auth, '/image');
+    // /image/<view key>/<id>: the key is the capability; /image/<id>: the token header
+    const keyed = /^([A-Za-z0-9_-]{43})\/([^/]*)$/.exec(rest);
+    if (keyed) rest = keyed[2]!;
     if (!/^[1-9][0-9]{0,14}$/.test(rest)) throw new HttpError(400, 'invalid-argument', 'an image is addressed by its integer id only: /image/<id>');
+    if (keyed) {
+      if (!viewKeys.has(keyed[1]!)) return refuse(res, 403, '/image');
+    } else {
+      const auth = authorize(req);
+      if (auth !== 'ok') return refuse(res, auth, '/image');
+    }
     let maxSide: number | undefined;
     const max = new URLSearchParams(query).get('max');
     if (max !== null) {
@@ -278,39 +301,18 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
     res.end(req.method === 'HEAD' ? undefined : Buffer.from(img.bytes.buffer, img.bytes.byteOffset, img.bytes.byteLength));
   };
 
-  const serveIndex = async (req: IncomingMessage, res: ServerResponse, query: string): Promise<void> => {
-    const fromQuery = new URLSearchParams(query).get('token');
-    if (fromQuery !== null) {
-      if (!sameSecret(fromQuery, secret)) return refuse(res, 403, 'page');
-      res.writeHead(303, {
-        ...baseHeaders(),
-        'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: '/',
-        'Cache-Control': 'no-store',
-      });
-      res.end();
-      return;
-    }
-    const auth = authorize(req, true);
-    if (auth !== 'ok') {
-      res.writeHead(auth, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end('Novelty Labeler: open the address printed by `npm start` / `npm run serve` (it carries the access token).\n');
-      return;
-    }
-    const html = await readFile(path.join(staticDir, 'index.html'), 'utf8');
-    const meta = `<meta name="nl-token" content="${token}">`;
-    const out = html.includes('<meta name="nl-token"')
-      ? html.replace(/<meta name="nl-token"[^>]*>/, meta)
-      : html.replace('</head>', `${meta}</head>`);
-    res.writeHead(200, { ...baseHeaders(), 'Content-Type': MIME['.html']!, 'Cache-Control': 'no-store' });
-    res.end(out);
+  /** index.html: the built page, which holds no secret (the token arrives in the address's fragment). */
+  const serveIndex = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const html = await readFile(path.join(staticDir, 'index.html'));
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': MIME['.html']!, 'Content-Length': String(html.length), 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : html);
   };
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'invalid-argument', 'static files are GET only');
     const file = resolveRendererFile(staticDir, rawPath);
     if (!file) throw new HttpError(400, 'invalid-argument', 'malformed path');
-    if (path.basename(file) === 'index.html' && path.dirname(file) === staticDir) return serveIndex(req, res, '');
+    if (path.basename(file) === 'index.html' && path.dirname(file) === staticDir) return serveIndex(req, res);
     const st = await stat(file).catch(() => null);
     if (!st || !st.isFile()) throw new HttpError(404, 'not-found', 'no such file');
     const body = await readFile(file);
@@ -328,11 +330,12 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
     if (bad) return sendError(res, 403, { code: 'forbidden', message: bad });
     if (!rawPath.startsWith('/')) throw new HttpError(400, 'invalid-argument', 'malformed path');
     if (rawPath === '/api/events') return handleEvents(req, res);
+    if (rawPath === '/session') return handleSession(req, res);
     if (rawPath.startsWith('/api/')) return handleApi(req, res, rawPath.slice('/api/'.length));
     if (rawPath.startsWith('/image/')) return handleImage(req, res, rawPath.slice('/image/'.length), query);
     if (rawPath === '/' || rawPath === '/index.html') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'invalid-argument', 'GET only');
-      return serveIndex(req, res, query);
+      return serveIndex(req, res);
     }
     return serveStatic(req, res, rawPath);
   };
@@ -365,7 +368,7 @@ export async function startHttpTransport(host: ServiceHost, opts: HttpTransportO
 
   let closed = false;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     token,
     port: boundPort,

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       progress: (p) => post({ type: 'progress', ...p }),
       log: (message) => post({ type: 'log', message }),
       signal: controller.signal,
+      cancelled: () => Atomics.load(flag, 0) === 1 || controller.signal.aborted,
     });
     post({ type: 'result', value });
   } finally {

@@ -7,7 +7,14 @@ import type { BackendChoice, CompareResult, ComputeBackend, CurvePoint, Orientat
 
 export type JobSpec =
   | { readonly kind: 'embed'; readonly epochs: number; readonly backend: BackendChoice; readonly seed: number; readonly fromFile?: string }
-  | { readonly kind: 'order'; readonly strategy: StrategyName; readonly seed: number; readonly backend?: BackendChoice }
+  | {
+      readonly kind: 'order';
+      readonly strategy: StrategyName;
+      readonly seed: number;
+      readonly backend?: BackendChoice;
+      /** Make `strategy` the project's strategy setting in the same commit that makes the new queue active. */
+      readonly saveStrategy?: boolean;
+    }
   | { readonly kind: 'evaluate'; readonly backend: BackendChoice; readonly epochs?: number }
   | {
       readonly kind: 'compare';
@@ -54,6 +61,12 @@ export interface JobProgressReport {
 export interface JobContext {
   progress(p: JobProgressReport): void;
   readonly signal: AbortSignal;
+  /**
+   * Whether cancelling was asked for, read at once (the signal is set by a
+   * timer, which cannot fire while a synchronous job runs): checked inside
+   * the final commit, so a cancelled job never commits.
+   */
+  readonly cancelled?: () => boolean;
   /** Write a line of log (shown by the CLI in verbose mode). */
   log(message: string): void;
 }

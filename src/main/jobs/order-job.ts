@@ -55,7 +55,17 @@ export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 
       arm: spec.strategy === 'random' ? 'random' : 'novelty',
     }));
   }
-  store.saveOrder({ strategy: spec.strategy, seed: spec.seed, embeddingSetId: emb.setId, entries });
+  store.saveOrder({
+    strategy: spec.strategy,
+    seed: spec.seed,
+    embeddingSetId: emb.setId,
+    entries,
+    // inside the switch's transaction: a cancelled order never becomes active, and the setting changes with the queue
+    beforeSwitch: () => {
+      if (ctx.cancelled?.() ?? ctx.signal.aborted) throw new AppError('cancelled', 'order was cancelled; the project keeps its previous queue and strategy');
+      if (spec.saveStrategy && store.settings.strategy !== spec.strategy) store.updateSettings({ strategy: spec.strategy });
+    },
+  });
   ctx.progress({
     done: pool.ids.length, total: pool.ids.length,
     message: `queue of ${entries.length} images${kernel ? ` (furthest point sampling kernel: ${kernel === 'wasm-simd' ? 'WebAssembly SIMD' : 'JS'})` : ''}`,

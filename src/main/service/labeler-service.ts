@@ -22,6 +22,8 @@ import {
   type ImageId,
   type JobId,
   type JobProgress,
+  type LabelId,
+  type LabelRecord,
   type LatentPoint,
   type QueueEntry,
   type StrategyName,
@@ -74,6 +76,8 @@ export class LabelerService implements ServiceHost {
   private labelsAtLastReorder = 0;
   private lastAutoEvalSize = 0;
   private readonly handlers: Handlers;
+  /** Labels this service (one window, or one process) made in the open project, oldest first: what its undo may take back. */
+  private sessionLabels: LabelId[] = [];
 
   private constructor(private readonly options: LabelerServiceOptions) {
     this.recent = new RecentProjects(options.dataDir);
@@ -145,6 +149,7 @@ export class LabelerService implements ServiceHost {
     this.predictor = null;
     this.store?.close();
     this.store = store;
+    this.sessionLabels = [];
     this.lastAutoEvalSize = Math.max(0, ...store.curvePoints('live').map((p) => p.size));
     this.labelsAtLastReorder = store.labelCounts().labeled;
     this.recent.touch(store.path);
@@ -215,8 +220,8 @@ export class LabelerService implements ServiceHost {
         if (!STRATEGIES.includes(strategy)) {
           throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(strategy)}"`);
         }
-        this.project.updateSettings({ strategy });
         if (this.project.embeddingInfo()) await this.handlers['order:run']({ strategy });
+        else this.project.updateSettings({ strategy });
         return this.project.status();
       },
 
@@ -261,8 +266,8 @@ export class LabelerService implements ServiceHost {
         if (!store.embeddingInfo()) throw new AppError('no-embedding', 'the project has no embeddings yet; run "embed" first');
         const s: StrategyName = strategy ?? store.settings.strategy;
         if (!STRATEGIES.includes(s)) throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(s)}"`);
-        if (strategy && strategy !== store.settings.strategy) store.updateSettings({ strategy });
-        const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed });
+        // the setting changes in the commit that makes the new queue active, never before it
+        const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
         this.emit('order:changed', r);
         return r;
       },
@@ -321,6 +326,7 @@ export class LabelerService implements ServiceHost {
           arm: chosenArm,
           source: 'annotator',
         });
+        this.sessionLabels.push(label.id);
         this.emit('labels:changed', { labeled: store.labelCounts().labeled });
         this.maybeAutoEvaluate();
         this.maybeReorder();
@@ -328,8 +334,10 @@ export class LabelerService implements ServiceHost {
       },
 
       'label:undo': async () => {
-        // Undo only this annotator's own last label, never another window's or process's.
-        const undone = this.project.undoLastLabel(this.annotator());
+        // Undo only a label this session made, never another window's or process's
+        // (they may share the annotator name); one already undone elsewhere is passed over.
+        let undone: LabelRecord | null = null;
+        while (undone === null && this.sessionLabels.length > 0) undone = this.project.undoLabel(this.sessionLabels.pop()!);
         this.emit('labels:changed', { labeled: this.project.labelCounts().labeled });
         if (!undone) return null;
         const img = this.project.getImage(undone.imageId);

@@ -764,6 +764,14 @@ export class ProjectStore {
     return toLabel(row);
   }
 
+  /** Undo the label `id` when it is not undone yet; returns it, or null when it was already undone or does not exist. */
+  undoLabel(id: LabelId): LabelRecord | null {
+    const row = this.db.prepare('SELECT * FROM labels WHERE id = ? AND undone_at IS NULL').get(id) as LabelRow | undefined;
+    if (!row) return null;
+    this.db.prepare('UPDATE labels SET undone_at = ? WHERE id = ? AND undone_at IS NULL').run(now(), row.id);
+    return toLabel(row);
+  }
+
   /** The current label of every labeled image (latest, not undone), by label id. */
   currentLabels(): LabelRecord[] {
     return (this.db.prepare('SELECT * FROM current_labels ORDER BY id').all() as LabelRow[]).map(toLabel);
@@ -959,6 +967,8 @@ export class ProjectStore {
     readonly embeddingSetId: number | null;
     readonly params?: Record<string, unknown>;
     readonly entries: readonly OrderEntryInput[];
+    /** Run inside the transaction that makes the order active; throwing keeps the previous order (the new one is deleted). */
+    readonly beforeSwitch?: () => void;
   }): OrderId {
     // The chunks are committed without waiting for the disk (synchronous =
     // NORMAL: still atomic and consistent, and the next FULL commit of any
@@ -1004,14 +1014,27 @@ export class ProjectStore {
     }
     // The switch, then every replaced order (the previous one, and any left by a crash after a switch).
     durable();
-    const replaced = this.transaction(() => {
-      this.db.prepare('UPDATE orders SET active = 0 WHERE active = 1').run();
-      this.db.prepare('UPDATE orders SET active = 1 WHERE id = ?').run(id);
-      return this.db.prepare('SELECT id FROM orders WHERE active = 0').pluck().all() as number[];
-    });
+    let replaced: number[];
+    try {
+      replaced = this.transaction(() => {
+        input.beforeSwitch?.();
+        return this.switchOrder(id);
+      });
+    } catch (e) {
+      fast();
+      this.deleteOrderInChunks(id);
+      throw e;
+    }
     fast();
     for (const old of replaced) this.deleteOrderInChunks(old);
     return id as OrderId;
+  }
+
+  /** Make order `id` the active one; returns the ids of the orders it replaced. */
+  private switchOrder(id: number): number[] {
+    this.db.prepare('UPDATE orders SET active = 0 WHERE active = 1').run();
+    this.db.prepare('UPDATE orders SET active = 1 WHERE id = ?').run(id);
+    return this.db.prepare('SELECT id FROM orders WHERE active = 0').pluck().all() as number[];
   }
 
   /**

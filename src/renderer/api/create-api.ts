@@ -25,9 +25,9 @@ function fromBridgeError(e: unknown): ApiCallError {
   return m ? new ApiCallError(m[1] as ErrorCode, m[2]!) : new ApiCallError('internal', text);
 }
 
-export function createApi(win: Window = window): DesktopApi {
+export async function createApi(win: Window = window): Promise<DesktopApi> {
   const bridge = win.noveltyLabeler;
-  if (!bridge) return createHttpApi(win.document);
+  if (!bridge) return createHttpApi(win);
   const api: DesktopApi = {
     transport: 'electron',
     async invoke<K extends OperationName>(op: K, request: RequestOf<K>): Promise<ResponseOf<K>> {

@@ -15,6 +15,8 @@ export interface DesktopApi extends NoveltyLabelerApi {
   readonly pickPath?: (kind: PathDialogKind, suggested?: string) => Promise<string | null>;
   /** 'electron' or 'http', for display. */
   readonly transport: 'electron' | 'http';
+  /** Set when the page cannot reach the API (no or stale access token): shown instead of the app. */
+  readonly accessProblem?: string;
 }
 
 /** A failed operation, with the service's error code. */
