@@ -92,9 +92,6 @@ async function runContrastive(
 ): Promise<EmbedResult> {
   const { inputSize, seed, embeddingTurns } = store.settings;
   const { ids, data, channels } = inputs;
-  if (inputSize % 16 !== 0) {
-    throw new AppError('invalid-argument', `the contrastive embedder needs an input size that is a multiple of 16; this project's is ${inputSize} px: create a project with --input-size 32 or 64, or use --embedder autoencoder`);
-  }
   ctx.progress({ done: 0, total: epochs, message: `training contrastive embedder on ${ids.length} images (${backend})` });
   let trained: Awaited<ReturnType<typeof trainContrastive>>;
   const t0 = performance.now();
