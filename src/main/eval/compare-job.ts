@@ -22,6 +22,7 @@ import { strategyVerdict } from '../report/strategy-verdict.js';
 import type { JobContext, JobSpec } from '../jobs/job-types.js';
 import { poolEmbeddings } from './pool-embeddings.js';
 import { loadEncoder, loadTestSet, measureExemplarPrefixes, trainAndMeasure } from './train-and-measure.js';
+import { isExemplarModel } from '../ml/exemplar-orientation.js';
 
 type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 
@@ -73,16 +74,20 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     done++;
     ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
   };
+  const measured = new Map<string, ErrorSummary[]>();
   try {
     for (const strategy of strategies) {
       for (let s = 1; s <= spec.seeds; s++) {
         const seed = store.settings.seed * 1000 + s;
         const { order } = selectOrder(strategy, { data: pool.data, n: pool.ids.length, d: emb.dim, labeled: [], seed, k: usable[usable.length - 1]! });
-        if (model === 'exemplar') {
+        if (isExemplarModel(model)) {
           // One match for the whole order; every size is a prefix of it.
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, usable[usable.length - 1]!), (row) => pool.ids[row]!);
-          const summaries = measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable);
+          // A seed-independent order (guarded-fps) is matched once, not once per seed: same order, same figures.
+          const key = `${strategy}:${ids.join(',')}`;
+          const summaries = measured.get(key) ?? measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable, undefined, model);
+          measured.set(key, summaries);
           summaries.forEach((r, i) => record(strategy, seed, usable[i]!, r));
           continue;
         }
