@@ -92,7 +92,7 @@ export interface ImageRecord {
 export const ORIENTATION_MODELS = ['exemplar', 'aligned-exemplar', 'regressor'] as const;
 export type OrientationModelKind = (typeof ORIENTATION_MODELS)[number];
 
-export const STRATEGIES = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'interleaved'] as const;
+export const STRATEGIES = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'fps-medoid', 'interleaved'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 /** Which arm of an interleaved queue chose a label. */
