@@ -318,6 +318,30 @@ export function matchExemplars(
   }
 }
 
+/**
+ * The matches of a subset of the exemplars, in the order given (column
+ * `columns[j]` of `m` becomes column j): one match against the union of many
+ * labeled sets serves each of them.
+ */
+export function subsetMatches(m: ExemplarMatches, columns: ArrayLike<number>): ExemplarMatches {
+  const nE = columns.length;
+  const similarity = new Float32Array(m.nQueries * nE);
+  const turnDeg = new Float32Array(m.nQueries * nE);
+  for (let j = 0; j < nE; j++) {
+    const c = columns[j]!;
+    if (!Number.isInteger(c) || c < 0 || c >= m.nExemplars) throw new AppError('invalid-argument', `column ${c} is not an exemplar index in [0, ${m.nExemplars})`);
+  }
+  for (let i = 0; i < m.nQueries; i++) {
+    const src = i * m.nExemplars;
+    const dst = i * nE;
+    for (let j = 0; j < nE; j++) {
+      similarity[dst + j] = m.similarity[src + columns[j]!]!;
+      turnDeg[dst + j] = m.turnDeg[src + columns[j]!]!;
+    }
+  }
+  return { nQueries: m.nQueries, nExemplars: nE, similarity, turnDeg };
+}
+
 /** Predictions of the exemplar model. */
 export interface ExemplarPrediction {
   /** Degrees clockwise from up, [0, period). */
