@@ -6,6 +6,7 @@
  */
 import type { Degrees } from './angle.js';
 import type {
+  EmbedderKind,
   AnglePrediction,
   Arm,
   OrientationModelKind,
@@ -51,9 +52,9 @@ export interface ApiOperations {
   /** `test`: the folder's images become the test split, never queued (the random split is then off). */
   'images:import': { request: { readonly folder: string; readonly test?: boolean }; response: ImportReport };
   'images:unreadable': { request: Record<string, never>; response: readonly ImageRecord[] };
-  /** Train the autoencoder and write embeddings (or import them from a file). Long. */
+  /** Train the embedder (the project's setting, or `embedder`, which then becomes the setting) and write embeddings (or import them from a file). Long. */
   'embed:run': {
-    request: { readonly epochs?: number; readonly backend?: BackendChoice; readonly fromFile?: string };
+    request: { readonly epochs?: number; readonly backend?: BackendChoice; readonly fromFile?: string; readonly embedder?: EmbedderKind };
     response: { readonly modelId: number | null; readonly backend: ComputeBackend | null; readonly loss: number | null; readonly count: number };
   };
   /** Compute the queue order. Long for large projects. */

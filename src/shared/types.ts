@@ -41,7 +41,17 @@ export interface ProjectSettings {
    * which way it points).
    */
   readonly embeddingTurns: number;
+  /**
+   * What makes the latent space (changeable; takes effect at the next embed):
+   * 'autoencoder' (the paper's convolutional autoencoder, reconstruction loss) or
+   * 'contrastive' (SimCLR-style NT-Xent over augmented views: rotation, shift,
+   * scale, lighting, blur and noise do not count as novelty). See EMBEDDERS.
+   */
+  readonly embedder: EmbedderKind;
 }
+
+export const EMBEDDERS = ['autoencoder', 'contrastive'] as const;
+export type EmbedderKind = (typeof EMBEDDERS)[number];
 
 export const DEFAULT_SETTINGS: ProjectSettings = {
   inputSize: 64,
@@ -54,6 +64,7 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
   strategy: 'guarded-fps',
   orientationModel: 'aligned-exemplar',
   embeddingTurns: 8,
+  embedder: 'autoencoder',
 };
 
 /**

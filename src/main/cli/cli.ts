@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { parseDegrees, periodOf } from '../../shared/angle.js';
-import { DEFAULT_SETTINGS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type ImageId, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type EmbedderKind, type ImageId, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
 import { mapStoreError } from '../store/project-store.js';
 import { readLabelsCsv } from '../io/labels-import.js';
@@ -139,7 +139,12 @@ export function buildProgram(): Command {
         .default(DEFAULT_SETTINGS.orientationModel),
     )
     .option('--embedding-turns <n>', 'turns averaged into each embedding (1 = plain latent vector)', int('--embedding-turns', 1, 36), DEFAULT_SETTINGS.embeddingTurns)
-    .action(async (p: string, o: { inputSize: number; latentDim: number; axial: boolean; testFraction: number; testMax: number; color: 'gray' | 'rgb'; seed: number; strategy: StrategyName; orientationModel: OrientationModelKind; embeddingTurns: number }) => {
+    .addOption(
+      new Option('--embedder <kind>', 'what makes the latent space: autoencoder (reconstruction) or contrastive (rotation, shift, scale, lighting, blur and noise are not novel)')
+        .choices(EMBEDDERS)
+        .default(DEFAULT_SETTINGS.embedder),
+    )
+    .action(async (p: string, o: { inputSize: number; latentDim: number; axial: boolean; testFraction: number; testMax: number; color: 'gray' | 'rgb'; seed: number; strategy: StrategyName; orientationModel: OrientationModelKind; embeddingTurns: number; embedder: EmbedderKind }) => {
       const settings: Partial<ProjectSettings> = {
         inputSize: o.inputSize,
         latentDim: o.latentDim,
@@ -151,11 +156,12 @@ export function buildProgram(): Command {
         strategy: o.strategy,
         orientationModel: o.orientationModel,
         embeddingTurns: o.embeddingTurns,
+        embedder: o.embedder,
       };
       const svc = await LabelerService.create({ dataDir: dataDir() });
       try {
         const st = await svc.invoke('project:create', { path: p, settings });
-        console.log(`created ${st.path} (input ${o.inputSize}px ${o.color}, latent ${o.latentDim}, ${o.axial ? 'axial [0,180)' : '[0,360)'}, test split ${o.testFraction})`);
+        console.log(`created ${st.path} (${o.embedder} embedder, input ${o.inputSize}px ${o.color}, latent ${o.latentDim}, ${o.axial ? 'axial [0,180)' : '[0,360)'}, test split ${o.testFraction})`);
       } finally {
         svc.close();
       }
@@ -187,20 +193,22 @@ export function buildProgram(): Command {
 
   program
     .command('embed')
-    .description('train the autoencoder and write an embedding per image (or import embeddings)')
+    .description("train the project's embedder and write an embedding per image (or import embeddings)")
     .argument('<project>')
     .option('--epochs <n>', 'training epochs (default: by pool size)', int('--epochs', 1, 10000))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .addOption(new Option('--embedder <kind>', "train this embedder and make it the project's setting").choices(EMBEDDERS))
     .option('--from <file>', 'import embeddings from a .npy (float32 N x d) or .csv file instead of training')
-    .action(async (p: string, o: { epochs?: number; backend: BackendChoice; from?: string }) => {
+    .action(async (p: string, o: { epochs?: number; backend: BackendChoice; from?: string; embedder?: EmbedderKind }) => {
       await withProject(
         p,
         async (svc) => {
-          const r = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend, ...(o.from ? { fromFile: o.from } : {}) });
+          const r = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend, ...(o.from ? { fromFile: o.from } : {}), ...(o.embedder ? { embedder: o.embedder } : {}) });
+          const kind = svc.project.settings.embedder;
           console.log(
             o.from
               ? `imported ${r.count} embeddings from ${o.from}`
-              : `embedded ${r.count} images with the autoencoder (model ${r.modelId}, backend ${r.backend}, reconstruction loss ${r.loss?.toFixed(5)})`,
+              : `embedded ${r.count} images with the ${kind} embedder (model ${r.modelId}, backend ${r.backend}, ${kind === 'contrastive' ? 'contrastive' : 'reconstruction'} loss ${r.loss?.toFixed(kind === 'contrastive' ? 4 : 5)})`,
           );
         },
         { backend: o.backend },

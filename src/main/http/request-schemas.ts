@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { OperationName, RequestOf } from '../../shared/api.js';
 import type { Degrees } from '../../shared/angle.js';
 import { ORIENTATION_MODELS, type ImageId, type JobId } from '../../shared/types.js';
-import { STRATEGIES } from '../../shared/types.js';
+import { EMBEDDERS, STRATEGIES } from '../../shared/types.js';
 import { AppError } from '../../shared/errors.js';
 
 const empty = z.strictObject({});
@@ -47,6 +47,7 @@ export const REQUEST_SCHEMAS: Schemas = {
     epochs: z.number().int().min(1).max(10_000).optional(),
     backend: backend.optional(),
     fromFile: pathText.optional(),
+    embedder: z.enum(EMBEDDERS).optional(),
   }),
   'order:run': z.strictObject({ strategy: strategy.optional(), seed: z.number().int().optional() }),
   'queue:next': z.strictObject({ count: z.number().int().min(1).max(1000), mode: z.enum(['queue', 'test']).optional() }),

@@ -1,8 +1,9 @@
 /**
- * Embed stage (DESIGN pipeline 2): train the convolutional autoencoder on the
- * pool's model inputs (no labels needed), store the encoder, write one
- * embedding per image and the 2-D PCA projection for the latent map. Or
- * import embeddings made elsewhere (.npy / .csv).
+ * Embed stage (DESIGN pipeline 2): train the project's embedder (settings.embedder:
+ * the convolutional autoencoder, or the contrastive embedder) on the pool's model
+ * inputs (no labels needed), store the encoder, write one embedding per image and
+ * the 2-D PCA projection for the latent map. Or import embeddings made elsewhere
+ * (.npy / .csv).
  */
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
@@ -10,9 +11,11 @@ import type { ProjectStore } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import { trainAutoencoder, encodeImages } from '../ml/autoencoder.js';
 import { serializeModel } from '../ml/model-io.js';
+import { trainContrastive, encodeContrastive, DEFAULT_TEMPERATURE } from '../ml/contrastive.js';
 import { pca2d } from '../ml/pca.js';
 import { readEmbeddingsFile } from '../io/embeddings-import.js';
 import type { EmbedResult, JobContext, JobSpec } from './job-types.js';
+import type { ComputeBackend, ImageId } from '../../shared/types.js';
 
 export const AUTOENCODER_BATCH_SIZE = 32;
 
@@ -34,6 +37,7 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
   const backend = await selectBackend(spec.backend);
   ctx.log(`backend: ${backend}`);
   const epochs = Math.max(1, Math.floor(spec.epochs));
+  if (store.settings.embedder === 'contrastive') return runContrastive(store, { ids, data, channels }, epochs, backend, ctx);
   ctx.progress({ done: 0, total: epochs, message: `training autoencoder on ${ids.length} images (${backend})` });
   let trained: Awaited<ReturnType<typeof trainAutoencoder>>;
   try {
@@ -74,4 +78,80 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
   trained.encoder.dispose();
   trained.decoder.dispose();
   return { modelId, backend, loss: trained.finalLoss, count: ids.length };
+}
+
+const cancelledMessage = 'embedding was cancelled; the previous embeddings stay in use';
+
+/** Train the contrastive embedder, store its encoder and write L2-normalised embeddings. */
+async function runContrastive(
+  store: ProjectStore,
+  inputs: { ids: readonly ImageId[]; data: Uint8Array; channels: number },
+  epochs: number,
+  backend: ComputeBackend,
+  ctx: JobContext,
+): Promise<EmbedResult> {
+  const { inputSize, seed, embeddingTurns } = store.settings;
+  const { ids, data, channels } = inputs;
+  if (inputSize % 16 !== 0) {
+    throw new AppError('invalid-argument', `the contrastive embedder needs an input size that is a multiple of 16; this project's is ${inputSize} px: create a project with --input-size 32 or 64, or use --embedder autoencoder`);
+  }
+  ctx.progress({ done: 0, total: epochs, message: `training contrastive embedder on ${ids.length} images (${backend})` });
+  let trained: Awaited<ReturnType<typeof trainContrastive>>;
+  const t0 = performance.now();
+  try {
+    trained = await trainContrastive(data, {
+      n: ids.length,
+      inputSize,
+      channels,
+      epochs,
+      seed,
+      signal: ctx.signal,
+      onEpoch: (epoch, loss) => {
+        const perEpoch = (performance.now() - t0) / 1000 / epoch;
+        const left = Math.round(perEpoch * (epochs - epoch));
+        ctx.progress({ done: epoch, total: epochs, message: `epoch ${epoch}/${epochs}: contrastive loss ${loss.toFixed(4)}, about ${left} s left`, loss });
+      },
+    });
+  } catch (e) {
+    if (isAppError(e) && e.code === 'cancelled') throw new AppError('cancelled', cancelledMessage);
+    if (isAppError(e)) throw e;
+    throw new AppError('training-failed', `contrastive training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`, { cause: e });
+  }
+  try {
+    if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
+    ctx.progress({ done: epochs, total: epochs, message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings' });
+    const embeddings = encodeContrastive(trained.encoder, data, ids.length, 256, embeddingTurns);
+    const dim = embeddings.length / ids.length;
+    const { projection } = pca2d(embeddings, ids.length, dim);
+    const serialized = await serializeModel(trained.encoder);
+    const modelId = store.transaction(() => {
+      const id = store.saveModel({
+        kind: 'contrastive',
+        backend,
+        params: {
+          inputSize,
+          channels,
+          dim,
+          filters: trained.config.filters,
+          projectionDim: trained.config.projectionDim,
+          temperature: DEFAULT_TEMPERATURE,
+          epochs,
+          batchSize: trained.batchSize,
+          seed,
+          embeddingTurns,
+          // How to feed the stored encoder: pixels / 255, outside the inscribed disc set to the rim mean (canonicalizeDisc), output L2-normalised.
+          input: 'disc-masked',
+          normalized: true,
+        },
+        topology: serialized.topology,
+        weights: serialized.weights,
+        metrics: { loss: trained.loss, imagesPerSecond: trained.imagesPerSecond, seconds: trained.seconds },
+      });
+      store.saveEmbeddings({ modelId: id, source: 'contrastive', backend, loss: trained.finalLoss, ids, dim, data: embeddings, pca: projection });
+      return id;
+    });
+    return { modelId, backend, loss: trained.finalLoss, count: ids.length };
+  } finally {
+    trained.encoder.dispose();
+  }
 }

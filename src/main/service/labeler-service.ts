@@ -31,6 +31,7 @@ import { exportLabels } from '../export/export-labels.js';
 import { runJobInWorker, type RunningJob } from '../jobs/job-runner.js';
 import type { JobSpec, JobResult } from '../jobs/job-types.js';
 import { RecentProjects } from './recent-projects.js';
+import { defaultContrastiveEpochs } from '../ml/contrastive-defaults.js';
 import { AnglePredictor } from '../predict/angle-predictor.js';
 import type { EventListener, ImageBytes, ServiceHost } from './service-host.js';
 
@@ -240,10 +241,12 @@ export class LabelerService implements ServiceHost {
 
       'images:unreadable': async () => this.project.listImages({ status: 'unreadable' }),
 
-      'embed:run': async ({ epochs, backend, fromFile }) => {
+      'embed:run': async ({ epochs, backend, fromFile, embedder }) => {
+        if (embedder && !fromFile && embedder !== this.project.settings.embedder) this.project.updateSettings({ embedder });
+        const kind = this.project.settings.embedder;
         const spec: JobSpec = {
           kind: 'embed',
-          epochs: epochs ?? defaultEpochs(this.project.poolSize()),
+          epochs: epochs ?? (kind === 'contrastive' ? defaultContrastiveEpochs(this.project.poolSize()) : defaultEpochs(this.project.poolSize())),
           backend: this.backendChoice(backend),
           seed: this.project.settings.seed,
           ...(fromFile ? { fromFile: path.resolve(fromFile) } : {}),

@@ -381,8 +381,8 @@ export class ProjectStore {
     return this.cachedSettings;
   }
 
-  /** Change the settings that may change after creation (strategy, testFraction, testMax, orientationModel, embeddingTurns: takes effect at the next embed). */
-  updateSettings(patch: Partial<Pick<ProjectSettings, 'strategy' | 'testFraction' | 'testMax' | 'orientationModel' | 'embeddingTurns'>>): ProjectSettings {
+  /** Change the settings that may change after creation (strategy, testFraction, testMax, orientationModel; embeddingTurns and embedder: take effect at the next embed). */
+  updateSettings(patch: Partial<Pick<ProjectSettings, 'strategy' | 'testFraction' | 'testMax' | 'orientationModel' | 'embeddingTurns' | 'embedder'>>): ProjectSettings {
     const next = projectSettingsSchema.parse({ ...this.settings, ...patch });
     this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('settings', ?)").run(JSON.stringify(next));
     this.cachedSettings = next;

@@ -1,6 +1,6 @@
 /** zod schema of ProjectSettings: the one place their ranges are checked. */
 import { z } from 'zod';
-import { ORIENTATION_MODELS, STRATEGIES, type ProjectSettings } from '../../shared/types.js';
+import { EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type ProjectSettings } from '../../shared/types.js';
 
 /** The settings object schema (stored settings may carry fields a newer version added). */
 export const projectSettingsObject = z.object({
@@ -14,6 +14,7 @@ export const projectSettingsObject = z.object({
   strategy: z.enum(STRATEGIES),
   orientationModel: z.enum(ORIENTATION_MODELS),
   embeddingTurns: z.number().int().min(1, 'embeddingTurns must be at least 1 (1 = plain latent vector)').max(36, 'embeddingTurns must be at most 36'),
+  embedder: z.enum(EMBEDDERS),
 });
 
 export const projectSettingsSchema: z.ZodType<ProjectSettings> = projectSettingsObject;
