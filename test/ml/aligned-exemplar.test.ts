@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/main/ml/backend.js';
-import { centreOnCentroid, exemplarOptionsFor, isExemplarModel, predictExemplarAngles } from '../../src/main/ml/exemplar-orientation.js';
+import { centreOnCentroid, exemplarOptionsFor, isExemplarModel, matchExemplars, predictExemplarAngles, subsetMatches } from '../../src/main/ml/exemplar-orientation.js';
 import { angularErrorDeg } from '../../src/shared/angle.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mnistDigits, placeAndRotate } from './fixtures.js';
@@ -86,6 +86,27 @@ describe('aligned exemplar model on shifted, turned copies of real digits', () =
     for (const e of errA) expect(e).toBeLessThan(3);
     expect(Array.from(aligned.exemplar)).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(errP.filter((e) => e > 3).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the matches of a subset of exemplars, read from a match against all of them, equal a match against the subset alone', () => {
+    const S = 32;
+    const { pixels } = mnistDigits(14, 40, [2, 3, 4, 5, 7]);
+    const rnd = mulberry32(5);
+    const imgs = placeAndRotate(pixels, 14, S, Float32Array.from({ length: 14 }, () => rnd() * 360));
+    const ex = imgs.subarray(0, 10 * S * S);
+    const q = imgs.subarray(10 * S * S);
+    const all = matchExemplars(ex, 10, q, 4, S, 1, { align: 'centroid' });
+    const cols = [7, 2, 9, 0];
+    const picked = new Uint8Array(cols.length * S * S);
+    cols.forEach((c, j) => picked.set(ex.subarray(c * S * S, (c + 1) * S * S), j * S * S));
+    const direct = matchExemplars(picked, cols.length, q, 4, S, 1, { align: 'centroid' });
+    const sub = subsetMatches(all, cols);
+    expect(sub.nExemplars).toBe(4);
+    for (let k = 0; k < 16; k++) {
+      expect(sub.similarity[k]).toBeCloseTo(direct.similarity[k]!, 4);
+      expect(angularErrorDeg(sub.turnDeg[k]!, direct.turnDeg[k]!)).toBeLessThan(0.01);
+    }
+    expect(() => subsetMatches(all, [10])).toThrow(/not an exemplar index/);
   });
 
   it('names the exemplar-type models', () => {
