@@ -62,7 +62,7 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
   colorMode: 'gray',
   seed: 1,
   strategy: 'guarded-fps',
-  orientationModel: 'exemplar',
+  orientationModel: 'aligned-exemplar',
   embeddingTurns: 8,
   embedder: 'autoencoder',
 };
@@ -96,12 +96,14 @@ export interface ImageRecord {
 /**
  * Orientation models:
  * - 'exemplar': rotation-aware nearest-exemplar matching (no training; src/main/ml/exemplar-orientation.ts).
+ * - 'aligned-exemplar': the same, with every image first shifted so its contrast centroid is at the centre
+ *   (turning is about the centre, so a few pixels of shift otherwise break the match).
  * - 'regressor': the (sin, cos) regressor fine-tuned from the autoencoder's encoder (src/main/ml/orientation-model.ts).
  */
-export const ORIENTATION_MODELS = ['exemplar', 'regressor'] as const;
+export const ORIENTATION_MODELS = ['exemplar', 'aligned-exemplar', 'regressor'] as const;
 export type OrientationModelKind = (typeof ORIENTATION_MODELS)[number];
 
-export const STRATEGIES = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'interleaved'] as const;
+export const STRATEGIES = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'fps-medoid', 'interleaved'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 /** Which arm of an interleaved queue chose a label. */

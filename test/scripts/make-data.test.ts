@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { FASHION_CLASSES, FASHION_MNIST_DIR, canvasSideFor, readFashionTrain, rotateClockwise } from '../../scripts/make-common.js';
-import { drawPowerLaw, jitter, planRedundantPool } from '../../scripts/make-redundant-pool.js';
+import { drawPowerLaw, jitter, planIndependentTest, planRedundantPool } from '../../scripts/make-redundant-pool.js';
 import { DEMO_DEFAULTS, chooseDemoItems } from '../../scripts/make-demo-data.js';
 import { circDiff, directionOf } from '../export/arrow-images.js';
 
@@ -199,6 +199,30 @@ describe('redundant pool plan', () => {
     const perClass = Array.from({ length: 10 }, (_, c) => plan.filter((p) => p.classIndex === c).length);
     expect(Math.max(...perClass) / Math.max(1, Math.min(...perClass))).toBeGreaterThan(3);
     expect(new Set(plan.map((p) => p.relPath)).size).toBe(plan.length);
+  });
+
+  it('plans an independent test: fresh copies of every source, equally weighted, own poses, paths apart from the pool', () => {
+    const labels = Uint8Array.from({ length: 6000 }, (_, i) => i % 10);
+    const plan = planRedundantPool(labels, 300, 50, 6);
+    const test = planIndependentTest(plan, 2, 6);
+    expect(planIndependentTest(plan, 2, 6)).toEqual(test);
+    expect(test.length).toBe(600);
+    const perSource = new Map<number, number>();
+    for (const t of test) perSource.set(t.trainIndex, (perSource.get(t.trainIndex) ?? 0) + 1);
+    expect(new Set(perSource.keys())).toEqual(new Set(plan.map((p) => p.trainIndex)));
+    expect([...perSource.values()].every((c) => c === 2)).toBe(true);
+    const poolPaths = new Set(plan.map((p) => p.relPath));
+    expect(test.some((t) => poolPaths.has(t.relPath))).toBe(false);
+    expect(new Set(test.map((t) => t.relPath)).size).toBe(600);
+    for (const t of test) {
+      expect(labels[t.trainIndex]).toBe(t.classIndex);
+      expect(t.angle).toBeGreaterThanOrEqual(0);
+      expect(t.angle).toBeLessThan(360);
+    }
+    // Its own stream: the test copies' angles are not the pool's first copies' angles.
+    const firstPoolAngle = new Map<number, number>();
+    for (const p of plan) if (!firstPoolAngle.has(p.trainIndex)) firstPoolAngle.set(p.trainIndex, p.angle);
+    expect(test.filter((t) => t.copy === 0 && t.angle === firstPoolAngle.get(t.trainIndex)).length).toBeLessThan(3);
   });
 
   it('jitter shifts, scales and adds noise on the object only', () => {

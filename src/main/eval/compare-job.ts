@@ -22,6 +22,8 @@ import type { JobContext, JobSpec } from '../jobs/job-types.js';
 import { poolEmbeddings } from './pool-embeddings.js';
 import { checkOutputDir, checkOutputFile, guardOf, writeOutputs } from '../io/guarded-write.js';
 import { loadEncoder, loadTestSet, measureExemplarPrefixes, trainAndMeasure } from './train-and-measure.js';
+import { exemplarOptionsFor, isExemplarModel, matchExemplars, predictFromMatches, subsetMatches, type ExemplarMatches } from '../ml/exemplar-orientation.js';
+import { periodOf, summarizeAngularErrors } from '../../shared/angle.js';
 
 type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 
@@ -79,16 +81,55 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     done++;
     ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
   };
+  const measured = new Map<string, ErrorSummary[]>();
+  // Exemplar models: every order is selected first, and the union of their
+  // labeled sets is matched against the test split once (a match of one
+  // exemplar with one test image does not depend on the other exemplars), so
+  // many strategies and seeds cost one match instead of one each. Skipped when
+  // the union's matches would not fit in about 400 MB.
+  const orderOf = (strategy: OrderStrategy, seed: number): Int32Array =>
+    selectOrder(strategy, { data: pool.data, n: pool.ids.length, d: emb.dim, labeled: [], seed, k: usable[usable.length - 1]! }).order;
+  let shared: { readonly column: Map<number, number>; readonly matches: ExemplarMatches } | null = null;
+  const orders = new Map<string, Int32Array>();
+  if (isExemplarModel(model)) {
+    const union = new Set<number>();
+    for (const strategy of strategies) {
+      for (let s = 1; s <= spec.seeds; s++) {
+        if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
+        const order = orderOf(strategy, store.settings.seed * 1000 + s);
+        orders.set(`${strategy}:${s}`, order);
+        for (const row of order) union.add(row);
+      }
+    }
+    if (union.size * testSet.n <= 50_000_000) {
+      const rows = [...union].sort((a, b) => a - b);
+      ctx.progress({ done, total, message: `matching ${rows.length} labeled images with ${testSet.n} test images over all turns (once for every strategy and seed)` });
+      const { data, channels } = store.getModelInputs(rows.map((r) => pool.ids[r]!));
+      const matches = matchExemplars(data, rows.length, testSet.inputs, testSet.n, store.settings.inputSize, channels, exemplarOptionsFor(model));
+      shared = { column: new Map(rows.map((r, j) => [r, j])), matches };
+    }
+  }
   try {
     for (const strategy of strategies) {
       for (let s = 1; s <= spec.seeds; s++) {
         const seed = store.settings.seed * 1000 + s;
-        const { order } = selectOrder(strategy, { data: pool.data, n: pool.ids.length, d: emb.dim, labeled: [], seed, k: usable[usable.length - 1]! });
-        if (model === 'exemplar') {
+        const order = orders.get(`${strategy}:${s}`) ?? orderOf(strategy, seed);
+        if (isExemplarModel(model) && shared) {
+          if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
+          const prefix = order.subarray(0, usable[usable.length - 1]!);
+          const m = subsetMatches(shared.matches, Array.from(prefix, (row) => shared!.column.get(row)!));
+          const angles = Float32Array.from(prefix, (row) => truth.get(pool.ids[row]!)!);
+          usable.forEach((n) => record(strategy, seed, n, summarizeAngularErrors(predictFromMatches(m, angles, n, store.settings.axial).anglesDeg, testSet.angles, periodOf(store.settings.axial))));
+          continue;
+        }
+        if (isExemplarModel(model)) {
           // One match for the whole order; every size is a prefix of it.
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, usable[usable.length - 1]!), (row) => pool.ids[row]!);
-          const summaries = measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable);
+          // A seed-independent order (guarded-fps) is matched once, not once per seed: same order, same figures.
+          const key = `${strategy}:${ids.join(',')}`;
+          const summaries = measured.get(key) ?? measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable, undefined, model);
+          measured.set(key, summaries);
           summaries.forEach((r, i) => record(strategy, seed, usable[i]!, r));
           continue;
         }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
 import { periodOf, summarizeAngularErrors, type ErrorSummary } from '../../shared/angle.js';
 import type { ImageId, OrientationModelKind } from '../../shared/types.js';
-import { matchExemplars, predictFromMatches } from '../ml/exemplar-orientation.js';
+import { exemplarOptionsFor, isExemplarModel, matchExemplars, predictFromMatches } from '../ml/exemplar-orientation.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { deserializeModel } from '../ml/model-io.js';
 import { createAutoencoder } from '../ml/autoencoder.js';
@@ -63,10 +63,13 @@ export function measureExemplarPrefixes(
   test: LoadedTestSet,
   sizes: readonly number[],
   inputs?: { readonly data: Uint8Array; readonly channels: number },
+  /** Which exemplar model ('exemplar' or 'aligned-exemplar'; default: the project's setting when it is one, else 'exemplar'). */
+  model?: OrientationModelKind,
 ): ErrorSummary[] {
   const axial = store.settings.axial;
   const { data, channels } = inputs ?? store.getModelInputs(train.ids);
-  const matches = matchExemplars(data, train.ids.length, test.inputs, test.n, store.settings.inputSize, channels);
+  const kind = model ?? (isExemplarModel(store.settings.orientationModel) ? store.settings.orientationModel : 'exemplar');
+  const matches = matchExemplars(data, train.ids.length, test.inputs, test.n, store.settings.inputSize, channels, exemplarOptionsFor(kind));
   return sizes.map((n) => summarizeAngularErrors(predictFromMatches(matches, train.angles, n, axial).anglesDeg, test.angles, periodOf(axial)));
 }
 
@@ -96,9 +99,10 @@ export async function trainAndMeasure(
   if (test.n < 1) throw new AppError('not-enough-labels', 'no labeled test-split images yet; label some with "next --test" first');
   const axial = store.settings.axial;
   const { data, channels } = store.getModelInputs(train.ids);
-  if ((opts.model ?? store.settings.orientationModel) === 'exemplar') {
+  const kind = opts.model ?? store.settings.orientationModel;
+  if (isExemplarModel(kind)) {
     if (opts.signal?.aborted) throw new AppError('cancelled', 'evaluation was cancelled');
-    return measureExemplarPrefixes(store, train, test, [train.ids.length], { data, channels })[0]!;
+    return measureExemplarPrefixes(store, train, test, [train.ids.length], { data, channels }, kind)[0]!;
   }
   if (!encoder) throw new AppError('internal', 'the regressor needs the encoder: load it with loadEncoder(store)');
   const { model } = await trainOrientationModel({

@@ -4,15 +4,20 @@
  * from the labels committed so far (its own read-only SQLite connection sees
  * every committed label: WAL). The labeled images are normalized once into an
  * ExemplarBank; a new label adds one row, an undo or a changed label rebuilds it.
+ * The guess is the default exemplar model's (GUESS_MODEL), whatever model the
+ * project's learning curve measures: it is the most accurate one measured.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.js';
 import { periodOf, wrapDegrees } from '../../shared/angle.js';
-import type { ImageId } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, type ImageId, type OrientationModelKind } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
-import { ExemplarBank, predictFromMatches } from '../ml/exemplar-orientation.js';
+import { ExemplarBank, exemplarOptionsFor, isExemplarModel, predictFromMatches } from '../ml/exemplar-orientation.js';
 import type { PredictRequest, PredictResponse, PredictWorkerInput } from './predict-protocol.js';
+
+/** The model the labeling widget's guess comes from: the default orientation model (the aligned exemplar model if the default is ever a trained one). */
+const GUESS_MODEL: OrientationModelKind = isExemplarModel(DEFAULT_SETTINGS.orientationModel) ? DEFAULT_SETTINGS.orientationModel : 'aligned-exemplar';
 
 const input = workerData as PredictWorkerInput;
 const port = parentPort!;
@@ -40,7 +45,7 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
   const fresh = labels.slice(bankKeys.length);
   if (fresh.length > 0) {
     const { data, size, channels } = store.getModelInputs(fresh.map((l) => l.imageId));
-    bank ??= new ExemplarBank(size, channels);
+    bank ??= new ExemplarBank(size, channels, exemplarOptionsFor(GUESS_MODEL));
     bank.add(data, fresh.length);
     bankKeys = keys;
     bankAngles = bankAngles.concat(fresh.map((l) => (l.value.kind === 'angle' ? l.value.angle : 0)));

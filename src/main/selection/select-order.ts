@@ -10,6 +10,7 @@ import { randomOrder } from './random-order.js';
 import { typiclust, type TypiclustOptions } from './typiclust.js';
 import { probcover, type ProbCoverOptions } from './probcover.js';
 import { guardedFps, type GuardedFpsOptions } from './guarded-fps.js';
+import { fpsMedoid, type FpsMedoidOptions } from './fps-medoid.js';
 import { startSelectionWorker } from './worker-script.js';
 
 /** Per-strategy tuning (all optional; defaults documented in each strategy's file). */
@@ -17,6 +18,7 @@ export interface StrategyOptions {
   readonly typiclust?: TypiclustOptions;
   readonly probcover?: ProbCoverOptions;
   readonly guardedFps?: GuardedFpsOptions;
+  readonly fpsMedoid?: FpsMedoidOptions;
 }
 
 export { interleaveOrders, type InterleaveArm } from './interleave.js';
@@ -56,6 +58,8 @@ export function selectOrder(strategy: SelectionStrategy, input: SelectionInput, 
       const r = guardedFps({ ...options.guardedFps, ...input });
       return { order: r.order, coverageRadius: r.coverageRadius };
     }
+    case 'fps-medoid':
+      return fpsMedoid({ ...options.fpsMedoid, ...input });
   }
 }
 

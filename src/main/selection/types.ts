@@ -6,9 +6,9 @@
 import { AppError } from '../../shared/errors.js';
 
 /** The strategies of issue 6 that produce an order ('interleaved' is built from two of them). */
-export type SelectionStrategy = 'fps' | 'random' | 'typiclust' | 'probcover' | 'guarded-fps';
+export type SelectionStrategy = 'fps' | 'random' | 'typiclust' | 'probcover' | 'guarded-fps' | 'fps-medoid';
 
-export const SELECTION_STRATEGIES: readonly SelectionStrategy[] = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps'];
+export const SELECTION_STRATEGIES: readonly SelectionStrategy[] = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'fps-medoid'];
 
 /** Options common to every strategy. */
 export interface SelectionOptions {

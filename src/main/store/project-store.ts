@@ -1262,7 +1262,7 @@ export class ProjectStore {
       source: r.source,
       createdAt: r.created_at,
       // Points from before schema 3 carry no model: the regressor was the only one then.
-      model: r.model === 'exemplar' ? 'exemplar' : 'regressor',
+      model: r.model === 'exemplar' || r.model === 'aligned-exemplar' ? r.model : 'regressor',
     }));
   }
 

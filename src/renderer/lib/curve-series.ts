@@ -30,6 +30,7 @@ const NAMES: Record<string, string> = {
   typiclust: 'TypiClust',
   probcover: 'ProbCover',
   'guarded-fps': 'Guarded FPS',
+  'fps-medoid': 'FPS to the medoid',
   interleaved: 'Interleaved',
   novelty: 'Novelty arm (interleaved)',
   'all labels': 'All training labels',

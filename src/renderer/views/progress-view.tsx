@@ -68,7 +68,11 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
             <p className="muted small">
               Mean angular error of the orientation model (
               <span data-testid="orientation-model">
-                {st.settings.orientationModel === 'exemplar' ? 'exemplar: nearest labeled image, matched over all turns' : 'regressor fine-tuned from the encoder'}
+                {st.settings.orientationModel === 'exemplar'
+                  ? 'exemplar: nearest labeled image, matched over all turns'
+                  : st.settings.orientationModel === 'aligned-exemplar'
+                    ? 'aligned exemplar: nearest labeled image, centred on its centroid, matched over all turns'
+                    : 'regressor fine-tuned from the encoder'}
               </span>
               ) on the labeled test split ({st.testSplit.labeled} of {st.testSplit.size} test images labeled), by
               labeled-set size. Retrained in the background as labels arrive (from {MIN_TEST} test labels).

@@ -162,7 +162,11 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
               <select name="orientationModel" value={orientationModel} onChange={(e) => setOrientationModel(e.target.value as OrientationModelKind)}>
                 {ORIENTATION_MODELS.map((m) => (
                   <option key={m} value={m}>
-                    {m === 'exemplar' ? 'Exemplar: nearest labeled image over all turns' : 'Regressor fine-tuned from the encoder'}
+                    {m === 'exemplar'
+                      ? 'Exemplar: nearest labeled image over all turns'
+                      : m === 'aligned-exemplar'
+                        ? 'Aligned exemplar: nearest labeled image, centred, over all turns'
+                        : 'Regressor fine-tuned from the encoder'}
                     {m === DEFAULT_SETTINGS.orientationModel ? ' (default)' : ''}
                   </option>
                 ))}
