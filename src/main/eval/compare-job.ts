@@ -2,26 +2,35 @@
  * Compare (DESIGN pipeline 6; the paper's Fig. 2): on a labeled pool, retrain
  * the orientation model on the first n images of each strategy's order, for
  * a schedule of sizes and several seeds, and measure every model on the same
- * labeled test split. Writes curve.csv and curve.svg and reports how many
- * labels each strategy needs to reach the reference's error at its largest size.
+ * labeled test split. Writes curve.csv, curve.svg and verdict.json: every
+ * point with a 95 % bootstrap interval, the chance level, the labels each
+ * strategy needs to reach random's error at its largest size (with its
+ * interval) and one verdict per strategy, said only where the intervals allow
+ * (report/strategy-verdict.ts). With a group column in the truth file, also
+ * the distinct groups each order covers (report/group-coverage.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
-import type { ErrorSummary } from '../../shared/angle.js';
-import { MIN_RELIABLE_TEST, STRATEGIES, type CompareResult, type CurvePoint, type ImageId, type StrategyName } from '../../shared/types.js';
+import { periodOf } from '../../shared/angle.js';
+import { MIN_RELIABLE_TEST, STRATEGIES, type CompareResult, type CurvePoint, type CurvePointExtra, type ImageId, type StrategyName } from '../../shared/types.js';
 import type { NewCurvePoint, ProjectStore } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import { selectOrder } from '../selection/select-order.js';
 import { readLabelsCsv } from '../io/labels-import.js';
+import { readCsvTable } from '../io/csv-table.js';
+import { BOOTSTRAP_RESAMPLES, bootstrapCurves } from '../report/curve-bootstrap.js';
+import { chanceLevel } from '../report/chance-level.js';
+import { distinctGroupsInPrefixes, GROUP_COLUMNS, nearestNeighbourSameGroupRate } from '../report/group-coverage.js';
+import { buildVerdictReport } from '../report/verdict-report.js';
 import { renderCurveSvg } from '../report/curve-svg.js';
 import { curveCsv } from '../report/curve-csv.js';
 import { labelsNeeded } from '../report/labels-needed.js';
 import { strategyVerdict } from '../report/strategy-verdict.js';
 import type { JobContext, JobSpec } from '../jobs/job-types.js';
 import { poolEmbeddings } from './pool-embeddings.js';
-import { loadEncoder, loadTestSet, measureExemplarPrefixes, trainAndMeasure } from './train-and-measure.js';
+import { loadEncoder, loadTestSet, measureExemplarPrefixes, trainAndMeasure, type MeasuredErrors } from './train-and-measure.js';
 
 type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 
@@ -44,9 +53,23 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
 
   // Ground truth: the truth file when given, else the project's own labels.
   const truth = new Map<ImageId, number>();
+  // The group (object, source or class) of each image, when the truth file names one.
+  const groupOf = new Map<ImageId, string>();
+  let groupColumn: string | null = null;
   if (spec.truthFile) {
-    for (const row of await readLabelsCsv(store, spec.truthFile, { skipUnknownImages: true })) {
+    const rows = await readLabelsCsv(store, spec.truthFile, { skipUnknownImages: true });
+    for (const row of rows) {
       if (row.value.kind === 'angle') truth.set(row.imageId, row.value.angle);
+    }
+    const table = readCsvTable(spec.truthFile);
+    groupColumn = GROUP_COLUMNS.find((c) => table.header.includes(c)) ?? null;
+    if (groupColumn) {
+      const gi = table.header.indexOf(groupColumn);
+      const byLine = new Map(table.rows.map((r) => [r.line, r.cells[gi]!.trim()]));
+      for (const row of rows) {
+        const g = byLine.get(row.line);
+        if (g) groupOf.set(row.imageId, g);
+      }
     }
   } else {
     for (const l of store.currentLabels()) if (l.value.kind === 'angle') truth.set(l.imageId, l.value.angle);
@@ -60,16 +83,23 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   if (usable.length === 0) {
     throw new AppError('not-enough-labels', `the labeled pool has ${pool.ids.length} images, fewer than the smallest size ${sizes[0]}`);
   }
+  const groupCodes = new Map<string, number>();
+  const groupOfRow = Int32Array.from(pool.ids, (id) => {
+    const g = groupOf.get(id);
+    if (g === undefined) return -1;
+    return groupCodes.get(g) ?? groupCodes.set(g, groupCodes.size).get(g)!;
+  });
+  const hasGroups = groupColumn !== null && groupCodes.size > 0;
 
   const model = spec.orientationModel ?? store.settings.orientationModel;
   await selectBackend(spec.backend);
   const testSet = loadTestSet(store, { ids: testImages.map((i) => i.id), angles: Float32Array.from(testImages, (i) => truth.get(i.id)!) });
   const encoder = model === 'regressor' ? await loadEncoder(store) : null;
   const total = strategies.length * spec.seeds * usable.length;
-  const points: NewCurvePoint[] = [];
+  const measured: { strategy: OrderStrategy; seed: number; size: number; r: MeasuredErrors; orderKey: string; groups: number | null }[] = [];
   let done = 0;
-  const record = (strategy: OrderStrategy, seed: number, size: number, r: ErrorSummary): void => {
-    points.push({ size, strategy, seed, maeDeg: r.maeDeg, medianDeg: r.medianDeg, within10: r.within10, testSize: r.n, model });
+  const record = (strategy: OrderStrategy, seed: number, size: number, r: MeasuredErrors, orderKey: string, groups: number | null): void => {
+    measured.push({ strategy, seed, size, r, orderKey, groups });
     done++;
     ctx.progress({ done, total, message: `${strategy} seed ${seed}: ${size} labels -> ${r.maeDeg.toFixed(1)} deg mean error` });
   };
@@ -78,19 +108,22 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
       for (let s = 1; s <= spec.seeds; s++) {
         const seed = store.settings.seed * 1000 + s;
         const { order } = selectOrder(strategy, { data: pool.data, n: pool.ids.length, d: emb.dim, labeled: [], seed, k: usable[usable.length - 1]! });
+        // Identity of the order itself: seeds of a deterministic strategy share it (one measurement, not a seed spread).
+        const orderKey = orderHash(order.subarray(0, usable[usable.length - 1]!));
+        const groups = hasGroups ? distinctGroupsInPrefixes(order, groupOfRow, usable) : null;
         if (model === 'exemplar') {
           // One match for the whole order; every size is a prefix of it.
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, usable[usable.length - 1]!), (row) => pool.ids[row]!);
           const summaries = measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable);
-          summaries.forEach((r, i) => record(strategy, seed, usable[i]!, r));
+          summaries.forEach((r, i) => record(strategy, seed, usable[i]!, r, orderKey, groups?.[i] ?? null));
           continue;
         }
-        for (const size of usable) {
+        for (const [i, size] of usable.entries()) {
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, size), (row) => pool.ids[row]!);
           const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, { seed, signal: ctx.signal, model });
-          record(strategy, seed, size, r);
+          record(strategy, seed, size, r, orderKey, groups?.[i] ?? null);
         }
       }
     }
@@ -98,22 +131,67 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
     encoder?.dispose();
   }
 
+  ctx.progress({ done, total, message: 'bootstrap intervals and the verdict' });
+  const period = periodOf(store.settings.axial);
+  const chance = chanceLevel(testSet.angles, period);
+  const boot = bootstrapCurves(
+    measured.map((m) => ({ strategy: m.strategy, seed: m.seed, size: m.size, errors: m.r.errors, orderKey: m.orderKey })),
+    { resamples: BOOTSTRAP_RESAMPLES, seed: store.settings.seed },
+  );
+  const judged = strategyVerdict(boot, chance, { minTest: MIN_RELIABLE_TEST });
+  const coverage = hasGroups
+    ? {
+        column: groupColumn!,
+        inPool: groupCodes.size,
+        nearestNeighbourSameGroup: nearestNeighbourSameGroupRate(pool.data, pool.ids.length, emb.dim, groupOfRow),
+        perSeed: measured.filter((m) => m.groups !== null).map((m) => ({ strategy: m.strategy, seed: m.seed, size: m.size, groups: m.groups! })),
+      }
+    : null;
+  const report = buildVerdictReport({ boot, verdict: judged, chance, period, model, minTest: MIN_RELIABLE_TEST, coverage, seed: store.settings.seed });
+
+  const intervalOf = new Map(boot.strategies.flatMap((s) => s.points.map((p) => [`${s.strategy}|${p.size}`, p] as const)));
+  const callOf = new Map(judged.strategies.map((c) => [c.strategy, c.code]));
+  const oneOrder = new Map(boot.strategies.map((s) => [s.strategy, s.identicalCurves && s.seeds.length > 1]));
+  const points: NewCurvePoint[] = measured.map((m) => {
+    const ci = intervalOf.get(`${m.strategy}|${m.size}`);
+    const extra: CurvePointExtra = {
+      ...(m.groups !== null ? { groups: m.groups } : {}),
+      ...(oneOrder.get(m.strategy) ? { oneOrder: true } : {}),
+      ...(callOf.has(m.strategy) ? { verdict: callOf.get(m.strategy)! } : {}),
+    };
+    return {
+      size: m.size,
+      strategy: m.strategy,
+      seed: m.seed,
+      maeDeg: m.r.maeDeg,
+      medianDeg: m.r.medianDeg,
+      within10: m.r.within10,
+      testSize: m.r.n,
+      model,
+      ...(ci ? { ciLow: ci.ciLow, ciHigh: ci.ciHigh } : {}),
+      chanceDeg: chance.chanceDeg,
+      extra,
+    };
+  });
   const runId = randomUUID();
   store.transaction(() => {
     store.db.prepare("DELETE FROM curve_points WHERE source = 'compare'").run();
     store.addCurvePoints(runId, 'compare', points);
+    store.setCompareVerdict(report);
   });
   const stored: CurvePoint[] = store.curvePoints('compare');
   const needed = compareLabelsNeeded(stored);
-  let csvPath: string | null = null;
-  let svgPath: string | null = null;
-  if (spec.outDir) {
-    fs.mkdirSync(spec.outDir, { recursive: true });
-    csvPath = path.join(spec.outDir, 'curve.csv');
-    svgPath = path.join(spec.outDir, 'curve.svg');
-    fs.writeFileSync(csvPath, curveCsv(stored));
-    fs.writeFileSync(svgPath, renderCurveSvg(stored, { title: `Orientation error (${model} model) vs labeled-set size (${path.basename(store.path)})` }));
-  }
+  const written = spec.outDir
+    ? writeCompareOutputs(spec.outDir, {
+        csv: curveCsv(stored, { oracle: report.groups }),
+        svg: renderCurveSvg(stored, {
+          title: `Orientation error (${model} model) vs labeled-set size (${path.basename(store.path)})`,
+          chanceDeg: chance.chanceDeg,
+          ...(report.groups ? { groups: report.groups } : {}),
+        }),
+        json: JSON.stringify(report, null, 2) + '\n',
+      })
+    : null;
   const notes: string[] = [];
   if (testImages.length < MIN_RELIABLE_TEST) {
     notes.push(
@@ -124,12 +202,43 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   if (dropped.length > 0) {
     notes.push(`sizes ${dropped.join(', ')} were left out: the labeled pool (test split excluded) has only ${pool.ids.length} images`);
   }
-  // Too few test images: any verdict would be noise, so none is given (the note says why).
-  const verdict =
-    testImages.length < MIN_RELIABLE_TEST
-      ? `No verdict: the test split has only ${testImages.length} images with a ground-truth angle (at least ${MIN_RELIABLE_TEST} are needed to tell strategies apart).`
-      : strategyVerdict(stored, needed).sentence;
-  return { points: stored, labelsNeeded: needed, csvPath, svgPath, verdict, notes };
+  if (spec.truthFile && !groupColumn) {
+    notes.push(`the truth file has no ${GROUP_COLUMNS.join(', ')} column, so coverage of the variety (distinct groups among the first labels) is not measured`);
+  }
+  return {
+    points: stored,
+    labelsNeeded: needed,
+    csvPath: written?.csv ?? null,
+    svgPath: written?.svg ?? null,
+    verdictPath: written?.json ?? null,
+    verdict: judged.sentence,
+    notes,
+    report,
+  };
+}
+
+/** Write curve.csv, curve.svg and verdict.json into `outDir` (creating it); returns their paths. */
+function writeCompareOutputs(outDir: string, content: { csv: string; svg: string; json: string }): { csv: string; svg: string; json: string } {
+  fs.mkdirSync(outDir, { recursive: true });
+  const out = { csv: path.join(outDir, 'curve.csv'), svg: path.join(outDir, 'curve.svg'), json: path.join(outDir, 'verdict.json') };
+  fs.writeFileSync(out.csv, content.csv);
+  fs.writeFileSync(out.svg, content.svg);
+  fs.writeFileSync(out.json, content.json);
+  return out;
+}
+
+/** 32-bit FNV-1a over the rows of an order, as hex: equal orders give equal keys. */
+function orderHash(rows: ArrayLike<number>): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < rows.length; i++) {
+    let v = rows[i]! >>> 0;
+    for (let b = 0; b < 4; b++) {
+      h ^= v & 0xff;
+      h = Math.imul(h, 0x01000193) >>> 0;
+      v >>>= 8;
+    }
+  }
+  return `${rows.length}:${h.toString(16)}`;
 }
 
 /**
