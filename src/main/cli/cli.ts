@@ -448,6 +448,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 }
 
 const pctOf = (x: number): string => `${Math.round(x * 100)}%`;
+const pluralOf = (noun: string): string => (/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
 
 /** compare's summary from verdict.json: per strategy the curve with intervals, labels needed, coverage, the verdict. */
 function printVerdictReport(r: import('../../shared/types.js').CompareResult): void {
@@ -475,13 +476,13 @@ function printVerdictReport(r: import('../../shared/types.js').CompareResult): v
       );
     }
     if (rep.groups && s.points.some((p) => p.groups)) {
-      console.log(`  distinct ${rep.groups.column}s among the first n labels: ${s.points.map((p) => (p.groups ? `${p.size}: ${p.groups.mean.toFixed(1)}` + (p.groups.perSeed.length > 1 && !s.oneOrder ? ` [${p.groups.ciLow.toFixed(1)}, ${p.groups.ciHigh.toFixed(1)}]` : '') : '')).filter(Boolean).join(', ')}`);
+      console.log(`  distinct ${pluralOf(rep.groups.column)} among the first n labels: ${s.points.map((p) => (p.groups ? `${p.size}: ${p.groups.mean.toFixed(1)}` + (p.groups.perSeed.length > 1 && !s.oneOrder ? ` [${p.groups.ciLow.toFixed(1)}, ${p.groups.ciHigh.toFixed(1)}]` : '') : '')).filter(Boolean).join(', ')}`);
     }
   }
   if (rep.groups) {
     const g = rep.groups;
     console.log(
-      `${g.column}s: ${g.inPool} in the pool; oracle min(n, ${g.inPool}): ${g.oracle.map((o) => `${o.size}: ${o.groups}`).join(', ')}` +
+      `${pluralOf(g.column)}: ${g.inPool} in the pool; oracle min(n, ${g.inPool}): ${g.oracle.map((o) => `${o.size}: ${o.groups}`).join(', ')}` +
         (g.nearestNeighbourSameGroup !== null ? `; nearest neighbour in the embedding of the same ${g.column}: ${pctOf(g.nearestNeighbourSameGroup)} of images` : ''),
     );
   }

@@ -53,7 +53,7 @@ export function renderCurveSvg(points: readonly CurveSvgPoint[], opts: CurveSvgO
   const width = opts.width ?? 720;
   const withGroups = points.some((p) => p.extra?.groups !== undefined);
   const strategiesWithGroups = [...new Set(points.filter((p) => p.extra?.groups !== undefined).map((p) => p.strategy))];
-  const tableHeight = withGroups ? 64 + 18 * (strategiesWithGroups.length + 1) : 0;
+  const tableHeight = withGroups ? 80 + 18 * (strategiesWithGroups.length + 1) : 0;
   const height = (opts.height ?? 440) + tableHeight;
   const chartHeight = height - tableHeight;
   const chance = opts.chanceDeg ?? points.find((p) => p.chanceDeg !== undefined)?.chanceDeg;
@@ -217,19 +217,23 @@ function groupTable(points: readonly CurveSvgPoint[], strategies: readonly strin
   const left = 64;
   const colW = Math.min(90, (width - left - 160) / Math.max(1, sizes.length));
   const nn = g?.nearestNeighbourSameGroup;
-  const head =
-    `Distinct ${g ? escapeXml(g.column) : 'group'}s among the first n labels (mean over seeds)` +
-    (g ? `; ${g.inPool} in the pool` : '') +
+  const plural = g ? escapeXml(/(s|x|ch|sh)$/.test(g.column) ? `${g.column}es` : `${g.column}s`) : 'groups';
+  const head = `Distinct ${plural} among the first n labels (mean over seeds)`;
+  const sub =
+    (g ? `${g.inPool} in the pool` : '') +
     (nn !== undefined && nn !== null ? `; nearest neighbour in the embedding is of the same ${escapeXml(g!.column)} for ${Math.round(nn * 100)} % of images` : '');
-  const out: string[] = [`<g class="group-coverage" transform="translate(${left},${top + 8})">\n<text font-weight="bold">${head}</text>\n`];
+  const out: string[] = [
+    `<g class="group-coverage" transform="translate(${left},${top + 8})">\n<text font-weight="bold">${head}</text>\n`,
+    `<text class="sub" y="16" font-size="11" fill="#555">${sub}</text>\n`,
+  ];
   const row = (y: number, label: string, cells: string[], cls = ''): void => {
     out.push(`<g class="row${cls}" transform="translate(0,${y})"><text>${escapeXml(label)}</text>`);
     cells.forEach((c, i) => out.push(`<text x="${fmt(160 + i * colW + colW - 8)}" text-anchor="end">${escapeXml(c)}</text>`));
     out.push('</g>\n');
   };
-  row(22, 'n =', sizes.map(String), ' head');
-  strategies.forEach((s, i) => row(40 + i * 18, s, sizes.map((n) => { const m = meanAt(s, n); return m === null ? '' : fmt(Math.round(m * 10) / 10); })));
-  if (g) row(40 + strategies.length * 18, 'oracle min(n, groups)', sizes.map((n) => String(Math.min(n, g.inPool))), ' oracle');
+  row(38, 'n =', sizes.map(String), ' head');
+  strategies.forEach((s, i) => row(56 + i * 18, s, sizes.map((n) => { const m = meanAt(s, n); return m === null ? '' : fmt(Math.round(m * 10) / 10); })));
+  if (g) row(56 + strategies.length * 18, 'oracle min(n, groups)', sizes.map((n) => String(Math.min(n, g.inPool))), ' oracle');
   out.push('</g>\n');
   return out.join('');
 }

@@ -155,7 +155,7 @@ function CompareVerdict(props: { report: CompareVerdictReport }): React.JSX.Elem
       {r.groups && (
         <table className="coverage-table" data-testid="group-coverage">
           <caption className="muted small">
-            Distinct {r.groups.column}s among the first n labels ({r.groups.inPool} in the pool
+            Distinct {/(s|x|ch|sh)$/.test(r.groups.column) ? `${r.groups.column}es` : `${r.groups.column}s`} among the first n labels ({r.groups.inPool} in the pool
             {r.groups.nearestNeighbourSameGroup !== null ? `; nearest neighbour in the embedding of the same ${r.groups.column} for ${Math.round(r.groups.nearestNeighbourSameGroup * 100)} % of images` : ''})
           </caption>
           <thead>
