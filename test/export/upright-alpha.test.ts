@@ -22,6 +22,7 @@ function record(absPath: string, exportPath: string, angle: number, id: number):
     height: 40,
     orientation: null,
     exists: true,
+    changed: false,
     angle,
     split: 'train',
     annotator: 'tester',

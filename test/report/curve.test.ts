@@ -124,6 +124,34 @@ describe('renderCurveSvg', () => {
     expect(Math.max(...ys)).toBeCloseTo(296 - (10 / 45) * 296, 1);
   });
 
+  it('draws the 95 % interval as the band, the chance line and a group table when the points carry them', async () => {
+    // random, 2 seeds at 100 and 200 labels: means 30 and 15, intervals [20, 44] and [8, 22]; chance 90; groups per seed.
+    const ci = (size: number) => (size === 100 ? { ciLow: 20, ciHigh: 44 } : { ciLow: 8, ciHigh: 22 });
+    const points = [...pts('random', 1, [100, 200], [40, 20]), ...pts('random', 2, [100, 200], [20, 10])].map((p) => ({
+      ...p,
+      ...ci(p.size),
+      chanceDeg: 90,
+      extra: { groups: p.seed === 1 ? p.size / 20 : p.size / 10 },
+    }));
+    const svg = renderCurveSvg(points, { width: 600, height: 400, groups: { column: 'source', inPool: 12, nearestNeighbourSameGroup: 0.5 } });
+    expect(tagsBalanced(svg)).toBe(true);
+    await sharp(Buffer.from(svg)).png().toBuffer();
+    // y domain [0, 90 * 1.05] niced to [0, 100]; inner height 296
+    const yOf = (deg: number) => 296 - (deg / 100) * 296;
+    const band = /class="curve-band" data-strategy="random" d="([^"]+)"/.exec(svg)![1]!;
+    const ys = band.match(/-?\d+(\.\d+)?/g)!.map(Number).filter((_, i) => i % 2 === 1);
+    expect(Math.min(...ys)).toBeCloseTo(yOf(44), 1);
+    expect(Math.max(...ys)).toBeCloseTo(yOf(8), 1);
+    const chance = /<g class="chance"><line x1="0" x2="[\d.]+" y1="([\d.]+)"/.exec(svg)!;
+    expect(Number(chance[1])).toBeCloseTo(yOf(90), 1);
+    expect(svg).toContain('mean of 2 seeds, band 95 % interval');
+    // groups: means over seeds (5 + 10) / 2 = 7.5 at 100, 15 at 200; oracle min(n, 12) = 12, 12
+    const table = /<g class="group-coverage"[\s\S]*?<\/g>\n<\/svg>/.exec(svg)![0];
+    expect(table).toContain('nearest neighbour in the embedding is of the same source for 50 % of images');
+    expect(table).toMatch(/<text>random<\/text><text[^>]*>7.5<\/text><text[^>]*>15<\/text>/);
+    expect(table).toMatch(/oracle min\(n, groups\)<\/text><text[^>]*>12<\/text><text[^>]*>12<\/text>/);
+  });
+
   it('says so when there are no points', () => {
     const svg = renderCurveSvg([]);
     expect(tagsBalanced(svg)).toBe(true);

@@ -1,95 +1,130 @@
+/**
+ * The verdict on constructed curves with known answers: per-image errors are
+ * built so that the truth is clear (at chance, identical, a clear gap, a gap
+ * inside the noise), and the verdict must say exactly that.
+ */
 import { describe, expect, it } from 'vitest';
-import { labelsNeeded } from '../../src/main/report/labels-needed.js';
-import { strategyVerdict, worseThanRandomAt } from '../../src/main/report/strategy-verdict.js';
+import { bootstrapCurves, type ErrorSample } from '../../src/main/report/curve-bootstrap.js';
+import { strategyVerdict } from '../../src/main/report/strategy-verdict.js';
+import { mulberry32, seededShuffle } from '../../src/shared/random.js';
 
-type P = { strategy: string; seed: number; size: number; maeDeg: number };
 const SIZES = [25, 50, 100, 200];
-const pts = (strategy: string, seed: number, mae: number[]): P[] => SIZES.map((size, i) => ({ strategy, seed, size, maeDeg: mae[i]! }));
+const T = 120;
 
-// Hand-worked curves (two seeds each). random: means 60 50 40 30 (target 30 at 200 labels),
-// seed sd 2.83 2.83 1.41 1.41 (two values 4 or 2 apart: |a - b| / sqrt 2).
-const RANDOM = [...pts('random', 1, [62, 52, 41, 31]), ...pts('random', 2, [58, 48, 39, 29])];
-// fps: means 55 40 28 20 -> reaches 30 at 50 + 10/12 * 50 = 91.7 -> 92 labels: 54% saved; seeds 97 and 87.
-const FPS = [...pts('fps', 1, [57, 42, 29, 21]), ...pts('fps', 2, [53, 38, 27, 19])];
-// bad: means 65 55 45 35 (sd 1.41): 5 deg worse than random everywhere, beyond max(sd) = 2.83 / 1.41; never reaches 30.
-const BAD = [...pts('bad', 1, [66, 56, 46, 36]), ...pts('bad', 2, [64, 54, 44, 34])];
-// meh: means 61 51 41 31 (sd as random): 1 deg worse, within the spread; never reaches 30.
-const MEH = [...pts('meh', 1, [63, 53, 42, 32]), ...pts('meh', 2, [59, 49, 40, 30])];
-// small: means 56 46 36 26 -> 100 + 6/10 * 100 = 160 labels: 20% saved; seeds 170 (57 47 37 27) and 150 (55 45 35 25).
-const SMALL = [...pts('small', 1, [57, 47, 37, 27]), ...pts('small', 2, [55, 45, 35, 25])];
-
-const verdict = (points: P[]) => strategyVerdict(points, labelsNeeded(points));
-
-describe('worseThanRandomAt', () => {
-  it('flags sizes where the mean is worse than random by more than the larger seed sd', () => {
-    const all = [...RANDOM, ...BAD, ...MEH, ...FPS];
-    expect(worseThanRandomAt(all, 'bad')).toEqual([25, 50, 100, 200]);
-    expect(worseThanRandomAt(all, 'meh')).toEqual([]);
-    expect(worseThanRandomAt(all, 'fps')).toEqual([]);
-    expect(worseThanRandomAt(all, 'absent')).toEqual([]);
+/** Errors of T test images with the given mean: mean + spread x (a fixed zero-mean pattern), optionally noisy. */
+function errorsWithMean(mean: number, spread: number, rnd?: () => number): Float32Array {
+  return Float32Array.from({ length: T }, (_, i) => {
+    const pattern = ((i % 12) - 5.5) / 5.5; // zero mean over every 12 images
+    const noise = rnd ? (rnd() - 0.5) * 2 * spread : 0;
+    return Math.max(0, mean + spread * pattern + noise);
   });
-});
+}
 
-describe('strategyVerdict', () => {
-  it('names the strategy that saves the most labels and calls the data redundant', () => {
-    const v = verdict([...RANDOM, ...FPS, ...BAD, ...SMALL]);
+function curve(strategy: string, seed: number, means: number[], spread: number, rnd?: () => number, orderKey?: string): ErrorSample[] {
+  return SIZES.map((size, i) => ({ strategy, seed, size, errors: errorsWithMean(means[i]!, spread, rnd), ...(orderKey ? { orderKey } : {}) }));
+}
+
+/** Errors spread evenly over [0, 180): exactly what a guess that knows nothing scores (mean 90), shuffled per seed. */
+function atChance(strategy: string, seed: number): ErrorSample[] {
+  return SIZES.map((size, i) => ({ strategy, seed, size, errors: Float32Array.from(seededShuffle(Array.from({ length: T }, (_, k) => ((k + 0.5) * 180) / T), seed * 10 + i)) }));
+}
+
+const judge = (samples: ErrorSample[], chance = 90) => strategyVerdict(bootstrapCurves(samples, { resamples: 1000, seed: 5 }), chance);
+const code = (v: ReturnType<typeof judge>, s: string) => v.strategies.find((c) => c.strategy === s)!.code;
+
+// random: three seeds, means 40 30 20 10 with seed offsets -2, 0, +2 and image spread 5.
+const RANDOM = [1, 2, 3].flatMap((seed) => curve('random', seed, [40, 30, 20, 10].map((m) => m + (seed - 2) * 2), 5));
+
+describe('strategyVerdict on constructed curves', () => {
+  it('curves at chance: not-learned, and no strategy verdict', () => {
+    const v = judge([1, 2, 3].flatMap((seed) => [...atChance('random', seed), ...atChance('fps', seed)]));
+    expect(v.strategies.map((c) => c.code)).toEqual(['not-learned', 'not-learned']);
+    expect(v.notLearned).toBe(true);
+    expect(v.best).toBeNull();
+    expect(v.sentence).toMatch(/^The orientation model has not learned on this data yet/);
+    expect(v.sentence).not.toMatch(/saves|worse/);
+  });
+
+  it('one curve at chance is not-learned while a learned one is judged against random', () => {
+    const v = judge([...RANDOM, ...[1, 2, 3].flatMap((seed) => atChance('flat', seed))]);
+    expect(code(v, 'flat')).toBe('not-learned');
+    expect(code(v, 'random')).toBe('no-difference');
+    expect(v.notLearned).toBe(false);
+  });
+
+  it('two identical orders: no-difference, the paired interval is exactly zero', () => {
+    const twin = RANDOM.map((s) => ({ ...s, strategy: 'twin' }));
+    const boot = bootstrapCurves([...RANDOM, ...twin], { resamples: 500 });
+    for (const d of boot.differences.get('twin')!) expect([d.diff, d.ciLow, d.ciHigh]).toEqual([0, 0, 0]);
+    const v = strategyVerdict(boot, 90);
+    expect(code(v, 'twin')).toBe('no-difference');
+    expect(v.best).toBeNull();
+    expect(v.sentence).toMatch(/No strategy is shown to save labels/);
+    expect(v.sentence).toMatch(/twin: no difference shown/);
+  });
+
+  it('a clear gap with tight intervals: saves, with the labels-saved interval below random\'s size', () => {
+    // fps (one order): 20 12 8 5, reaching random's 10 deg (at 200) between 50 and 100: 50 + 2/4 x 50 = 75 labels.
+    const fps = [1, 2, 3].flatMap((seed) => curve('fps', seed, [20, 12, 8, 5], 3, undefined, 'one'));
+    const v = judge([...RANDOM, ...fps]);
+    expect(code(v, 'fps')).toBe('saves');
     expect(v.best).toBe('fps');
-    expect(v.data).toBe('redundant');
-    const fps = v.assessments.find((a) => a.strategy === 'fps')!;
-    expect(fps.saved).toBeCloseTo(1 - 92 / 200, 12);
-    expect([fps.seedsSaving, fps.seeds, fps.savesLabels]).toEqual([2, 2, true]);
-    const bad = v.assessments.find((a) => a.strategy === 'bad')!;
-    expect([bad.saved, bad.savesLabels]).toEqual([null, false]);
-    expect(v.sentence).toContain('fps saves labels on this data');
-    expect(v.sentence).toContain('200 labels with 54% fewer labels (2 of 2 seeds)');
-    expect(v.sentence).toContain('looks redundant');
+    const l = v.strategies.find((c) => c.strategy === 'fps')!.labels!;
+    expect(l.size).toBe(75);
+    expect(l.savedShare).toBeCloseTo(1 - 75 / 200, 12);
+    expect(l.ciHigh!).toBeLessThan(200);
+    expect(l.savedLow!).toBeGreaterThan(0);
+    expect(v.strategies.find((c) => c.strategy === 'fps')!.betterAt).toEqual(SIZES);
+    expect(v.sentence).toMatch(/^fps saves labels on this data: .* with 75 labels, 63 % fewer \(95 % interval \d+ % to \d+ % fewer; one order for every seed/);
   });
 
-  it('calls a 20% saving somewhat redundant', () => {
-    const v = verdict([...RANDOM, ...SMALL, ...MEH]);
-    expect(v.best).toBe('small');
-    expect(v.data).toBe('somewhat-redundant');
-    expect(v.assessments.find((a) => a.strategy === 'small')!.saved).toBeCloseTo(0.2, 12);
-    expect(v.sentence).toContain('20% fewer');
-    // with a 25% bar for saving labels at all, nothing saves: balanced
-    const strict = strategyVerdict([...RANDOM, ...SMALL, ...MEH], labelsNeeded([...RANDOM, ...SMALL, ...MEH]), { minSaved: 0.25 });
-    expect([strict.best, strict.data]).toEqual([null, 'balanced']);
+  it('a clear gap the other way: worse', () => {
+    const bad = [1, 2, 3].flatMap((seed) => curve('bad', seed, [60, 50, 40, 30], 3));
+    const v = judge([...RANDOM, ...bad]);
+    expect(code(v, 'bad')).toBe('worse');
+    expect(v.strategies.find((c) => c.strategy === 'bad')!.worseAt).toEqual(SIZES);
+    expect(v.sentence).toMatch(/bad is worse than random/);
   });
 
-  it('calls the data balanced when no strategy saves labels, and names the safe ones', () => {
-    const v = verdict([...RANDOM, ...BAD, ...MEH]);
-    expect([v.best, v.data]).toEqual([null, 'balanced']);
-    expect(v.sentence).toContain('looks balanced');
-    expect(v.sentence).toContain('meh is no worse than random at any size');
-    expect(v.sentence).not.toContain('bad');
+  it('a gap inside the noise: no-difference', () => {
+    // meh is 1 deg better than random at every size, but each test image's error is noisy (+- 40 deg).
+    const rnd = mulberry32(77);
+    const noisyRandom = [1, 2, 3].flatMap((seed) => curve('random', seed, [40, 30, 20, 10].map((m) => m + 40), 40, rnd));
+    const meh = [1, 2, 3].flatMap((seed) => curve('meh', seed, [39, 29, 19, 9].map((m) => m + 40), 40, rnd));
+    const v = judge([...noisyRandom, ...meh], 200);
+    expect(code(v, 'meh')).toBe('no-difference');
+    const m = v.strategies.find((c) => c.strategy === 'meh')!;
+    expect([m.betterAt, m.worseAt]).toEqual([[], []]);
+    expect(v.sentence).toMatch(/meh: no difference shown/);
   });
 
-  it('needs a majority of seeds: one lucky seed does not count', () => {
-    // lucky: seed 1 reaches 30 at 50 labels, seeds 2 and 3 never (31, 32 at 200).
-    const LUCKY = [...pts('lucky', 1, [40, 30, 20, 15]), ...pts('lucky', 2, [60, 50, 40, 31]), ...pts('lucky', 3, [60, 50, 40, 32])];
-    // mean curve 53.3 43.3 33.3 26: reaches 30 at 100 + 3.33/7.33 * 100 = 145.5 -> 146 labels (27% saved)
-    const v = verdict([...RANDOM, ...LUCKY]);
-    const a = v.assessments[0]!;
-    expect(a.seedsSaving).toBe(1);
-    expect(a.saved).toBeCloseTo(1 - 146 / 200, 12);
-    expect(a.savesLabels).toBe(false);
-    expect(v.data).toBe('balanced');
+  it('the verdict does not depend on seed order', () => {
+    const rnd = mulberry32(3);
+    const fps = [1, 2, 3].flatMap((seed) => curve('fps', seed, [20, 12, 7, 4].map((m) => m + seed), 6, rnd));
+    const bad = [1, 2, 3].flatMap((seed) => curve('bad', seed, [60, 50, 40, 30], 3));
+    const all = [...RANDOM, ...fps, ...bad];
+    const v = judge(all);
+    // the same measurements listed in another order: the same verdict to the digit (strategies listed as they come)
+    const byName = (x: ReturnType<typeof judge>) => ({ ...x, strategies: [...x.strategies].sort((a, b) => a.strategy.localeCompare(b.strategy)) });
+    const shuffled = judge(seededShuffle(all, 9));
+    expect(byName(shuffled)).toEqual(byName(v));
+    // seeds renumbered in reverse (seed 1 <-> 3): the same codes
+    const renumbered = all.map((s) => ({ ...s, seed: 4 - s.seed }));
+    expect(judge(renumbered).strategies.map((c) => c.code)).toEqual(v.strategies.map((c) => c.code));
+    expect(shuffled.sentence).toBe(v.sentence);
+    expect(v.strategies.map((c) => c.code)).toEqual(['no-difference', 'saves', 'worse']);
+  });
+
+  it('too few test images: too-few-test for every strategy', () => {
+    const small = [...RANDOM, ...RANDOM.map((s) => ({ ...s, strategy: 'x' }))].map((s) => ({ ...s, errors: Array.from(s.errors).slice(0, 30) }));
+    const v = judge(small);
+    expect(v.strategies.map((c) => c.code)).toEqual(['too-few-test', 'too-few-test']);
+    expect(v.sentence).toBe('No verdict: the test split has only 30 images with a ground-truth angle (at least 50 are needed to tell strategies apart).');
   });
 
   it('gives no verdict without a random arm', () => {
-    const points = [...FPS, ...BAD];
-    const v = strategyVerdict(points, labelsNeeded(points));
-    expect([v.data, v.best]).toEqual([null, null]);
-    expect(v.sentence).toContain('add random');
-  });
-
-  it('does not count one seed-independent curve as many seeds', () => {
-    // same: the fps curve with both seeds identical (55 40 28 20 each): 92 labels, as in the fps case above.
-    const SAME = [...pts('same', 1, [55, 40, 28, 20]), ...pts('same', 2, [55, 40, 28, 20])];
-    const v = verdict([...RANDOM, ...SAME]);
-    expect(v.best).toBe('same');
-    expect(v.sentence).toMatch(/one order: it gives the same curve for every seed/);
-    expect(v.sentence).not.toMatch(/2 of 2 seeds/);
-    expect(verdict([...RANDOM, ...FPS]).sentence).toMatch(/\(2 of 2 seeds\)/);
+    const v = judge(curve('fps', 1, [20, 12, 8, 5], 3));
+    expect(v.sentence).toMatch(/add random/);
+    expect(v.best).toBeNull();
   });
 });

@@ -303,7 +303,14 @@ export function buildProgram(): Command {
         async (svc) => {
           const pts = await svc.invoke('evaluate:run', {});
           for (const pt of pts) {
-            console.log(`${pt.strategy}: ${pt.size} labels -> mean angular error ${pt.maeDeg.toFixed(1)} deg, median ${pt.medianDeg.toFixed(1)}, within 10 deg ${(pt.within10 * 100).toFixed(0)}% (test ${pt.testSize})`);
+            const ci = pt.ciLow !== undefined && pt.ciHigh !== undefined ? `; 95 % interval ${pt.ciLow.toFixed(1)}-${pt.ciHigh.toFixed(1)} deg` : '';
+            // While the interval reaches the chance level the model has learned nothing that the test split can show.
+            const atChance = pt.ciHigh !== undefined && pt.chanceDeg !== undefined && pt.ciHigh >= pt.chanceDeg;
+            console.log(
+              `${pt.strategy}: ${pt.size} labels -> mean angular error ${pt.maeDeg.toFixed(1)} deg, median ${pt.medianDeg.toFixed(1)}, within 10 deg ${(pt.within10 * 100).toFixed(0)}% (test ${pt.testSize})` +
+                ci +
+                (atChance ? `; not learned yet: within its interval of chance (${pt.chanceDeg!.toFixed(1)} deg)` : ''),
+            );
           }
         },
         { backend: o.backend },
@@ -319,10 +326,11 @@ export function buildProgram(): Command {
     .option('--seeds <n>', 'seeds per strategy', int('--seeds', 1, 100), 3)
     .option('--strategies <list>', 'comma-separated strategies', DEFAULT_COMPARE_STRATEGIES)
     .requiredOption('--out <dir>', 'output folder')
-    .option('--overwrite', 'replace curve.csv and curve.svg in --out (never the project, an image or a file in an imported folder)', false)
+    .option('--overwrite', 'replace curve.csv, curve.svg and verdict.json in --out (never the project, an image or a file in an imported folder)', false)
     .addOption(new Option('--orientation-model <kind>', 'orientation model to measure (default: the project setting)').choices(ORIENTATION_MODELS))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
-    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice; orientationModel?: OrientationModelKind; overwrite: boolean }) => {
+    .option('--json', 'print verdict.json (chance level, intervals, verdict codes) instead of the summary', false)
+    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice; orientationModel?: OrientationModelKind; overwrite: boolean; json: boolean }) => {
       checkUserPath(o.out, 'a place for compare outputs');
       await withProject(
         p,
@@ -336,7 +344,8 @@ export function buildProgram(): Command {
             overwrite: o.overwrite,
             ...(o.orientationModel ? { orientationModel: o.orientationModel } : {}),
           });
-          printCompare(r);
+          if (o.json) console.log(JSON.stringify(r.report ?? null, null, 2));
+          else printCompare(r);
         },
         { backend: o.backend },
       );
@@ -423,6 +432,10 @@ export function buildProgram(): Command {
 }
 
 export function printCompare(r: import('../../shared/types.js').CompareResult): void {
+  if (r.report) {
+    printVerdictReport(r);
+    return;
+  }
   const smallest = Math.min(...r.points.map((p) => p.size));
   for (const n of r.labelsNeeded) {
     // Reached already at the smallest size tried: the figure is an upper bound, not an interpolation.
@@ -455,4 +468,50 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = 1;
     }
   }
+}
+
+const pctOf = (x: number): string => `${Math.round(x * 100)}%`;
+const pluralOf = (noun: string): string => (/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
+
+/** compare's summary from verdict.json: per strategy the curve with intervals, labels needed, coverage, the verdict. */
+function printVerdictReport(r: import('../../shared/types.js').CompareResult): void {
+  const rep = r.report!;
+  const smallest = Math.min(...rep.strategies.flatMap((s) => s.points.map((p) => p.size)));
+  console.log(
+    `chance level ${rep.chance.chanceDeg.toFixed(1)} deg (a guess that knows nothing: ${rep.chance.uninformedDeg} deg` +
+      (rep.chance.circularMeanErrorDeg !== null ? `; always answering the test split's circular mean: ${rep.chance.circularMeanErrorDeg.toFixed(1)} deg` : '') +
+      `); ${rep.testSize} test images; 95 % intervals from ${rep.resamples} bootstrap resamples`,
+  );
+  for (const s of rep.strategies) {
+    const how = s.oneOrder ? 'one order for every seed' : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'}`;
+    const curve = s.points.map((p) => `${p.size}: ${p.meanDeg.toFixed(1)} [${p.ciLow.toFixed(1)}, ${p.ciHigh.toFixed(1)}]`).join(', ');
+    console.log(`${s.strategy}: ${s.code} (${how}); mean error in deg [95 % interval] by labels: ${curve}`);
+    const l = s.labelsToReach;
+    if (l) {
+      const floor = l.size !== null && l.size <= smallest;
+      const at = `random's error at its largest size (${l.targetMaeDeg.toFixed(1)} deg at ${l.referenceSize} labels)`;
+      const range = `95 % interval ${l.ciLow ?? 'not reached'}-${l.ciHigh ?? 'not reached'} labels`;
+      console.log(
+        l.size === null
+          ? `  does not reach ${at} within the sizes tried (${range})`
+          : `  reaches ${at} with ${floor ? `at most ${l.size} labels, the smallest size tried` : `${l.size} labels`}` +
+              ` (${floor ? 'at least ' : ''}${l.savedShare! >= 0 ? `${pctOf(l.savedShare!)} fewer` : `${pctOf(-l.savedShare!)} more`}; ${range})`,
+      );
+    }
+    if (rep.groups && s.points.some((p) => p.groups)) {
+      console.log(`  distinct ${pluralOf(rep.groups.column)} among the first n labels: ${s.points.map((p) => (p.groups ? `${p.size}: ${p.groups.mean.toFixed(1)}` + (p.groups.perSeed.length > 1 && !s.oneOrder ? ` [${p.groups.ciLow.toFixed(1)}, ${p.groups.ciHigh.toFixed(1)}]` : '') : '')).filter(Boolean).join(', ')}`);
+    }
+  }
+  if (rep.groups) {
+    const g = rep.groups;
+    console.log(
+      `${pluralOf(g.column)}: ${g.inPool} in the pool; oracle min(n, ${g.inPool}): ${g.oracle.map((o) => `${o.size}: ${o.groups}`).join(', ')}` +
+        (g.nearestNeighbourSameGroup !== null ? `; nearest neighbour in the embedding of the same ${g.column}: ${pctOf(g.nearestNeighbourSameGroup)} of images` : ''),
+    );
+  }
+  console.log(rep.sentence);
+  for (const note of r.notes ?? []) console.log(`note: ${note}`);
+  if (r.csvPath) console.log(`curve: ${r.csvPath}`);
+  if (r.svgPath) console.log(`chart: ${r.svgPath}`);
+  if (r.verdictPath) console.log(`verdict: ${r.verdictPath}`);
 }

@@ -10,6 +10,9 @@ import type { CurvePoint, ImageId } from '../../shared/types.js';
 import type { ProjectStore, NewCurvePoint } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import type { JobContext, JobSpec } from '../jobs/job-types.js';
+import { periodOf } from '../../shared/angle.js';
+import { BOOTSTRAP_RESAMPLES, meanInterval } from '../report/curve-bootstrap.js';
+import { chanceLevel } from '../report/chance-level.js';
 import { loadEncoder, loadTestSet, trainAndMeasure, type AngleSet } from './train-and-measure.js';
 
 /** Smallest arm that gets its own learning-curve point in an interleaved project. */
@@ -47,6 +50,7 @@ export async function runEvaluateJob(
   groups.set('all labels', train);
 
   const testSet = loadTestSet(store, { ids: test.map((l) => l.imageId), angles: Float32Array.from(test, angleOf) });
+  const chance = chanceLevel(testSet.angles, periodOf(store.settings.axial));
   // The exemplar model needs no encoder (so a damaged stored model does not stop it).
   const encoder = store.settings.orientationModel === 'regressor' ? await loadEncoder(store) : null;
   const points: NewCurvePoint[] = [];
@@ -56,7 +60,21 @@ export async function runEvaluateJob(
       ctx.progress({ done, total: groups.size, message: `training the orientation model on ${group.length} labels (${name})` });
       const set: AngleSet = { ids: group.map((l) => l.imageId as ImageId), angles: Float32Array.from(group, angleOf) };
       const s = await trainAndMeasure(store, encoder, set, testSet, { seed: store.settings.seed, signal: ctx.signal, model: store.settings.orientationModel });
-      points.push({ size: group.length, strategy: name, seed: store.settings.seed, maeDeg: s.maeDeg, medianDeg: s.medianDeg, within10: s.within10, testSize: s.n, model: store.settings.orientationModel });
+      // The same 95 % interval as compare's (one order, one model: over test images) and the chance level it is read against.
+      const ci = meanInterval(s.errors, { resamples: BOOTSTRAP_RESAMPLES, seed: store.settings.seed });
+      points.push({
+        size: group.length,
+        strategy: name,
+        seed: store.settings.seed,
+        maeDeg: s.maeDeg,
+        medianDeg: s.medianDeg,
+        within10: s.within10,
+        testSize: s.n,
+        model: store.settings.orientationModel,
+        ciLow: ci.ciLow,
+        ciHigh: ci.ciHigh,
+        chanceDeg: chance.chanceDeg,
+      });
       done++;
     }
   } finally {
@@ -67,6 +85,13 @@ export async function runEvaluateJob(
     if (ctx.cancelled?.() ?? ctx.signal.aborted) throw new AppError('cancelled', 'evaluate was cancelled; no learning-curve point was added');
     store.addCurvePoints(randomUUID(), 'live', points);
   });
-  ctx.progress({ done, total: groups.size, message: points.map((p) => `${p.strategy}: ${p.maeDeg.toFixed(1)} deg at ${p.size} labels`).join('; ') });
+  ctx.progress({ done, total: groups.size, message: points.map(liveSummary).join('; ') });
   return store.curvePoints('live').slice(-points.length);
+}
+
+/** One live point in words: its error with the 95 % interval, and "not learned yet" while the interval reaches chance. */
+export function liveSummary(p: Pick<CurvePoint, 'strategy' | 'size' | 'maeDeg' | 'ciLow' | 'ciHigh' | 'chanceDeg'>): string {
+  const ci = p.ciLow !== undefined && p.ciHigh !== undefined ? ` (95 % interval ${p.ciLow.toFixed(1)}-${p.ciHigh.toFixed(1)})` : '';
+  const atChance = p.ciHigh !== undefined && p.chanceDeg !== undefined && p.ciHigh >= p.chanceDeg;
+  return `${p.strategy}: ${p.maeDeg.toFixed(1)} deg at ${p.size} labels${ci}${atChance ? `, not learned yet (within its interval of chance, ${p.chanceDeg!.toFixed(1)} deg)` : ''}`;
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
-import { periodOf, summarizeAngularErrors, type ErrorSummary } from '../../shared/angle.js';
+import { angularErrorDeg, periodOf, summarizeAngularErrors, type AnglePeriod, type ErrorSummary } from '../../shared/angle.js';
 import type { ImageId, OrientationModelKind } from '../../shared/types.js';
 import { exemplarOptionsFor, isExemplarModel, matchExemplars, predictFromMatches } from '../ml/exemplar-orientation.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -49,13 +49,23 @@ export async function loadEncoder(store: ProjectStore): Promise<tf.LayersModel> 
   return ae.encoder;
 }
 
+/** An error summary with the angular error of every test image (in the test set's order), for bootstrap intervals. */
+export type MeasuredErrors = ErrorSummary & { readonly errors: Float32Array };
+
+/** summarizeAngularErrors plus the per-image errors. */
+export function measureErrors(predicted: ArrayLike<number>, truth: ArrayLike<number>, period: AnglePeriod): MeasuredErrors {
+  const errors = new Float32Array(truth.length);
+  for (let i = 0; i < truth.length; i++) errors[i] = angularErrorDeg(predicted[i]!, truth[i]!, period);
+  return { ...summarizeAngularErrors(predicted, truth, period), errors };
+}
+
 /**
  * The exemplar model's error on `test` for every prefix size of `train` (the
  * first n labels of an order): one match against all of train, then each
  * prefix takes its best exemplar among its first n (predictFromMatches), so a
  * curve over sizes costs one match instead of one per size.
  * @param sizes prefix sizes, each 1..train.ids.length.
- * @returns one ErrorSummary per size, in the order given.
+ * @returns one ErrorSummary (with per-image errors) per size, in the order given.
  */
 export function measureExemplarPrefixes(
   store: ProjectStore,
@@ -65,12 +75,12 @@ export function measureExemplarPrefixes(
   inputs?: { readonly data: Uint8Array; readonly channels: number },
   /** Which exemplar model ('exemplar' or 'aligned-exemplar'; default: the project's setting when it is one, else 'exemplar'). */
   model?: OrientationModelKind,
-): ErrorSummary[] {
+): MeasuredErrors[] {
   const axial = store.settings.axial;
   const { data, channels } = inputs ?? store.getModelInputs(train.ids);
   const kind = model ?? (isExemplarModel(store.settings.orientationModel) ? store.settings.orientationModel : 'exemplar');
   const matches = matchExemplars(data, train.ids.length, test.inputs, test.n, store.settings.inputSize, channels, exemplarOptionsFor(kind));
-  return sizes.map((n) => summarizeAngularErrors(predictFromMatches(matches, train.angles, n, axial).anglesDeg, test.angles, periodOf(axial)));
+  return sizes.map((n) => measureErrors(predictFromMatches(matches, train.angles, n, axial).anglesDeg, test.angles, periodOf(axial)));
 }
 
 /**
@@ -94,7 +104,7 @@ export async function trainAndMeasure(
     readonly augment?: OrientationAugment;
     readonly model?: OrientationModelKind;
   },
-): Promise<ErrorSummary> {
+): Promise<MeasuredErrors> {
   if (train.ids.length < 1) throw new AppError('not-enough-labels', 'no labeled training images with an angle yet');
   if (test.n < 1) throw new AppError('not-enough-labels', 'no labeled test-split images yet; label some with "next --test" first');
   const axial = store.settings.axial;
@@ -119,7 +129,7 @@ export async function trainAndMeasure(
   });
   try {
     const predicted = predictAngles(model, test.inputs, test.n);
-    return summarizeAngularErrors(predicted, test.angles, periodOf(axial));
+    return measureErrors(predicted, test.angles, periodOf(axial));
   } finally {
     model.model.dispose();
   }

@@ -1,153 +1,176 @@
 /**
- * The plain-words verdict of a comparison (issue 6, "In the product"): which
- * strategy saves labels on this data, and whether the data looks redundant
- * (random order wastes labels on dense regions, so a novelty order pays) or
- * balanced (random order is hard to beat).
+ * The verdict of a comparison, said only as far as the data shows it.
  *
- * Inputs: the learning-curve points (for the per-size check) and the
- * labels-needed figures against random order (labels-needed.ts: labels a
- * strategy needs to reach random's mean error at random's largest size N).
+ * Inputs: the bootstrap of the learning curves (curve-bootstrap.ts: every
+ * point with its 95 % interval, paired differences to random order and the
+ * labels each strategy needs to reach random's error at random's largest
+ * size, with intervals) and the chance level (chance-level.ts).
  *
- * Rules (deterministic, no data-dependent tuning):
- * - saved(s) = savedShare of s against random (null = never reached: 0 saved,
- *   and s "costs" labels).
- * - s is worse than random at size n when mean_s(n) - mean_r(n) > max(sd_s(n), sd_r(n)),
- *   sd = sample standard deviation of the mean angular error over seeds
- *   (curve-stats.ts): worse beyond the seeds' spread (issue 6, criterion b).
- * - s saves labels when saved(s) >= `minSaved` (default 0.1) and more than
- *   half of its seeds reach the target with fewer than N labels (so one lucky
- *   seed does not make the call).
- * - The best strategy: the largest saved(s) among the strategies that save
- *   labels, ties by first appearance.
- * - The data looks redundant when the best saves >= `redundantSaved`
- *   (default 0.25: a quarter of the labels); somewhat redundant when some
- *   strategy saves labels but less than that; balanced when none does.
- * Without a random arm there is no reference, and the sentence says so.
+ * Rules, per strategy (one code each):
+ * - `too-few-test`: fewer than `minTest` test images (default 50): no verdict.
+ * - `not-learned`: no point of its curve is below chance beyond its interval
+ *   (ciHigh >= chance everywhere). When no curve has learned, the sentence says
+ *   the orientation model has not learned on this data yet and gives no
+ *   strategy verdict.
+ * - `saves`: the labels it needs to reach random's error are fewer than
+ *   random's largest size over the whole interval (the labels-saved interval
+ *   excludes zero).
+ * - `worse`: it needs more labels than random over the whole interval (or
+ *   does not reach random's error at all within the sizes tried), or it is
+ *   worse than random at some size (paired difference interval above zero)
+ *   and better at none.
+ * - `no-difference`: otherwise ("no difference shown": the intervals include
+ *   zero). Random itself, the reference, gets `no-difference` once it learned.
+ * "better" / "worse" at a size: the paired difference's interval excludes zero.
  */
-import type { CurveSample } from './curve-stats.js';
-import { aggregateCurves } from './curve-stats.js';
+import type { VerdictCode } from '../../shared/types.js';
+import type { ChanceLevel } from './chance-level.js';
+import type { CurveBootstrap, LabelsToReach, StrategyIntervals } from './curve-bootstrap.js';
 
-/** The fields of a labels-needed entry the verdict reads (CompareResult['labelsNeeded'][number] fits). */
-export interface NeededSample {
+export const VERDICT_CODES: readonly VerdictCode[] = ['saves', 'worse', 'no-difference', 'not-learned', 'too-few-test'];
+export type { VerdictCode };
+
+export interface StrategyCall {
   readonly strategy: string;
-  readonly reference: string;
-  readonly size: number | null;
-  readonly referenceSize: number;
-  readonly savedShare: number | null;
-  readonly seedSizes: readonly { readonly seed: number; readonly size: number | null }[];
-}
-
-export interface VerdictOptions {
-  /** Smallest labels-saved share that counts as saving labels (default 0.1). */
-  readonly minSaved?: number;
-  /** Labels-saved share of the best strategy from which the data is called redundant (default 0.25). */
-  readonly redundantSaved?: number;
-}
-
-export interface StrategyAssessment {
-  readonly strategy: string;
-  /** savedShare against random (null: never reaches random's error at its largest size). */
-  readonly saved: number | null;
-  /** Seeds whose own curve reaches the target with fewer labels than random's largest size. */
-  readonly seedsSaving: number;
-  readonly seeds: number;
-  /** Sizes at which the strategy is worse than random beyond the seeds' spread. */
+  readonly code: VerdictCode;
+  /** Some point of its curve is below chance beyond its interval. */
+  readonly learned: boolean;
+  readonly isReference: boolean;
+  /** Sizes where the paired difference to the reference is below / above zero over its whole interval. */
+  readonly betterAt: readonly number[];
   readonly worseAt: readonly number[];
-  readonly savesLabels: boolean;
+  readonly labels: LabelsToReach | null;
 }
 
 export interface StrategyVerdict {
-  /** 'redundant' | 'somewhat-redundant' | 'balanced', or null without a random arm. */
-  readonly data: 'redundant' | 'somewhat-redundant' | 'balanced' | null;
-  /** The strategy that saves the most labels, or null when none does. */
+  readonly reference: string;
+  readonly chanceDeg: number;
+  readonly testSize: number;
+  /** No curve has learned (or too few test images to say). */
+  readonly notLearned: boolean;
+  /** The strategy that saves the most labels (point estimate) among those coded `saves`. */
   readonly best: string | null;
-  readonly assessments: readonly StrategyAssessment[];
-  /** One plain sentence for the user. */
+  readonly strategies: readonly StrategyCall[];
+  /** One plain sentence for the user (what `compare` prints). */
   readonly sentence: string;
 }
 
-/** Sizes where `strategy`'s mean error exceeds random's by more than the larger of the two seed standard deviations. */
-export function worseThanRandomAt(points: readonly CurveSample[], strategy: string): number[] {
-  const curves = aggregateCurves(points);
-  const r = curves.find((c) => c.strategy === 'random');
-  const s = curves.find((c) => c.strategy === strategy);
-  if (!r || !s) return [];
-  const out: number[] = [];
-  for (const p of s.points) {
-    const q = r.points.find((x) => x.size === p.size);
-    if (q && p.mean - q.mean > Math.max(p.sd, q.sd)) out.push(p.size);
-  }
-  return out;
+export interface VerdictOptions {
+  /** Fewest test images for any verdict (default 50). */
+  readonly minTest?: number;
+  /** Reference strategy (default 'random'). */
+  readonly reference?: string;
 }
 
-const pct = (x: number): string => `${Math.round(x * 100)}%`;
+/** A curve has learned when one of its points lies below chance by more than its interval. */
+export function curveLearned(s: StrategyIntervals, chanceDeg: number): boolean {
+  return s.points.some((p) => p.ciHigh < chanceDeg);
+}
 
-/**
- * The verdict of a comparison (see the module comment for the rules).
- * @param points learning-curve points of every strategy and seed (CurvePoint fits)
- * @param needed labels-needed entries; only those with reference 'random' are read
- */
-export function strategyVerdict(points: readonly CurveSample[], needed: readonly NeededSample[], opts: VerdictOptions = {}): StrategyVerdict {
-  const minSaved = opts.minSaved ?? 0.1;
-  const redundantSaved = opts.redundantSaved ?? 0.25;
-  const vsRandom = needed.filter((n) => n.reference === 'random' && n.strategy !== 'random');
-  if (!points.some((p) => p.strategy === 'random') || vsRandom.length === 0) {
-    return {
-      data: null,
-      best: null,
-      assessments: [],
-      sentence: 'No verdict: add random to the strategies (e.g. --strategies fps,random,guarded-fps) so there is a baseline to save labels against.',
-    };
-  }
-  const assessments: StrategyAssessment[] = vsRandom.map((n) => {
-    const seedsSaving = n.seedSizes.filter((s) => s.size !== null && s.size < n.referenceSize).length;
-    const seeds = n.seedSizes.length;
-    const saved = n.savedShare;
-    return {
-      strategy: n.strategy,
-      saved,
-      seedsSaving,
-      seeds,
-      worseAt: worseThanRandomAt(points, n.strategy),
-      savesLabels: saved !== null && saved >= minSaved && seedsSaving * 2 > seeds,
-    };
+const pct = (x: number): string => `${Math.round(x * 100)} %`;
+const deg = (x: number): string => `${x.toFixed(1)} deg`;
+const list = (v: readonly number[]): string => (v.length === 1 ? String(v[0]) : `${v.slice(0, -1).join(', ')} and ${v[v.length - 1]}`);
+
+export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | number, opts: VerdictOptions = {}): StrategyVerdict {
+  const minTest = opts.minTest ?? 50;
+  const reference = opts.reference ?? 'random';
+  const chanceDeg = typeof chance === 'number' ? chance : chance.chanceDeg;
+  const T = boot.testSize;
+  const base = { reference, chanceDeg, testSize: T };
+  const learned = new Map(boot.strategies.map((s) => [s.strategy, curveLearned(s, chanceDeg)]));
+  const call = (s: StrategyIntervals, code: VerdictCode, extra: Partial<StrategyCall> = {}): StrategyCall => ({
+    strategy: s.strategy,
+    code,
+    learned: learned.get(s.strategy)!,
+    isReference: s.strategy === reference,
+    betterAt: [],
+    worseAt: [],
+    labels: null,
+    ...extra,
   });
-  let best: StrategyAssessment | null = null;
-  for (const a of assessments) if (a.savesLabels && (best === null || a.saved! > best.saved!)) best = a;
-  const refSize = vsRandom[0]!.referenceSize;
-  if (best === null) {
-    const safe = assessments.filter((a) => a.worseAt.length === 0).map((a) => a.strategy);
+
+  if (T < minTest) {
     return {
-      data: 'balanced',
+      ...base,
+      notLearned: false,
       best: null,
-      assessments,
-      sentence:
-        `No strategy saves labels here: none reaches random order's error at ${refSize} labels with at least ${pct(minSaved)} fewer labels on most seeds, ` +
-        `so for this model the data looks balanced (random order does not waste labels on near-duplicates or dense regions); ` +
-        (safe.length > 0 ? `${safe.join(', ')} ${safe.length === 1 ? 'is' : 'are'} no worse than random at any size, so either order will do.` : 'keep random order.'),
+      strategies: boot.strategies.map((s) => call(s, 'too-few-test')),
+      sentence: `No verdict: the test split has only ${T} images with a ground-truth angle (at least ${minTest} are needed to tell strategies apart).`,
     };
   }
-  const data = best.saved! >= redundantSaved ? 'redundant' : 'somewhat-redundant';
-  const caveat = best.worseAt.length > 0 ? ` (but it is worse than random beyond the seeds' spread at ${best.worseAt.join(', ')} labels)` : '';
-  return {
-    data,
-    best: best.strategy,
-    assessments,
-    sentence:
-      `${best.strategy} saves labels on this data: it reaches random order's error at ${refSize} labels with ${pct(best.saved!)} fewer labels ` +
-      `(${seedPhrase(points, best)})${caveat}, so the data looks ${data === 'redundant' ? 'redundant' : 'somewhat redundant'} ` +
-      `(random order spends labels on near-duplicates or dense regions).`,
-  };
-}
+  if (![...learned.values()].some(Boolean)) {
+    return {
+      ...base,
+      notLearned: true,
+      best: null,
+      strategies: boot.strategies.map((s) => call(s, 'not-learned')),
+      sentence:
+        `The orientation model has not learned on this data yet: every point of every curve is within its 95 % interval of chance (${deg(chanceDeg)}, ` +
+        `the error of a guess that knows nothing), so no strategy verdict is given; label more images, or check that the angles are right.`,
+    };
+  }
+  const ref = boot.strategies.find((s) => s.strategy === reference);
+  if (!ref) {
+    return {
+      ...base,
+      notLearned: false,
+      best: null,
+      strategies: boot.strategies.map((s) => call(s, learned.get(s.strategy) ? 'no-difference' : 'not-learned')),
+      sentence: `No verdict: add ${reference} to the strategies (e.g. --strategies fps,random,guarded-fps) so there is a baseline to save labels against.`,
+    };
+  }
 
-/**
- * "k of n seeds", or, when every seed gave the strategy the same curve (its
- * order and the model do not depend on the seed), a phrase that says so
- * instead of counting one measurement n times.
- */
-function seedPhrase(points: readonly CurveSample[], a: StrategyAssessment): string {
-  const bySize = new Map<number, Set<number>>();
-  for (const p of points) if (p.strategy === a.strategy) (bySize.get(p.size) ?? bySize.set(p.size, new Set()).get(p.size)!).add(Math.round(p.maeDeg * 1e6));
-  const seedIndependent = a.seeds > 1 && [...bySize.values()].every((v) => v.size === 1);
-  return seedIndependent ? `one order: it gives the same curve for every seed, so only random's seeds vary` : `${a.seedsSaving} of ${a.seeds} seeds`;
+  const calls: StrategyCall[] = boot.strategies.map((s) => {
+    if (s.strategy === reference) return call(s, learned.get(s.strategy) ? 'no-difference' : 'not-learned');
+    if (!learned.get(s.strategy)) return call(s, 'not-learned');
+    const diffs = boot.differences.get(s.strategy) ?? [];
+    const betterAt = diffs.filter((d) => d.ciHigh < 0).map((d) => d.size);
+    const worseAt = diffs.filter((d) => d.ciLow > 0).map((d) => d.size);
+    const labels = boot.labelsToReach.find((l) => l.strategy === s.strategy && l.reference === reference) ?? null;
+    let code: VerdictCode = 'no-difference';
+    if (labels && labels.ciHigh !== null && labels.ciHigh < labels.referenceSize) code = 'saves';
+    else if ((labels && (labels.ciLow === null || labels.ciLow > labels.referenceSize)) || (worseAt.length > 0 && betterAt.length === 0)) code = 'worse';
+    return call(s, code, { betterAt, worseAt, labels });
+  });
+
+  let best: StrategyCall | null = null;
+  for (const c of calls) if (c.code === 'saves' && (best === null || c.labels!.savedShare! > best.labels!.savedShare!)) best = c;
+  const others = calls.filter((c) => !c.isReference && c !== best).map(describe);
+  const refNote = learned.get(reference) ? '' : ` (${reference}'s own curve stays within its interval of chance, ${deg(chanceDeg)})`;
+  let sentence: string;
+  if (best) {
+    const l = best.labels!;
+    const s = boot.strategies.find((x) => x.strategy === best!.strategy)!;
+    const spread = s.identicalCurves && s.seeds.length > 1 ? `one order for every seed, so the interval comes from the test images and ${reference}'s seeds` : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'} and the test images`;
+    sentence =
+      `${best.strategy} saves labels on this data: it reaches ${reference} order's error at ${l.referenceSize} labels (${deg(l.targetMaeDeg)})${refNote} with ${l.size} labels, ` +
+      `${pct(l.savedShare!)} fewer (95 % interval ${pct(l.savedLow!)} to ${pct(l.savedHigh!)} fewer; ${spread})` +
+      (best.worseAt.length > 0 ? `, though it is worse than ${reference} at ${list(best.worseAt)} labels` : '') +
+      '.' +
+      (others.length > 0 ? ` ${others.join('; ')}.` : '');
+  } else {
+    sentence = `No strategy is shown to save labels against ${reference} order at 95 %${refNote}: ${others.join('; ')}.`;
+  }
+  return { ...base, notLearned: false, best: best?.strategy ?? null, strategies: calls, sentence };
+
+  function describe(c: StrategyCall): string {
+    const where = (sizes: readonly number[], word: string): string => (sizes.length > 0 ? `${word} at ${list(sizes)} labels` : '');
+    switch (c.code) {
+      case 'not-learned':
+        return `${c.strategy}: the orientation model has not learned from its labels yet (every point within its interval of chance)`;
+      case 'saves':
+        return `${c.strategy} also saves labels (${pct(c.labels!.savedShare!)} fewer)`;
+      case 'worse': {
+        const l = c.labels;
+        const detail = [where(c.worseAt, 'worse'), l && l.size === null ? `does not reach ${reference}'s error within the sizes tried` : l && l.savedShare !== null && l.savedShare < 0 ? `needs ${pct(-l.savedShare)} more labels` : '']
+          .filter(Boolean)
+          .join(', ');
+        return `${c.strategy} is worse than ${reference}${detail ? ` (${detail})` : ''}`;
+      }
+      default: {
+        const mixed = [where(c.betterAt, 'better'), where(c.worseAt, 'worse')].filter(Boolean).join(', ');
+        return `${c.strategy}: no difference shown${mixed ? ` in labels needed (${mixed})` : ''}`;
+      }
+    }
+  }
 }

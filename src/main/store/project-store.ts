@@ -15,6 +15,8 @@ import {
   DEFAULT_SETTINGS,
   type Arm,
   type CurvePoint,
+  type CurvePointExtra,
+  type CompareVerdictReport,
   type ImageId,
   type ImageRecord,
   type ImageStatus,
@@ -124,6 +126,8 @@ export interface OrderEntryInput {
   readonly coverageRadius: number | null;
   readonly arm: Arm;
 }
+
+const COMPARE_VERDICT_KEY = 'compare_verdict';
 
 /** A learning-curve point before it is stored (the store adds source and time). */
 export type NewCurvePoint = Omit<CurvePoint, 'source' | 'createdAt'>;
@@ -1226,11 +1230,16 @@ export class ProjectStore {
   addCurvePoints(runId: string, source: CurvePoint['source'], points: readonly NewCurvePoint[]): void {
     this.transaction(() => {
       const ins = this.db.prepare(
-        `INSERT INTO curve_points(run_id, source, strategy, seed, size, mae_deg, median_deg, within10, test_size, created_at, model)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO curve_points(run_id, source, strategy, seed, size, mae_deg, median_deg, within10, test_size, created_at, model, ci_low, ci_high, chance_deg, extra)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const t = now();
-      for (const p of points) ins.run(runId, source, p.strategy, p.seed, p.size, p.maeDeg, p.medianDeg, p.within10, p.testSize, t, p.model);
+      for (const p of points) {
+        ins.run(
+          runId, source, p.strategy, p.seed, p.size, p.maeDeg, p.medianDeg, p.within10, p.testSize, t, p.model,
+          p.ciLow ?? null, p.ciHigh ?? null, p.chanceDeg ?? null, p.extra ? JSON.stringify(p.extra) : null,
+        );
+      }
     });
   }
 
@@ -1250,6 +1259,10 @@ export class ProjectStore {
       source: CurvePoint['source'];
       created_at: string;
       model: string | null;
+      ci_low: number | null;
+      ci_high: number | null;
+      chance_deg: number | null;
+      extra: string | null;
     }[];
     return rows.map((r) => ({
       size: r.size,
@@ -1263,7 +1276,21 @@ export class ProjectStore {
       createdAt: r.created_at,
       // Points from before schema 3 carry no model: the regressor was the only one then.
       model: r.model === 'exemplar' || r.model === 'aligned-exemplar' ? r.model : 'regressor',
+      // Interval, chance level and extra figures only where measured (points from before them have none).
+      ...(r.ci_low !== null && r.ci_high !== null ? { ciLow: r.ci_low, ciHigh: r.ci_high } : {}),
+      ...(r.chance_deg !== null ? { chanceDeg: r.chance_deg } : {}),
+      ...(r.extra !== null ? { extra: JSON.parse(r.extra) as CurvePointExtra } : {}),
     }));
+  }
+
+  /** The last compare's verdict.json content (null before the first compare with intervals). */
+  compareVerdict(): CompareVerdictReport | null {
+    const v = this.getMeta(COMPARE_VERDICT_KEY);
+    return v === null ? null : (JSON.parse(v) as CompareVerdictReport);
+  }
+
+  setCompareVerdict(report: CompareVerdictReport): void {
+    this.setMeta(COMPARE_VERDICT_KEY, JSON.stringify(report));
   }
 
   // ------------------------------------------------------------------ status
@@ -1313,6 +1340,7 @@ export class ProjectStore {
       embedding: this.embeddingInfo(),
       order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: this.remainingIn(order.id, order.length) } : null,
       curve: this.curvePoints(),
+      compareVerdict: this.compareVerdict(),
     };
   }
 

@@ -2,12 +2,14 @@
  * Learning curve (the paper's Fig. 2, live): mean angular error of the
  * orientation model on the labeled test split (degrees) against the
  * labeled-set size (labels), one line per strategy, the random baseline
- * dashed, the spread over seeds as a band, hover for values. Drawn with d3.
+ * dashed, the 95 % interval of every point as a band and an error bar (the
+ * spread over seeds for points measured before intervals), the chance level
+ * as a red dashed line, hover for values. Drawn with d3.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as d3 from 'd3';
 import type { CurvePoint } from '../../shared/types.js';
-import { buildSeries, type Series, type SeriesPoint } from '../lib/curve-series.js';
+import { atChance, buildSeries, type Series, type SeriesPoint } from '../lib/curve-series.js';
 import { useSize } from '../lib/use-size.js';
 
 const COLORS = ['#2563eb', '#059669', '#7c3aed', '#db2777', '#0891b2', '#ca8a04'];
@@ -43,7 +45,9 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
     const h = height - m.top - m.bottom;
     const all = series.flatMap((s) => s.points);
     const maxSize = d3.max(all, (p) => p.size) ?? 10;
-    const maxErr = Math.max(10, d3.max(all, (p) => p.max) ?? props.period / 4);
+    // Chance levels of the test splits the points were measured on (live and compare may differ), to 0.1 degree.
+    const chances = [...new Set(all.filter((p) => p.chanceDeg !== undefined).map((p) => Math.round(p.chanceDeg! * 10) / 10))];
+    const maxErr = Math.max(10, d3.max(all, (p) => Math.max(p.max, p.ciHigh ?? 0)) ?? props.period / 4, ...chances);
     const x = d3.scaleLinear().domain([0, Math.max(maxSize, 5)]).nice().range([0, w]);
     const y = d3.scaleLinear().domain([0, Math.min(props.period / 2, maxErr * 1.1)]).nice().range([h, 0]);
     const g = svg.append('g').attr('transform', `translate(${m.left},${m.top})`);
@@ -63,9 +67,30 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
       return;
     }
 
+    for (const c of chances) {
+      g.append('line').attr('class', 'chance-line').attr('x1', 0).attr('x2', w).attr('y1', y(c)).attr('y2', y(c));
+      g.append('text').attr('class', 'chance-label').attr('x', 4).attr('y', y(c) - 5).text(`chance level ${c.toFixed(1)}° (a guess that knows nothing)`);
+    }
+
     for (const s of series) {
       const color = colorOf.get(s.key)!;
-      if (s.points.some((p) => p.max > p.min)) {
+      const withCi = s.points.every((p) => p.ciLow !== undefined && p.ciHigh !== undefined);
+      if (withCi) {
+        const band = d3
+          .area<SeriesPoint>()
+          .x((p) => x(p.size))
+          .y0((p) => y(p.ciLow!))
+          .y1((p) => y(p.ciHigh!));
+        g.append('path').datum(s.points).attr('class', 'curve-band ci').attr('data-series', s.key).attr('fill', color).attr('d', band);
+        // Error bars too: a single point has no band to show.
+        g.selectAll(null)
+          .data(s.points)
+          .join('path')
+          .attr('class', 'curve-ci')
+          .attr('data-series', s.key)
+          .attr('stroke', color)
+          .attr('d', (p) => `M${x(p.size) - 4},${y(p.ciLow!)}H${x(p.size) + 4}M${x(p.size)},${y(p.ciLow!)}V${y(p.ciHigh!)}M${x(p.size) - 4},${y(p.ciHigh!)}H${x(p.size) + 4}`);
+      } else if (s.points.some((p) => p.max > p.min)) {
         const area = d3
           .area<SeriesPoint>()
           .x((p) => x(p.size))
@@ -128,6 +153,7 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
                 </svg>
               </span>
               {s.label}
+              {s.oneOrder ? <span className="muted"> (one order)</span> : null}
             </li>
           ))}
         </ul>
@@ -137,8 +163,14 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
           <strong>{hover.series.label}</strong>
           <div>{hover.point.size} labels</div>
           <div>
-            mean error {hover.point.mae.toFixed(1)}°{hover.point.seeds > 1 ? ` (${hover.point.min.toFixed(1)}–${hover.point.max.toFixed(1)}° over ${hover.point.seeds} seeds)` : ''}
+            mean error {hover.point.mae.toFixed(1)}°
+            {hover.point.ciLow !== undefined && hover.point.ciHigh !== undefined
+              ? ` (95 % interval ${hover.point.ciLow.toFixed(1)}–${hover.point.ciHigh.toFixed(1)}°${hover.series.oneOrder ? ', one order' : hover.point.seeds > 1 ? `, ${hover.point.seeds} seeds` : ''})`
+              : hover.point.seeds > 1
+                ? ` (${hover.point.min.toFixed(1)}–${hover.point.max.toFixed(1)}° over ${hover.point.seeds} seeds)`
+                : ''}
           </div>
+          {atChance(hover.point) && <div className="not-learned">not learned yet: within its interval of chance ({hover.point.chanceDeg!.toFixed(1)}°)</div>}
           <div>median {hover.point.median.toFixed(1)}°</div>
           <div>within 10°: {(hover.point.within10 * 100).toFixed(0)} %</div>
           <div className="muted">test set: {hover.point.testSize} images</div>
