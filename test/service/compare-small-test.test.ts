@@ -11,7 +11,7 @@ import { loadTestSet, measureExemplarPrefixes, trainAndMeasure } from '../../src
 import { selectBackend } from '../../src/main/ml/backend.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
 import { tempDir } from '../helpers/synthetic-project.js';
-import type { CompareResult } from '../../src/shared/types.js';
+import { DEFAULT_SETTINGS, type CompareResult } from '../../src/shared/types.js';
 
 let svc: LabelerService | null = null;
 afterAll(() => svc?.close());
@@ -31,7 +31,7 @@ describe('compare verdicts', () => {
     expect((r.notes ?? []).join('\n')).toMatch(/cannot tell strategies apart/);
     expect(r.points).toHaveLength(2 * 2 * 2);
 
-    // The exemplar model (the default) needs no encoder: evaluate works with the stored model damaged.
+    // The exemplar models (the default is one) need no encoder: evaluate works with the stored model damaged.
     const store = svc.project;
     store.db.prepare("UPDATE models SET weights = substr(weights, 1, length(weights) / 2) WHERE kind = 'autoencoder'").run();
     const rel = (p: string): string => path.relative(subset.images, p).split(path.sep).join('/');
@@ -40,18 +40,20 @@ describe('compare verdicts', () => {
     const train = imgs.filter((i) => !i.inTestSplit).slice(0, 12);
     for (const i of [...test, ...train]) await svc.invoke('label:set', { imageId: i.id, angle: subset.truth.get(rel(i.path))! as never });
     const pts = await svc.invoke('evaluate:run', {});
-    expect(pts.map((p) => [p.strategy, p.size, p.model])).toEqual([['all labels', 12, 'exemplar']]);
+    expect(pts.map((p) => [p.strategy, p.size, p.model])).toEqual([['all labels', 12, DEFAULT_SETTINGS.orientationModel]]);
 
     // compare's one-match-per-order shortcut equals matching every prefix on its own
     const trainSet = { ids: train.map((i) => i.id), angles: Float32Array.from(train, (i) => subset.truth.get(rel(i.path))!) };
     // The measurements below run in this thread: choose its backend as the jobs do.
     await selectBackend('cpu');
     const testSet = loadTestSet(store, { ids: test.map((i) => i.id), angles: Float32Array.from(test, (i) => subset.truth.get(rel(i.path))!) });
-    const prefixes = measureExemplarPrefixes(store, trainSet, testSet, [3, 7, 12]);
-    for (const [k, n] of [3, 7, 12].entries()) {
-      const alone = await trainAndMeasure(store, null, { ids: trainSet.ids.slice(0, n), angles: trainSet.angles.slice(0, n) }, testSet, { seed: 1, model: 'exemplar' });
-      expect(prefixes[k]!.maeDeg).toBeCloseTo(alone.maeDeg, 4);
-      expect(prefixes[k]!.within10).toBe(alone.within10);
+    for (const model of ['exemplar', 'aligned-exemplar'] as const) {
+      const prefixes = measureExemplarPrefixes(store, trainSet, testSet, [3, 7, 12], undefined, model);
+      for (const [k, n] of [3, 7, 12].entries()) {
+        const alone = await trainAndMeasure(store, null, { ids: trainSet.ids.slice(0, n), angles: trainSet.angles.slice(0, n) }, testSet, { seed: 1, model });
+        expect(prefixes[k]!.maeDeg).toBeCloseTo(alone.maeDeg, 4);
+        expect(prefixes[k]!.within10).toBe(alone.within10);
+      }
     }
   }, 120_000);
 

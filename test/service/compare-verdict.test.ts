@@ -100,7 +100,7 @@ describe('compare verdict on real images', () => {
     expect(liveSummary(live!)).toMatch(/not learned yet \(within its interval of chance/);
 
     // the real angles: the exemplar model learns (random order's curve drops below chance beyond its interval)
-    const real = (await svc.invoke('compare:run', { ...spec, truthFile: realTruth })).report!;
+    const real = (await svc.invoke('compare:run', { ...spec, truthFile: realTruth, overwrite: true })).report!;
     const random = real.strategies.find((s) => s.strategy === 'random')!;
     expect(random.learned).toBe(true);
     expect(random.code).not.toBe('not-learned');

@@ -230,6 +230,7 @@ export class ProjectStore {
   readonly path: string;
   readonly db: Database.Database;
   private cachedSettings: ProjectSettings | null = null;
+  private settingsVersion = -1;
   /** Prepared statements of the hot paths (queue, counts), by SQL text. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -378,6 +379,14 @@ export class ProjectStore {
   // ---------------------------------------------------------------- settings
 
   get settings(): ProjectSettings {
+    // A job in a worker thread (order, with its strategy) or another process may
+    // change the settings through its own connection: SQLite's data_version moves
+    // when another connection commits, and then the cache is read again.
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.settingsVersion) {
+      this.cachedSettings = null;
+      this.settingsVersion = version;
+    }
     if (!this.cachedSettings) {
       const row = this.db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string } | undefined;
       this.cachedSettings = projectSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...(row ? JSON.parse(row.value) : {}) });
