@@ -76,6 +76,15 @@ describe('compare verdict on real images', () => {
     expect(svg).toContain('class="group-coverage"');
     expect(svg).toContain('one order, 95 % interval');
 
+    // the per-image errors behind the intervals agree with each point's own summary: the mean over seeds of maeDeg
+    for (const s of rep.strategies) {
+      for (const q of s.points) {
+        const own = r.points.filter((p) => p.strategy === s.strategy && p.size === q.size);
+        expect(q.meanDeg).toBeCloseTo(own.reduce((a, p) => a + p.maeDeg, 0) / own.length, 3);
+        expect(q.ciLow).toBeLessThanOrEqual(q.meanDeg);
+        expect(q.ciHigh).toBeGreaterThanOrEqual(q.meanDeg);
+      }
+    }
     // the stored points carry their (strategy, size)'s interval, the chance level and the verdict code
     for (const p of r.points) {
       const s = rep.strategies.find((x) => x.strategy === p.strategy)!;
