@@ -78,6 +78,14 @@ describe('strategyVerdict on constructed curves', () => {
     expect(v.sentence).toMatch(/^fps saves labels on this data: .* with 75 labels, 63 % fewer \(95 % interval \d+ % to \d+ % fewer; one order for every seed/);
   });
 
+  it('reached already at the smallest size: "at most" that many labels, "at least" the saving', () => {
+    const quick = [1, 2, 3].flatMap((seed) => curve('quick', seed, [8, 6, 5, 4], 2, undefined, 'one'));
+    const v = judge([...RANDOM, ...quick]);
+    expect(code(v, 'quick')).toBe('saves');
+    // random's 10 deg at 200 labels; quick is at 8 deg with 25: at most 25 labels, 1 - 25/200 = 88 % fewer at least
+    expect(v.sentence).toMatch(/with at most 25 labels \(the smallest size tried\), at least 88 % fewer/);
+  });
+
   it('a clear gap the other way: worse', () => {
     const bad = [1, 2, 3].flatMap((seed) => curve('bad', seed, [60, 50, 40, 30], 3));
     const v = judge([...RANDOM, ...bad]);

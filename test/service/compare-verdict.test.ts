@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
+import { printCompare } from '../../src/main/cli/cli.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
 import { tempDir } from '../helpers/synthetic-project.js';
@@ -76,6 +77,30 @@ describe('compare verdict on real images', () => {
     expect(svg).toContain('class="group-coverage"');
     expect(svg).toContain('one order, 95 % interval');
 
+    // what the CLI prints from it (compare --json prints the report itself)
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      printCompare(r);
+      const lines = log.mock.calls.map((c) => String(c[0]));
+      expect(lines[0]).toMatch(/^chance level [\d.]+ deg \(a guess that knows nothing: 90 deg; always answering the test split's circular mean: [\d.]+ deg\); \d+ test images; 95 % intervals from 2000 bootstrap resamples$/);
+      expect(lines.some((l) => l.startsWith('fps: not-learned (2 seeds); mean error in deg [95 % interval] by labels: 10: '))).toBe(true);
+      expect(lines.some((l) => l.startsWith('guarded-fps: not-learned (one order for every seed)'))).toBe(true);
+      expect(lines).toContain('classes: 10 in the pool; oracle min(n, 10): 10: 10, 20: 10, 40: 10' + `; nearest neighbour in the embedding of the same class: ${Math.round(rep.groups!.nearestNeighbourSameGroup! * 100)}% of images`);
+      expect(lines).toContain(rep.sentence);
+      expect(lines[lines.length - 1]).toBe(`verdict: ${r.verdictPath}`);
+    } finally {
+      log.mockRestore();
+    }
+
+    // the per-image errors behind the intervals agree with each point's own summary: the mean over seeds of maeDeg
+    for (const s of rep.strategies) {
+      for (const q of s.points) {
+        const own = r.points.filter((p) => p.strategy === s.strategy && p.size === q.size);
+        expect(q.meanDeg).toBeCloseTo(own.reduce((a, p) => a + p.maeDeg, 0) / own.length, 3);
+        expect(q.ciLow).toBeLessThanOrEqual(q.meanDeg);
+        expect(q.ciHigh).toBeGreaterThanOrEqual(q.meanDeg);
+      }
+    }
     // the stored points carry their (strategy, size)'s interval, the chance level and the verdict code
     for (const p of r.points) {
       const s = rep.strategies.find((x) => x.strategy === p.strategy)!;

@@ -128,7 +128,7 @@ export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | numb
     const worseAt = diffs.filter((d) => d.ciLow > 0).map((d) => d.size);
     const labels = boot.labelsToReach.find((l) => l.strategy === s.strategy && l.reference === reference) ?? null;
     let code: VerdictCode = 'no-difference';
-    if (labels && labels.ciHigh !== null && labels.ciHigh < labels.referenceSize) code = 'saves';
+    if (labels && labels.size !== null && labels.ciHigh !== null && labels.ciHigh < labels.referenceSize) code = 'saves';
     else if ((labels && (labels.ciLow === null || labels.ciLow > labels.referenceSize)) || (worseAt.length > 0 && betterAt.length === 0)) code = 'worse';
     return call(s, code, { betterAt, worseAt, labels });
   });
@@ -143,7 +143,9 @@ export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | numb
     const s = boot.strategies.find((x) => x.strategy === best!.strategy)!;
     const spread = s.identicalCurves && s.seeds.length > 1 ? `one order for every seed, so the interval comes from the test images and ${reference}'s seeds` : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'} and the test images`;
     sentence =
-      `${best.strategy} saves labels on this data: it reaches ${reference} order's error at ${l.referenceSize} labels (${deg(l.targetMaeDeg)})${refNote} with ${l.size} labels, ` +
+      `${best.strategy} saves labels on this data: it reaches ${reference} order's error at ${l.referenceSize} labels (${deg(l.targetMaeDeg)})${refNote} with ` +
+      // Reached at the smallest size tried: the figure is an upper bound, the saving a lower one.
+      (l.size! <= s.points[0]!.size ? `at most ${l.size} labels (the smallest size tried), at least ` : `${l.size} labels, `) +
       `${pct(l.savedShare!)} fewer (95 % interval ${pct(l.savedLow!)} to ${pct(l.savedHigh!)} fewer; ${spread})` +
       (best.worseAt.length > 0 ? `, though it is worse than ${reference} at ${list(best.worseAt)} labels` : '') +
       '.' +

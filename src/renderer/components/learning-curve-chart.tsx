@@ -45,8 +45,17 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
     const h = height - m.top - m.bottom;
     const all = series.flatMap((s) => s.points);
     const maxSize = d3.max(all, (p) => p.size) ?? 10;
-    // Chance levels of the test splits the points were measured on (live and compare may differ), to 0.1 degree.
-    const chances = [...new Set(all.filter((p) => p.chanceDeg !== undefined).map((p) => Math.round(p.chanceDeg! * 10) / 10))];
+    // Chance levels of the test sets the points were measured on, to 0.1 degree: the live curve's labeled
+    // test images and compare's truth can differ, so each line says which it belongs to.
+    const chanceOf = new Map<number, Set<string>>();
+    for (const sr of series) {
+      for (const p of sr.points) {
+        if (p.chanceDeg === undefined) continue;
+        const c = Math.round(p.chanceDeg * 10) / 10;
+        (chanceOf.get(c) ?? chanceOf.set(c, new Set()).get(c)!).add(sr.key.includes('|compare') ? 'compare' : 'live');
+      }
+    }
+    const chances = [...chanceOf.keys()].sort((a, b) => a - b);
     const maxErr = Math.max(10, d3.max(all, (p) => Math.max(p.max, p.ciHigh ?? 0)) ?? props.period / 4, ...chances);
     const x = d3.scaleLinear().domain([0, Math.max(maxSize, 5)]).nice().range([0, w]);
     const y = d3.scaleLinear().domain([0, Math.min(props.period / 2, maxErr * 1.1)]).nice().range([h, 0]);
@@ -67,10 +76,17 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
       return;
     }
 
-    for (const c of chances) {
+    chances.forEach((c, i) => {
       g.append('line').attr('class', 'chance-line').attr('x1', 0).attr('x2', w).attr('y1', y(c)).attr('y2', y(c));
-      g.append('text').attr('class', 'chance-label').attr('x', 4).attr('y', y(c) - 5).text(`chance level ${c.toFixed(1)}° (a guess that knows nothing)`);
-    }
+      const which = chances.length > 1 ? ` (${[...chanceOf.get(c)!].map((k) => (k === 'compare' ? 'compare' : 'live curve')).join(', ')})` : ' (a guess that knows nothing)';
+      // Two lines close together: labels at opposite ends, the lower one below its line.
+      g.append('text')
+        .attr('class', 'chance-label')
+        .attr('x', i % 2 === 0 ? 4 : w - 4)
+        .attr('text-anchor', i % 2 === 0 ? 'start' : 'end')
+        .attr('y', i % 2 === 0 && chances.length > 1 ? y(c) + 13 : y(c) - 5)
+        .text(`chance level ${c.toFixed(1)}°${which}`);
+    });
 
     for (const s of series) {
       const color = colorOf.get(s.key)!;

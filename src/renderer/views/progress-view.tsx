@@ -130,6 +130,9 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
   );
 }
 
+/** A labels-saved share in words: "15 % fewer" or "8 % more". */
+const savedText = (x: number): string => (x >= 0 ? `${Math.round(x * 100)} % fewer` : `${Math.round(-x * 100)} % more`);
+
 const CODE_TEXT: Record<VerdictCode, string> = {
   saves: 'saves labels',
   worse: 'worse than random',
@@ -151,47 +154,49 @@ function CompareVerdict(props: { report: CompareVerdictReport }): React.JSX.Elem
           <span key={s.strategy} className={`code ${s.code}`} data-strategy={s.strategy} data-code={s.code}>
             {strategyLabel(s.strategy)}: {s.strategy === r.reference && s.code === 'no-difference' ? 'reference' : CODE_TEXT[s.code]}
             {s.labelsToReach && s.labelsToReach.savedShare !== null && s.strategy !== r.reference
-              ? ` (${Math.round(s.labelsToReach.savedShare * 100)} % fewer labels, 95 % interval ${s.labelsToReach.savedLow === null ? '…' : `${Math.round(s.labelsToReach.savedLow * 100)} %`} to ${s.labelsToReach.savedHigh === null ? '…' : `${Math.round(s.labelsToReach.savedHigh * 100)} %`})`
+              ? ` (${savedText(s.labelsToReach.savedShare)} labels; 95 % interval ${s.labelsToReach.savedHigh === null ? '' : `up to ${savedText(s.labelsToReach.savedHigh)}`}${s.labelsToReach.savedLow === null ? ', possibly never reaching random' : ` down to ${savedText(s.labelsToReach.savedLow)}`})`
               : ''}
           </span>
         ))}
       </div>
       {r.groups && (
-        <table className="coverage-table" data-testid="group-coverage">
-          <caption className="muted small">
+        <>
+          <p className="muted small">
             Distinct {/(s|x|ch|sh)$/.test(r.groups.column) ? `${r.groups.column}es` : `${r.groups.column}s`} among the first n labels ({r.groups.inPool} in the pool
             {r.groups.nearestNeighbourSameGroup !== null ? `; nearest neighbour in the embedding of the same ${r.groups.column} for ${Math.round(r.groups.nearestNeighbourSameGroup * 100)} % of images` : ''})
-          </caption>
-          <thead>
-            <tr>
-              <th>n</th>
-              {sizes.map((n) => (
-                <th key={n}>{n}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {r.strategies.map((s) => (
-              <tr key={s.strategy}>
-                <td>{strategyLabel(s.strategy)}</td>
-                {sizes.map((n) => {
-                  const g = s.points.find((p) => p.size === n)?.groups;
-                  return (
-                    <td key={n} title={g && g.perSeed.length > 1 ? `95 % interval ${g.ciLow.toFixed(1)}–${g.ciHigh.toFixed(1)} over ${g.perSeed.length} seeds` : undefined}>
-                      {g ? (Number.isInteger(g.mean) ? g.mean : g.mean.toFixed(1)) : ''}
-                    </td>
-                  );
-                })}
+          </p>
+          <table className="coverage-table" data-testid="group-coverage">
+            <thead>
+              <tr>
+                <th>n</th>
+                {sizes.map((n) => (
+                  <th key={n}>{n}</th>
+                ))}
               </tr>
-            ))}
-            <tr>
-              <td>oracle min(n, {r.groups.inPool})</td>
-              {sizes.map((n) => (
-                <td key={n}>{r.groups!.oracle.find((o) => o.size === n)?.groups ?? ''}</td>
+            </thead>
+            <tbody>
+              {r.strategies.map((s) => (
+                <tr key={s.strategy}>
+                  <td>{strategyLabel(s.strategy)}</td>
+                  {sizes.map((n) => {
+                    const g = s.points.find((p) => p.size === n)?.groups;
+                    return (
+                      <td key={n} title={g && g.perSeed.length > 1 ? `95 % interval ${g.ciLow.toFixed(1)}–${g.ciHigh.toFixed(1)} over ${g.perSeed.length} seeds` : undefined}>
+                        {g ? (Number.isInteger(g.mean) ? g.mean : g.mean.toFixed(1)) : ''}
+                      </td>
+                    );
+                  })}
+                </tr>
               ))}
-            </tr>
-          </tbody>
-        </table>
+              <tr>
+                <td>oracle min(n, {r.groups.inPool})</td>
+                {sizes.map((n) => (
+                  <td key={n}>{r.groups!.oracle.find((o) => o.size === n)?.groups ?? ''}</td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        </>
       )}
     </div>
   );
