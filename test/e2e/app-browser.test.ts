@@ -16,8 +16,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { LabelerService } from '../../src/main/service/labeler-service.js';
 import { startHttpTransport, type HttpTransport } from '../../src/main/http/http-transport.js';
 import { makeDemoSubset, DEMO_DIR } from '../helpers/demo-subset.js';
-import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt } from './e2e-support.js';
-import { cancelTraining, checkProgress, createProjectFromFolder, exportCsv, labelSix, undoLast, type FlowContext } from './app-flow.js';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, ensureRendererBuilt } from './e2e-support.js';
+import { cancelTraining, checkProgress, createProjectFromFolder, exportCsv, labelSix, transparentCanvas, undoLast, type FlowContext } from './app-flow.js';
 
 const hasChromium = fs.existsSync(CHROMIUM);
 
@@ -96,6 +96,10 @@ describe.skipIf(!hasChromium)('app in a browser (Playwright, HTTP transport, rea
   it('exports CSV with the angle convention and reads back the same angles', async () => {
     await step('exportCsv', () => exportCsv(ctx));
   });
+
+  it('shows transparent line art on a checkerboard, light or dark canvas (key B, remembered per project)', async () => {
+    await step('transparentCanvas', () => transparentCanvas(ctx, path.join(ROOT, 'test', 'fixtures', 'icons-transparent')));
+  }, 300_000);
 
   it('loaded nothing from outside the app and hit no CSP violation or script error', () => {
     expect(pageErrors).toEqual([]);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { csvParse } from 'd3';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { pointAt, screenshotPath } from './e2e-support.js';
 
 export interface FlowContext {
@@ -51,6 +52,18 @@ export function currentLabels(ctx: FlowContext): Map<number, StoredLabel> {
 
 async function shownImageId(page: Page): Promise<number> {
   return Number(await page.getByTestId('stage').getAttribute('data-image-id'));
+}
+
+/** Where the four action buttons are on screen (x, y, width, height, rounded to 0.1 px). */
+async function actionBoxes(page: Page): Promise<string> {
+  const boxes = await page.locator('.actions button').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return [r.x, r.y, r.width, r.height].map((v) => v.toFixed(1)).join(',');
+    }),
+  );
+  expect(boxes).toHaveLength(4);
+  return boxes.join(' ');
 }
 
 async function acceptAndWait(page: Page, prev: number): Promise<number> {
@@ -127,7 +140,12 @@ export async function labelSix(ctx: FlowContext): Promise<void> {
   const testIds = new Set(withDb(ctx, (db) => db.prepare('SELECT id FROM images WHERE in_test_split = 1').pluck().all() as number[]));
   let id = await shownImageId(page);
   let guessesSeen = 0;
+  // Fixed layout: the buttons stay where they are on queue and test images, with and without a guess.
+  const layout = await actionBoxes(page);
+  const imageBox = JSON.stringify(await page.getByTestId('label-image').boundingBox());
   for (const [n, k] of keyed.entries()) {
+    await expect(actionBoxes(page)).resolves.toBe(layout);
+    await expect(page.getByTestId('label-image').boundingBox().then((b) => JSON.stringify(b))).resolves.toBe(imageBox);
     await expect(page.getByTestId('test-banner').isVisible()).resolves.toBe(testIds.has(id));
     if (testIds.has(id)) {
       // test images start at 0 and never show the model's guess (their labels stay independent of the model)
@@ -139,6 +157,8 @@ export async function labelSix(ctx: FlowContext): Promise<void> {
       await guess.waitFor();
       const readout = await page.getByTestId('angle-readout').textContent();
       await expect(guess.textContent()).resolves.toContain(`guess ${readout} (`);
+      await expect(guess.textContent()).resolves.toMatch(/from (1 label|\d+ labels)\)/);
+      await expect(actionBoxes(page)).resolves.toBe(layout); // the guess line arrived without moving anything
       guessesSeen++;
     }
     for (const key of k.keys) await page.keyboard.press(key);
@@ -223,7 +243,11 @@ export async function checkProgress(ctx: FlowContext): Promise<void> {
   const map = page.getByTestId('latent-map');
   await map.locator('circle.latent-point').first().waitFor();
   await expect(map.locator('circle.latent-point').count()).resolves.toBe(40);
-  await expect(map.locator('circle.latent-point.labeled').count()).resolves.toBe(5);
+  // labeled test-split images stay drawn as test split (held out), the labeled ones are the training labels
+  const testSplit = withDb(ctx, (db) => db.prepare("SELECT COUNT(*) FROM images WHERE in_test_split = 1 AND status = 'ready'").pluck().get() as number);
+  await expect(map.locator('circle.latent-point.labeled').count()).resolves.toBe(5 - testLabeled);
+  await expect(map.locator('circle.latent-point.test').count()).resolves.toBe(testSplit);
+  await expect(map.locator('.legend').textContent()).resolves.toContain(`test split (held out) ${testSplit}`);
   await expect(map.locator('circle.latent-point.next').count()).resolves.toBeGreaterThan(0);
   const curve = page.locator('[data-testid="learning-curve"] circle.curve-point');
   const before = await curve.count();
@@ -310,4 +334,74 @@ export async function cancelTraining(ctx: FlowContext): Promise<void> {
   }
   await page.getByRole('button', { name: 'Back to projects' }).click();
   await page.getByRole('heading', { name: 'Novelty Labeler' }).waitFor();
+}
+
+/** Pixel (x, y) of a page screenshot, as [r, g, b]. */
+async function screenPixel(page: Page, x: number, y: number): Promise<number[]> {
+  const png = await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } });
+  const { data } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return [data[0]!, data[1]!, data[2]!];
+}
+
+/**
+ * Transparent line art (black icons on a transparent canvas) is shown on the
+ * chosen canvas background, not on the dark stage: checkerboard by default,
+ * then light and dark with B, remembered for the project. Makes a project from
+ * the vendored icons (test/fixtures/icons-transparent).
+ */
+export async function transparentCanvas(ctx: FlowContext, iconsFolder: string): Promise<void> {
+  const { page } = ctx;
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('heading', { name: 'Novelty Labeler' }).waitFor();
+  const project = path.join(ctx.tmp, 'icons.nlproj');
+  await page.locator('input[name="folder"]').fill(iconsFolder);
+  await page.locator('input[name="projectPath"]').fill(project);
+  await page.getByText('Options').click();
+  await page.locator('input[name="epochs"]').fill('1');
+  await page.locator('select[name="inputSize"]').selectOption('48');
+  await page.getByRole('button', { name: 'Create project and import' }).click();
+  const start = page.getByRole('button', { name: 'Start labeling' });
+  const failed = page.locator('.setup-view [role="alert"]');
+  await Promise.race([start.waitFor({ timeout: 240_000 }), failed.waitFor({ timeout: 240_000 })]);
+  if (await failed.count()) throw new Error(`setup failed in the app: ${await failed.textContent()}`);
+  await start.click();
+  const img = page.getByTestId('label-image');
+  await img.waitFor();
+  await page.waitForFunction(() => {
+    const i = document.querySelector<HTMLImageElement>('[data-testid="label-image"]');
+    return i !== null && i.complete && i.naturalWidth > 0;
+  });
+  const backdrop = page.getByTestId('image-backdrop');
+  await expect(backdrop.getAttribute('data-background')).resolves.toBe('checker');
+  // the backdrop covers exactly the image as drawn (square icons: a square centred in the box)
+  const b = (await backdrop.boundingBox())!;
+  const box = (await img.boundingBox())!;
+  expect(Math.abs(b.width - b.height)).toBeLessThan(1);
+  expect(Math.abs(b.x + b.width / 2 - (box.x + box.width / 2))).toBeLessThan(1);
+  expect(Math.abs(b.y + b.height / 2 - (box.y + box.height / 2))).toBeLessThan(1);
+  // a transparent corner of the icon shows the backdrop; the stage beside the image stays dark
+  const corner = (): Promise<number[]> => screenPixel(page, b.x + 2, b.y + 2);
+  const checker = await corner();
+  expect([JSON.stringify([255, 255, 255]), JSON.stringify([212, 215, 221])]).toContain(JSON.stringify(checker));
+  await page.screenshot({ path: screenshotPath(`${ctx.shots}transparent-checker.png`) });
+  await page.keyboard.press('b');
+  await expect(backdrop.getAttribute('data-background')).resolves.toBe('light');
+  expect(await corner()).toEqual([238, 240, 243]);
+  await page.screenshot({ path: screenshotPath(`${ctx.shots}transparent-light.png`) });
+  await page.keyboard.press('b');
+  await expect(backdrop.getAttribute('data-background')).resolves.toBe('dark');
+  expect(await corner()).toEqual([31, 36, 48]);
+  await page.screenshot({ path: screenshotPath(`${ctx.shots}transparent-dark.png`) });
+  // remembered for this project
+  const stored = await page.evaluate((p) => localStorage.getItem(`novelty-labeler.canvas-background:${p}`), project);
+  expect(stored).toBe('dark');
+  await page.keyboard.press('b');
+  await expect(backdrop.getAttribute('data-background')).resolves.toBe('checker');
+  // a long file name is cut in the middle and kept whole in the tooltip
+  const name = page.getByTestId('file-name');
+  const full = await name.getAttribute('title');
+  expect(full).toMatch(/\.png$/);
+  await expect(name.locator('.me-tail').textContent()).resolves.toBe(full!.slice(-12));
+  const fits = await name.evaluate((e) => e.getBoundingClientRect().right <= (e.closest('.side-panel')?.getBoundingClientRect().right ?? 0));
+  expect(fits).toBe(true);
 }

@@ -27,8 +27,8 @@ export function LatentMap(props: { points: readonly LatentPoint[] }): React.JSX.
     const svg = d3.select(svgRef.current);
     svg.selectAll('*').remove();
     if (width < 50 || height < 50) return;
-    // The legend is a row above the plot (top margin), so it never hides points.
-    const m = { top: 30, right: 12, bottom: 34, left: 44 };
+    // The legend sits above the plot (one or two rows in the top margin), so it never hides points.
+    const m = { top: 48, right: 12, bottom: 34, left: 44 };
     const w = width - m.left - m.right;
     const h = height - m.top - m.bottom;
     const g = svg.append('g').attr('transform', `translate(${m.left},${m.top})`);

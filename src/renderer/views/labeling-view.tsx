@@ -442,7 +442,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
           {formatAngle(angle)}
         </div>
         <p className="muted small">clockwise from image up{period === 180 ? ' · axial, [0°, 180°)' : ''}</p>
-        {/* A fixed two-line slot: the guess arriving (or a test image) never moves the buttons below. */}
+        {/* A fixed three-line slot: the guess arriving (or a test image) never moves the buttons below. */}
         <p className="guess small" data-testid="guess-line" title="The model's guess is the angle of the most similar labeled image, matched over all turns; Enter accepts, arrows or drag adjust">
           {isTest ? (
             <span className="muted">Test image: starts at 0° with no guess, so its label stays independent of the model</span>
