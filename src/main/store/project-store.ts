@@ -8,6 +8,8 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { wrapDegrees, periodOf } from '../../shared/angle.js';
 import type { Degrees } from '../../shared/angle.js';
@@ -78,6 +80,27 @@ export function mapStoreError(e: unknown, projectPath: string | null): unknown {
     return new AppError(
       'not-a-project',
       `${file} is damaged (SQLite: ${(e as Error).message}); restore it from a backup copy, it cannot be used as it is`,
+      { cause: e },
+    );
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+    return new AppError(
+      'forbidden',
+      `${file} cannot be written (it, its folder or its -wal/-shm file is read-only); this step needs to write: make them writable (e.g. chmod u+w), or work on a copy. Read-only commands (status, next, export) work as it is`,
+      { cause: e },
+    );
+  }
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_SHMSIZE') {
+    return new AppError('invalid-file', `disk full (or a write error) while saving to ${file}; nothing of this step was saved: free some disk space and try again`, { cause: e });
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new AppError('invalid-file', `${file} could not be read or written (SQLite: ${(e as Error).message}); check the disk and the file, then try again`, { cause: e });
+  }
+  const m = /no such (table|column): (\S+)/.exec((e as Error).message);
+  if (m) {
+    return new AppError(
+      'not-a-project',
+      `${file} lacks the ${m[1]} "${m[2]}" every Novelty Labeler project has (was it edited by another tool?); restore it from a backup copy`,
       { cause: e },
     );
   }
@@ -225,6 +248,8 @@ export class ProjectStore {
   readonly path: string;
   readonly db: Database.Database;
   private cachedSettings: ProjectSettings | null = null;
+  /** Folder of the private copy a read-only store reads (openReadOnlyCopy), removed on close. */
+  private tempCopy: string | null = null;
   /** Prepared statements of the hot paths (queue, counts), by SQL text. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -289,10 +314,35 @@ export class ProjectStore {
    */
   static open(path: string, options: { readonly readonly?: boolean } = {}): ProjectStore {
     assertProjectFile(path);
-    const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true });
-    const store = new ProjectStore(path, db);
+    // A project this process may not write is opened read-only, so reading commands (status,
+    // next, export) work; a write then fails with a clear message (mapStoreError).
+    let readonly = options.readonly ?? false;
+    if (!readonly) {
+      try {
+        fs.accessSync(path, fs.constants.W_OK);
+      } catch {
+        readonly = true;
+      }
+    }
+    let db: Database.Database;
     try {
-      store.configure();
+      db = new Database(path, { readonly, fileMustExist: true });
+    } catch (e) {
+      throw mapStoreError(e, path);
+    }
+    let store = new ProjectStore(path, db);
+    try {
+      try {
+        store.configure();
+        db.pragma('user_version', { simple: true });
+      } catch (e) {
+        // SQLite cannot read a WAL-mode file read-only when its folder is read-only too
+        // (no -shm can be made): read a private copy instead.
+        if (!readonly || !(e instanceof Database.SqliteError) || e.code !== 'SQLITE_CANTOPEN') throw e;
+        db.close();
+        store = ProjectStore.openReadOnlyCopy(path);
+        db = store.db;
+      }
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) {
         throw new AppError(
@@ -300,12 +350,31 @@ export class ProjectStore {
           `${path} uses project schema version ${version}, newer than this Novelty Labeler understands (${SCHEMA_VERSION}); update the app to open it`,
         );
       }
-      if (version < SCHEMA_VERSION && !options.readonly) store.migrate();
+      if (version < SCHEMA_VERSION && !readonly) store.migrate();
     } catch (e) {
       db.close();
       throw mapStoreError(e, path);
     }
     return store;
+  }
+
+  /** A read-only store on a copy (in the temp folder) of `path` and its -wal; the copy is removed on close. */
+  private static openReadOnlyCopy(path: string): ProjectStore {
+    const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'nl-readonly-'));
+    const copy = nodePath.join(dir, 'project.nlproj');
+    try {
+      fs.copyFileSync(path, copy);
+      if (fs.existsSync(`${path}-wal`)) fs.copyFileSync(`${path}-wal`, `${copy}-wal`);
+      const db = new Database(copy, { fileMustExist: true });
+      const store = new ProjectStore(path, db);
+      store.tempCopy = dir;
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma('query_only = ON');
+      return store;
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   private configure(): void {
@@ -343,6 +412,8 @@ export class ProjectStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.tempCopy !== null) fs.rmSync(this.tempCopy, { recursive: true, force: true });
+    this.tempCopy = null;
   }
 
   /** A prepared statement for sql, prepared once per store (the labeling loop's queries). */
@@ -374,8 +445,27 @@ export class ProjectStore {
 
   get settings(): ProjectSettings {
     if (!this.cachedSettings) {
-      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string } | undefined;
-      this.cachedSettings = projectSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...(row ? JSON.parse(row.value) : {}) });
+      let row: { value: string } | undefined;
+      try {
+        row = this.db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string } | undefined;
+      } catch (e) {
+        throw mapStoreError(e, this.path);
+      }
+      let stored: unknown = {};
+      try {
+        stored = row ? JSON.parse(row.value) : {};
+      } catch {
+        throw new AppError('not-a-project', `${this.path}: its settings (table meta, key "settings") are not valid JSON; restore the project from a backup copy`);
+      }
+      const parsed = projectSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored !== null && typeof stored === 'object' ? stored : {}) });
+      if (!parsed.success || stored === null || typeof stored !== 'object') {
+        const issue = parsed.success ? null : parsed.error.issues[0];
+        throw new AppError(
+          'not-a-project',
+          `${this.path}: its settings (table meta, key "settings") are not valid${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}; restore the project from a backup copy`,
+        );
+      }
+      this.cachedSettings = parsed.data;
     }
     return this.cachedSettings;
   }
