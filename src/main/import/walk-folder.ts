@@ -77,7 +77,8 @@ function compareRelPaths(a: string, b: string): number {
 
 function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err.code ? `${err.code}: ${err.message}` : String((e as Error).message ?? e);
+  // Node's messages already start with the code ("ENOENT: no such file ..."): never say it twice
+  return err.code && !String(err.message).startsWith(err.code) ? `${err.code}: ${err.message}` : String((e as Error).message ?? e);
 }
 
 /** True when `p` is `root` or inside it (both real absolute paths). */

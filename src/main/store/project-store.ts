@@ -33,6 +33,34 @@ import {
 } from '../../shared/types.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { projectSettingsSchema } from './settings-schema.js';
+import { writeTempFile } from '../io/guarded-write.js';
+
+/** Remove `<project>.creating-<pid>` files (and any SQLite side files) left by a create whose process is gone. */
+function removeStaleCreations(project: string): void {
+  const dir = nodePath.dirname(project);
+  const prefix = `${nodePath.basename(project)}.creating-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)(-journal|-wal|-shm)?$/.exec(name.slice(prefix.length)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (!alive) fs.rmSync(nodePath.join(dir, name), { force: true });
+  }
+}
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
@@ -271,27 +299,37 @@ export class ProjectStore {
       const issue = parsed.error.issues[0]!;
       throw new AppError('invalid-argument', `setting ${issue.path.join('.')}: ${issue.message}`);
     }
-    // Built under a temporary name and renamed when complete, so a crash
-    // during creation never leaves a project without its settings.
-    const tmp = `${path}.creating-${process.pid}`;
-    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
-    let db: Database.Database;
-    try {
-      db = new Database(tmp);
-    } catch (e) {
-      throw new AppError('invalid-argument', `cannot create the project ${path} (${(e as Error).message}); choose a folder you can write to`);
-    }
+    // Built in memory and written as one file (temp file + fsync + hard link), so a crash
+    // or kill -9 during creation never leaves a project without its settings, nor a
+    // journal; a temp file left by a killed process is removed by the next create.
+    removeStaleCreations(path);
+    let bytes: Buffer;
+    const db = new Database(':memory:');
     try {
       db.pragma(`application_id = ${APPLICATION_ID}`);
-      db.pragma('journal_mode = DELETE');
       db.transaction(() => {
         for (let v = 0; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
         db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('settings', JSON.stringify(parsed.data));
         db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', now());
       })();
+      bytes = db.serialize();
     } finally {
       db.close();
+    }
+    const tmp = `${path}.creating-${process.pid}`;
+    fs.rmSync(tmp, { force: true }); // this process's own leftover (a pid reused after a reboot)
+    try {
+      writeTempFile(tmp, bytes);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new AppError(
+        code === 'ENOSPC' ? 'invalid-file' : 'invalid-argument',
+        code === 'ENOSPC'
+          ? `disk full: cannot create the project ${path}; free some space and try again`
+          : `cannot create the project ${path} (${(e as Error).message}); choose a folder you can write to`,
+      );
     }
     try {
       fs.linkSync(tmp, path); // fails if another process created `path` meanwhile: never overwrite
