@@ -173,7 +173,8 @@ export function buildProgram(): Command {
     .description('import a folder of images (recursive); re-import adds only new files')
     .argument('<project>')
     .argument('<folder>')
-    .action(async (p: string, folder: string) => {
+    .option('--verbose', 'list every file or folder that was not imported, with the reason', false)
+    .action(async (p: string, folder: string, o: { verbose: boolean }) => {
       checkUserPath(folder, 'an image folder');
       if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
         throw new AppError(
@@ -186,6 +187,14 @@ export function buildProgram(): Command {
         printer.line('');
         console.log(`scanned ${r.scanned} files: ${r.added} added (${r.ready} ready, ${r.unreadable.length} unreadable, ${r.duplicates} duplicates), ${r.skippedExisting} already in the project, ${r.relinked} re-linked`);
         for (const u of r.unreadable) console.log(`  unreadable: ${u.path}: ${u.error}`);
+        const problems = r.problems ?? [];
+        if (problems.length > 0) {
+          console.log(
+            `not imported: ${problems.length} file(s) or folder(s) (dangling or outside links, unreadable folders, names that are not valid UTF-8)` +
+              (o.verbose ? ':' : '; --verbose lists them'),
+          );
+          if (o.verbose) for (const q of problems) console.log(`  ${q.path}: ${q.error}`);
+        }
         const st = svc.project.status();
         console.log(`test split: ${st.testSplit.size} images`);
       });
