@@ -43,7 +43,8 @@ export interface ApiOperations {
     request: Record<string, never>;
     response: { readonly recent: readonly RecentProject[]; readonly demoFolder: string | null; /** Where the demo project lives (in the app's data folder, writable). */ readonly demoProject: string | null; readonly backend: ComputeBackend | null; readonly version: string; readonly openProject: string | null };
   };
-  'project:create': { request: { readonly path: string; readonly settings?: Partial<ProjectSettings> }; response: ProjectStatus };
+  /** `folder`: the image folder the new project will import; checked first, so a missing folder leaves no project behind. */
+  'project:create': { request: { readonly path: string; readonly settings?: Partial<ProjectSettings>; readonly folder?: string }; response: ProjectStatus };
   'project:open': { request: { readonly path: string }; response: ProjectStatus };
   'project:close': { request: Record<string, never>; response: null };
   'project:status': { request: Record<string, never>; response: ProjectStatus };

@@ -118,7 +118,7 @@ describe('a project whose images moved', () => {
     expect(e1.stdout).toBe(`exported 0 labeled images as folder to ${out1}\n`);
     expect(e1.stderr).toBe(
       labeled.map((img) => `warning: not exported: ${img.rel_path}: file not found at ${path.join(old, img.rel_path)}\n`).join('') +
-        'warning: 3 labeled image(s) left out; if their folder moved, import it from its new place (images are re-linked by content and keep their labels), then export again\n',
+        'warning: 3 labeled image(s) left out (named above); a file whose content changed needs a new label; if a folder moved, import it from its new place (images are re-linked by content and keep their labels), then export again\n',
     );
 
     // import from the new place: every image re-linked by content, none added, labels kept

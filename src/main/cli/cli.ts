@@ -180,7 +180,8 @@ export function buildProgram(): Command {
     .argument('<project>')
     .argument('<folder>')
     .option('--test', "the folder's images are the test split: never queued, used only to measure error (the random test split is then off)", false)
-    .action(async (p: string, folder: string, o: { test: boolean }) => {
+    .option('--verbose', 'list every file or folder that was not imported, with the reason', false)
+    .action(async (p: string, folder: string, o: { test: boolean; verbose: boolean }) => {
       checkUserPath(folder, 'an image folder');
       if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
         throw new AppError(
@@ -193,6 +194,14 @@ export function buildProgram(): Command {
         printer.line('');
         console.log(`scanned ${r.scanned} files: ${r.added} added (${r.ready} ready, ${r.unreadable.length} unreadable, ${r.duplicates} duplicates), ${r.skippedExisting} already in the project, ${r.relinked} re-linked`);
         for (const u of r.unreadable) console.log(`  unreadable: ${u.path}: ${u.error}`);
+        const problems = r.problems ?? [];
+        if (problems.length > 0) {
+          console.log(
+            `not imported: ${problems.length} file(s) or folder(s) (dangling or outside links, unreadable folders, names that are not valid UTF-8)` +
+              (o.verbose ? ':' : '; --verbose lists them'),
+          );
+          if (o.verbose) for (const q of problems) console.log(`  ${q.path}: ${q.error}`);
+        }
         const st = svc.project.status();
         const tf = st.testSplit.folders ?? [];
         console.log(`test split: ${st.testSplit.size} images` + (tf.length > 0 ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)` : st.settings.testFraction > 0 ? ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})` : ''));

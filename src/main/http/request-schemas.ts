@@ -36,7 +36,7 @@ type Schemas = { readonly [K in OperationName]: z.ZodType<RequestOf<K>, unknown>
 /** One schema per operation of the API contract. */
 export const REQUEST_SCHEMAS: Schemas = {
   'app:info': empty,
-  'project:create': z.strictObject({ path: pathText, settings: settings.optional() }),
+  'project:create': z.strictObject({ path: pathText, settings: settings.optional(), folder: pathText.optional() }),
   'project:open': z.strictObject({ path: pathText }),
   'project:close': empty,
   'project:status': empty,

@@ -77,7 +77,8 @@ function compareRelPaths(a: string, b: string): number {
 
 function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err.code ? `${err.code}: ${err.message}` : String((e as Error).message ?? e);
+  // Node's messages already start with the code ("ENOENT: no such file ..."): never say it twice
+  return err.code && !String(err.message).startsWith(err.code) ? `${err.code}: ${err.message}` : String((e as Error).message ?? e);
 }
 
 /** True when `p` is `root` or inside it (both real absolute paths). */
@@ -128,6 +129,12 @@ export async function walkFolder(folder: string, opts: { readonly signal?: Abort
       const name = ent.name;
       if (name.startsWith('._')) continue;
       const abs = path.join(absDir, name);
+      // A name that is not valid UTF-8 is decoded with U+FFFD and cannot be opened under that
+      // name: say so instead of leaving the file out silently.
+      if (name.includes('\uFFFD') && !(await fs.promises.lstat(abs).then(() => true, () => false))) {
+        problems.push({ path: abs, error: 'the file name is not valid UTF-8, so it cannot be opened; rename it (e.g. with convmv) and import again' });
+        continue;
+      }
       const rel = relDir ? `${relDir}/${name}` : name;
       let kind: 'dir' | 'file' | 'other' = ent.isDirectory() ? 'dir' : ent.isFile() ? 'file' : 'other';
       let size = -1;

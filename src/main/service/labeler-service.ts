@@ -198,8 +198,11 @@ export class LabelerService implements ServiceHost {
         openProject: this.store?.path ?? null,
       }),
 
-      'project:create': async ({ path: p, settings }) => {
+      'project:create': async ({ path: p, settings, folder }) => {
         const abs = path.resolve(p);
+        if (folder !== undefined && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+          throw new AppError('not-found', `the image folder ${path.resolve(folder)} does not exist or is not a folder; no project was created: give the folder that holds the images`);
+        }
         makeDirs(path.dirname(abs), 'the project file');
         this.openStore(ProjectStore.create(abs, settings ?? {}));
         return this.project.status();

@@ -8,6 +8,8 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { wrapDegrees, periodOf } from '../../shared/angle.js';
 import type { Degrees } from '../../shared/angle.js';
@@ -34,6 +36,34 @@ import {
 } from '../../shared/types.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { projectSettingsSchema } from './settings-schema.js';
+import { writeTempFile } from '../io/guarded-write.js';
+
+/** Remove `<project>.creating-<pid>` files (and any SQLite side files) left by a create whose process is gone. */
+function removeStaleCreations(project: string): void {
+  const dir = nodePath.dirname(project);
+  const prefix = `${nodePath.basename(project)}.creating-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)(-journal|-wal|-shm)?$/.exec(name.slice(prefix.length)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (!alive) fs.rmSync(nodePath.join(dir, name), { force: true });
+  }
+}
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
@@ -81,6 +111,27 @@ export function mapStoreError(e: unknown, projectPath: string | null): unknown {
     return new AppError(
       'not-a-project',
       `${file} is damaged (SQLite: ${(e as Error).message}); restore it from a backup copy, it cannot be used as it is`,
+      { cause: e },
+    );
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+    return new AppError(
+      'forbidden',
+      `${file} cannot be written (it, its folder or its -wal/-shm file is read-only); this step needs to write: make them writable (e.g. chmod u+w), or work on a copy. Read-only commands (status, next, export) work as it is`,
+      { cause: e },
+    );
+  }
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_SHMSIZE') {
+    return new AppError('invalid-file', `disk full (or a write error) while saving to ${file}; nothing of this step was saved: free some disk space and try again`, { cause: e });
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new AppError('invalid-file', `${file} could not be read or written (SQLite: ${(e as Error).message}); check the disk and the file, then try again`, { cause: e });
+  }
+  const m = /no such (table|column): (\S+)/.exec((e as Error).message);
+  if (m) {
+    return new AppError(
+      'not-a-project',
+      `${file} lacks the ${m[1]} "${m[2]}" every Novelty Labeler project has (was it edited by another tool?); restore it from a backup copy`,
       { cause: e },
     );
   }
@@ -231,6 +282,8 @@ export class ProjectStore {
   readonly db: Database.Database;
   private cachedSettings: ProjectSettings | null = null;
   private settingsVersion = -1;
+  /** Folder of the private copy a read-only store reads (openReadOnlyCopy), removed on close. */
+  private tempCopy: string | null = null;
   /** Prepared statements of the hot paths (queue, counts), by SQL text. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -252,27 +305,37 @@ export class ProjectStore {
       const issue = parsed.error.issues[0]!;
       throw new AppError('invalid-argument', `setting ${issue.path.join('.')}: ${issue.message}`);
     }
-    // Built under a temporary name and renamed when complete, so a crash
-    // during creation never leaves a project without its settings.
-    const tmp = `${path}.creating-${process.pid}`;
-    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
-    let db: Database.Database;
-    try {
-      db = new Database(tmp);
-    } catch (e) {
-      throw new AppError('invalid-argument', `cannot create the project ${path} (${(e as Error).message}); choose a folder you can write to`);
-    }
+    // Built in memory and written as one file (temp file + fsync + hard link), so a crash
+    // or kill -9 during creation never leaves a project without its settings, nor a
+    // journal; a temp file left by a killed process is removed by the next create.
+    removeStaleCreations(path);
+    let bytes: Buffer;
+    const db = new Database(':memory:');
     try {
       db.pragma(`application_id = ${APPLICATION_ID}`);
-      db.pragma('journal_mode = DELETE');
       db.transaction(() => {
         for (let v = 0; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
         db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('settings', JSON.stringify(parsed.data));
         db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', now());
       })();
+      bytes = db.serialize();
     } finally {
       db.close();
+    }
+    const tmp = `${path}.creating-${process.pid}`;
+    fs.rmSync(tmp, { force: true }); // this process's own leftover (a pid reused after a reboot)
+    try {
+      writeTempFile(tmp, bytes);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new AppError(
+        code === 'ENOSPC' ? 'invalid-file' : 'invalid-argument',
+        code === 'ENOSPC'
+          ? `disk full: cannot create the project ${path}; free some space and try again`
+          : `cannot create the project ${path} (${(e as Error).message}); choose a folder you can write to`,
+      );
     }
     try {
       fs.linkSync(tmp, path); // fails if another process created `path` meanwhile: never overwrite
@@ -295,10 +358,35 @@ export class ProjectStore {
    */
   static open(path: string, options: { readonly readonly?: boolean } = {}): ProjectStore {
     assertProjectFile(path);
-    const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true });
-    const store = new ProjectStore(path, db);
+    // A project this process may not write is opened read-only, so reading commands (status,
+    // next, export) work; a write then fails with a clear message (mapStoreError).
+    let readonly = options.readonly ?? false;
+    if (!readonly) {
+      try {
+        fs.accessSync(path, fs.constants.W_OK);
+      } catch {
+        readonly = true;
+      }
+    }
+    let db: Database.Database;
     try {
-      store.configure();
+      db = new Database(path, { readonly, fileMustExist: true });
+    } catch (e) {
+      throw mapStoreError(e, path);
+    }
+    let store = new ProjectStore(path, db);
+    try {
+      try {
+        store.configure();
+        db.pragma('user_version', { simple: true });
+      } catch (e) {
+        // SQLite cannot read a WAL-mode file read-only when its folder is read-only too
+        // (no -shm can be made): read a private copy instead.
+        if (!readonly || !(e instanceof Database.SqliteError) || e.code !== 'SQLITE_CANTOPEN') throw e;
+        db.close();
+        store = ProjectStore.openReadOnlyCopy(path);
+        db = store.db;
+      }
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) {
         throw new AppError(
@@ -306,12 +394,31 @@ export class ProjectStore {
           `${path} uses project schema version ${version}, newer than this Novelty Labeler understands (${SCHEMA_VERSION}); update the app to open it`,
         );
       }
-      if (version < SCHEMA_VERSION && !options.readonly) store.migrate();
+      if (version < SCHEMA_VERSION && !readonly) store.migrate();
     } catch (e) {
       db.close();
       throw mapStoreError(e, path);
     }
     return store;
+  }
+
+  /** A read-only store on a copy (in the temp folder) of `path` and its -wal; the copy is removed on close. */
+  private static openReadOnlyCopy(path: string): ProjectStore {
+    const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'nl-readonly-'));
+    const copy = nodePath.join(dir, 'project.nlproj');
+    try {
+      fs.copyFileSync(path, copy);
+      if (fs.existsSync(`${path}-wal`)) fs.copyFileSync(`${path}-wal`, `${copy}-wal`);
+      const db = new Database(copy, { fileMustExist: true });
+      const store = new ProjectStore(path, db);
+      store.tempCopy = dir;
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma('query_only = ON');
+      return store;
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   private configure(): void {
@@ -349,6 +456,8 @@ export class ProjectStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.tempCopy !== null) fs.rmSync(this.tempCopy, { recursive: true, force: true });
+    this.tempCopy = null;
   }
 
   /** A prepared statement for sql, prepared once per store (the labeling loop's queries). */
@@ -388,8 +497,27 @@ export class ProjectStore {
       this.settingsVersion = version;
     }
     if (!this.cachedSettings) {
-      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string } | undefined;
-      this.cachedSettings = projectSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...(row ? JSON.parse(row.value) : {}) });
+      let row: { value: string } | undefined;
+      try {
+        row = this.db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string } | undefined;
+      } catch (e) {
+        throw mapStoreError(e, this.path);
+      }
+      let stored: unknown = {};
+      try {
+        stored = row ? JSON.parse(row.value) : {};
+      } catch {
+        throw new AppError('not-a-project', `${this.path}: its settings (table meta, key "settings") are not valid JSON; restore the project from a backup copy`);
+      }
+      const parsed = projectSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored !== null && typeof stored === 'object' ? stored : {}) });
+      if (!parsed.success || stored === null || typeof stored !== 'object') {
+        const issue = parsed.success ? null : parsed.error.issues[0];
+        throw new AppError(
+          'not-a-project',
+          `${this.path}: its settings (table meta, key "settings") are not valid${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}; restore the project from a backup copy`,
+        );
+      }
+      this.cachedSettings = parsed.data;
     }
     return this.cachedSettings;
   }

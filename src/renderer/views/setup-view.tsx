@@ -63,7 +63,7 @@ export function SetupView(props: {
       }
       if (plan.kind === 'create') {
         // A retry after a failed import reopens the project instead of creating it again.
-        st = attempt > 0 && status ? await api.invoke('project:open', { path: status.path }) : await api.invoke('project:create', { path: plan.projectPath, settings: plan.settings });
+        st = attempt > 0 && status ? await api.invoke('project:open', { path: status.path }) : await api.invoke('project:create', { path: plan.projectPath, settings: plan.settings, folder: plan.folder });
         setStatus(st);
         if (!report || attempt === 0) {
           setStep('import');
