@@ -10,7 +10,7 @@ import { printCompare } from '../../src/main/cli/cli.js';
 import { loadTestSet, measureExemplarPrefixes, trainAndMeasure } from '../../src/main/eval/train-and-measure.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
 import { tempDir } from '../helpers/synthetic-project.js';
-import type { CompareResult } from '../../src/shared/types.js';
+import { DEFAULT_SETTINGS, type CompareResult } from '../../src/shared/types.js';
 
 let svc: LabelerService | null = null;
 afterAll(() => svc?.close());
@@ -39,14 +39,14 @@ describe('compare verdicts', () => {
     const train = imgs.filter((i) => !i.inTestSplit).slice(0, 12);
     for (const i of [...test, ...train]) await svc.invoke('label:set', { imageId: i.id, angle: subset.truth.get(rel(i.path))! as never });
     const pts = await svc.invoke('evaluate:run', {});
-    expect(pts.map((p) => [p.strategy, p.size, p.model])).toEqual([['all labels', 12, 'exemplar']]);
+    expect(pts.map((p) => [p.strategy, p.size, p.model])).toEqual([['all labels', 12, DEFAULT_SETTINGS.orientationModel]]);
 
     // compare's one-match-per-order shortcut equals matching every prefix on its own
     const trainSet = { ids: train.map((i) => i.id), angles: Float32Array.from(train, (i) => subset.truth.get(rel(i.path))!) };
     const testSet = loadTestSet(store, { ids: test.map((i) => i.id), angles: Float32Array.from(test, (i) => subset.truth.get(rel(i.path))!) });
     const prefixes = measureExemplarPrefixes(store, trainSet, testSet, [3, 7, 12]);
     for (const [k, n] of [3, 7, 12].entries()) {
-      const alone = await trainAndMeasure(store, null, { ids: trainSet.ids.slice(0, n), angles: trainSet.angles.slice(0, n) }, testSet, { seed: 1, model: 'exemplar' });
+      const alone = await trainAndMeasure(store, null, { ids: trainSet.ids.slice(0, n), angles: trainSet.angles.slice(0, n) }, testSet, { seed: 1, model: DEFAULT_SETTINGS.orientationModel });
       expect(prefixes[k]!.maeDeg).toBeCloseTo(alone.maeDeg, 4);
       expect(prefixes[k]!.within10).toBe(alone.within10);
     }
