@@ -82,7 +82,7 @@ export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   await page.locator('input[name="epochs"]').fill('3');
   // the main settings are offered with the defaults selected; pick a smaller input size
   await expect(page.locator('select[name="strategy"]').inputValue()).resolves.toBe('guarded-fps');
-  await expect(page.locator('select[name="orientationModel"]').inputValue()).resolves.toBe('exemplar');
+  await expect(page.locator('select[name="orientationModel"]').inputValue()).resolves.toBe('aligned-exemplar');
   await page.locator('select[name="inputSize"]').selectOption('48');
   await page.locator('input[name="testPercent"]').fill('15');
   await page.getByRole('button', { name: 'Create project and import' }).click();

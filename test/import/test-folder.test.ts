@@ -94,7 +94,7 @@ describe('import --test', () => {
     } finally {
       svc.close();
     }
-  });
+  }, 240_000); // seven orders, each in a worker: ~20 s on an idle machine
 
   it('refuses a test folder inside a pool folder (and a pool folder inside a test folder)', async () => {
     const { svc, root } = await setup();

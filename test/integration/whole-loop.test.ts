@@ -103,9 +103,9 @@ describe('whole loop on real rotated images', () => {
     const [small, large] = st.curve;
     expect(small!.size).toBe(20);
     expect(large!.size).toBe(200);
-    // chance level for uniform angles is 90 degrees; the default orientation model is the exemplar model
+    // chance level for uniform angles is 90 degrees; the default orientation model is the aligned exemplar model
     console.log(`exemplar model: ${small!.maeDeg.toFixed(1)} deg at 20 labels, ${large!.maeDeg.toFixed(1)} at 200`);
-    expect(st.settings.orientationModel).toBe('exemplar');
+    expect(st.settings.orientationModel).toBe('aligned-exemplar');
     expect(large!.maeDeg).toBeLessThan(small!.maeDeg - 5);
     expect(large!.maeDeg).toBeLessThan(40);
   });

@@ -107,13 +107,22 @@ describe('aligned exemplar model on shifted, turned copies of real digits', () =
       expect(angularErrorDeg(sub.turnDeg[k]!, direct.turnDeg[k]!)).toBeLessThan(0.01);
     }
     expect(() => subsetMatches(all, [10])).toThrow(/not an exemplar index/);
+    // 'both' keeps, per pair, the better of the plain and the centred match.
+    const plain = matchExemplars(ex, 10, q, 4, S, 1, {});
+    const both = matchExemplars(ex, 10, q, 4, S, 1, { align: 'both' });
+    for (let k = 0; k < 40; k++) {
+      const best = Math.max(plain.similarity[k]!, all.similarity[k]!);
+      expect(both.similarity[k]).toBeCloseTo(best, 5);
+      const turn = plain.similarity[k]! >= all.similarity[k]! ? plain.turnDeg[k]! : all.turnDeg[k]!;
+      expect(angularErrorDeg(both.turnDeg[k]!, turn)).toBeLessThan(0.01);
+    }
   });
 
   it('names the exemplar-type models', () => {
     expect(isExemplarModel('exemplar')).toBe(true);
     expect(isExemplarModel('aligned-exemplar')).toBe(true);
     expect(isExemplarModel('regressor')).toBe(false);
-    expect(exemplarOptionsFor('aligned-exemplar')).toEqual({ align: 'centroid' });
+    expect(exemplarOptionsFor('aligned-exemplar')).toEqual({ align: 'both' });
     expect(exemplarOptionsFor('exemplar')).toEqual({});
   });
 });

@@ -46,15 +46,18 @@ export interface ExemplarMatchOptions {
   readonly matchSize?: number;
   /** Queries per matrix product (default: at most 16, fewer so that chunk x exemplars x rotations stays near 2 million floats). */
   readonly chunk?: number;
-  /** 'centroid': shift every image so its contrast centroid is at the centre before matching (default 'none'). */
+  /**
+   * 'centroid': shift every image so its contrast centroid is at the centre before matching;
+   * 'both': match as given and centred, and keep, per pair, the one that correlates better (default 'none').
+   */
   readonly align?: ExemplarAlign;
 }
 
-export type ExemplarAlign = 'none' | 'centroid';
+export type ExemplarAlign = 'none' | 'centroid' | 'both';
 
 /** Matching options of an exemplar-type orientation model ('exemplar': unaligned; 'aligned-exemplar': centroid-aligned). */
 export function exemplarOptionsFor(model: OrientationModelKind): ExemplarMatchOptions {
-  return model === 'aligned-exemplar' ? { align: 'centroid' } : {};
+  return model === 'aligned-exemplar' ? { align: 'both' } : {};
 }
 
 /** Whether a model kind is matched exemplar by exemplar (no training), as opposed to the trained regressor. */
@@ -193,6 +196,8 @@ export class ExemplarBank {
   private rows: tf.Tensor2D | null = null;
   private count = 0;
   private readonly mask: tf.Tensor4D;
+  /** With align 'both': the centred twin (this bank matches the images as given). */
+  private readonly twin: ExemplarBank | null;
 
   /**
    * @param s image side (px) of the model inputs; ch their channels.
@@ -209,6 +214,7 @@ export class ExemplarBank {
     if (!Number.isInteger(m) || m < 8) throw new AppError('invalid-argument', `the matching size must be a whole number of at least 8 px, got ${m} (matchSize ${opts.matchSize ?? DEFAULT_MATCH_SIZE}, image side ${s})`);
     this.rotations = R;
     this.matchSize = m;
+    this.twin = opts.align === 'both' ? new ExemplarBank(s, ch, { ...opts, align: 'centroid' }) : null;
     this.mask = tf.tensor4d(discMask(m), [1, m, m, 1]);
   }
 
@@ -224,6 +230,7 @@ export class ExemplarBank {
    */
   add(images: Uint8Array, n: number): void {
     checkImages(images, n, this.s, this.ch, 'exemplars');
+    this.twin?.add(images, n);
     const src = this.opts.align === 'centroid' ? centreOnCentroid(images, n, this.s, this.ch) : images;
     const fresh = tf.tidy(() => normalizeOnDisc(toMatchTensor(src, n, this.s, this.ch, this.matchSize), this.mask));
     if (!this.rows) this.rows = fresh;
@@ -246,6 +253,23 @@ export class ExemplarBank {
     checkImages(rawQueries, nQueries, this.s, this.ch, 'queries');
     const queries = this.opts.align === 'centroid' ? centreOnCentroid(rawQueries, nQueries, this.s, this.ch) : rawQueries;
     if (!this.rows || this.count === 0) throw new AppError('not-enough-labels', 'the exemplar model needs at least one labeled image with an angle');
+    if (this.twin) {
+      // Both ways: per pair, the better correlation and its turn.
+      const a = this.matchRows(queries, nQueries);
+      const b = this.twin.match(rawQueries, nQueries);
+      for (let k = 0; k < a.similarity.length; k++) {
+        if (b.similarity[k]! > a.similarity[k]!) {
+          a.similarity[k] = b.similarity[k]!;
+          a.turnDeg[k] = b.turnDeg[k]!;
+        }
+      }
+      return a;
+    }
+    return this.matchRows(queries, nQueries);
+  }
+
+  private matchRows(queries: Uint8Array, nQueries: number): ExemplarMatches {
+    if (!this.rows) throw new AppError('not-enough-labels', 'the exemplar model needs at least one labeled image with an angle');
     const { s, ch, rotations: R, matchSize: m, mask } = this;
     const ex = this.rows;
     const nExemplars = this.count;
@@ -285,6 +309,7 @@ export class ExemplarBank {
   }
 
   dispose(): void {
+    this.twin?.dispose();
     tf.dispose([this.mask, ...(this.rows ? [this.rows] : [])]);
     this.rows = null;
     this.count = 0;
