@@ -9,6 +9,9 @@
  */
 import fs from 'node:fs';
 import { ProjectStore } from '../src/main/store/project-store.js';
+import { selectBackend } from '../src/main/ml/backend.js';
+import { deserializeModel } from '../src/main/ml/model-io.js';
+import { encodeContrastive } from '../src/main/ml/contrastive.js';
 
 export function nearestNeighbourSameRate(data: Float32Array, n: number, d: number, groups: readonly string[], metric: 'euclidean' | 'cosine'): number {
   const norms = new Float64Array(n);
@@ -46,7 +49,7 @@ function sourceOfPath(rel: string): string {
   return base.replace(/-\d+\.png$/i, '');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const project = process.argv[2];
   if (!project) throw new Error('usage: contrastive-nn.ts P.nlproj [--truth T.csv]');
   const ti = process.argv.indexOf('--truth');
@@ -60,8 +63,21 @@ function main(): void {
   }
   const store = ProjectStore.open(project);
   try {
-    const emb = store.getEmbeddings();
+    let emb = store.getEmbeddings();
     if (!emb) throw new Error(`${project} has no embeddings`);
+    const ri = process.argv.indexOf('--reencode');
+    if (ri > 0) {
+      // Re-encode with the stored contrastive encoder at another number of turns.
+      await selectBackend('wasm');
+      const row = store.latestModel('contrastive');
+      if (!row) throw new Error('no contrastive model');
+      const enc = await deserializeModel(row);
+      const inp = store.getModelInputs(emb.ids);
+      const turns = Number(process.argv[ri + 1]);
+      const data = encodeContrastive(enc, inp.data, inp.ids.length, 256, turns);
+      emb = { ...emb, dim: data.length / inp.ids.length, data };
+      console.log(`re-encoded with ${turns} turns`);
+    }
     const rel = new Map(store.listImages().map((im) => [im.id as number, im.relPath]));
     const groups = emb.ids.map((id) => {
       const r = rel.get(id)!;
@@ -77,4 +93,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1]?.endsWith('contrastive-nn.ts')) main();
+if (process.argv[1]?.endsWith('contrastive-nn.ts')) await main();

@@ -7,7 +7,7 @@
  * python3-torch; they are installed here when missing (as root) and their
  * versions are reported by the benchmarks that use them.
  *
- * Usage: npm run bench [-- name ...]   (names: fps, autoencoder, import, large, orientation, demo)
+ * Usage: npm run bench [-- name ...]   (names: fps, autoencoder, contrastive, import, large, orientation, demo)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +21,7 @@ const OUT = path.join(ROOT, 'bench-output');
 const BENCHES: Record<string, string> = {
   fps: './fps-speed.ts',
   autoencoder: './autoencoder-speed.ts',
+  contrastive: './contrastive-speed.ts',
   import: './import-speed.ts',
   large: './large-project.ts',
   orientation: './orientation-learning.ts',

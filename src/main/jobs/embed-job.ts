@@ -92,12 +92,11 @@ async function runContrastive(
 ): Promise<EmbedResult> {
   const { inputSize, seed, embeddingTurns } = store.settings;
   const { ids, data, channels } = inputs;
-  if (inputSize % 16 !== 0) {
-    throw new AppError('invalid-argument', `the contrastive embedder needs an input size that is a multiple of 16; this project's is ${inputSize} px: create a project with --input-size 32 or 64, or use --embedder autoencoder`);
-  }
   ctx.progress({ done: 0, total: epochs, message: `training contrastive embedder on ${ids.length} images (${backend})` });
   let trained: Awaited<ReturnType<typeof trainContrastive>>;
-  const t0 = performance.now();
+  let lastReport = 0;
+  let lastLoss: number | null = null;
+  let batchesTotal = epochs;
   try {
     trained = await trainContrastive(data, {
       n: ids.length,
@@ -106,10 +105,20 @@ async function runContrastive(
       epochs,
       seed,
       signal: ctx.signal,
+      // Progress per batch too (at most about once a second), so time left moves within long epochs;
+      // only the per-epoch reports carry the loss (the app lists one loss per epoch).
+      onBatch: (done, total) => {
+        batchesTotal = total;
+        const now = performance.now();
+        if (now - lastReport < 1000 || done % (total / epochs) === 0) return;
+        lastReport = now;
+        const epoch = Math.floor((done * epochs) / total) + 1;
+        ctx.progress({ done, total, message: `epoch ${epoch}/${epochs}${lastLoss === null ? '' : ` (last epoch's contrastive loss ${lastLoss.toFixed(4)})`}` });
+      },
       onEpoch: (epoch, loss) => {
-        const perEpoch = (performance.now() - t0) / 1000 / epoch;
-        const left = Math.round(perEpoch * (epochs - epoch));
-        ctx.progress({ done: epoch, total: epochs, message: `epoch ${epoch}/${epochs}: contrastive loss ${loss.toFixed(4)}, about ${left} s left`, loss });
+        lastLoss = loss;
+        lastReport = performance.now();
+        ctx.progress({ done: (epoch * batchesTotal) / epochs, total: batchesTotal, message: `epoch ${epoch}/${epochs}: contrastive loss ${loss.toFixed(4)}`, loss });
       },
     });
   } catch (e) {
@@ -119,7 +128,7 @@ async function runContrastive(
   }
   try {
     if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
-    ctx.progress({ done: epochs, total: epochs, message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings' });
+    ctx.progress({ done: batchesTotal, total: batchesTotal, message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings' });
     const embeddings = encodeContrastive(trained.encoder, data, ids.length, 256, embeddingTurns);
     const dim = embeddings.length / ids.length;
     const { projection } = pca2d(embeddings, ids.length, dim);

@@ -25,12 +25,13 @@ import { checkImages, predictWhole } from './autoencoder.js';
 import { augmentBatch, canonicalizeDisc, viewRandom, DEFAULT_AUGMENT, type ContrastiveAugmentOptions } from './contrastive-augment.js';
 import { rotateBatchClockwise } from './rotation-augment.js';
 import { gatherScaled, runTrainingLoop } from './train-loop.js';
-import { DEFAULT_CONTRASTIVE_BATCH } from './contrastive-defaults.js';
+import { defaultContrastiveBatch } from './contrastive-defaults.js';
+import { registerBroadcastBatchNormGradient } from './contrastive-batchnorm-grad.js';
 
-export { DEFAULT_CONTRASTIVE_BATCH, defaultContrastiveEpochs } from './contrastive-defaults.js';
+export { DEFAULT_CONTRASTIVE_BATCH, defaultContrastiveBatch, defaultContrastiveEpochs } from './contrastive-defaults.js';
 
 export interface ContrastiveConfig {
-  /** Side of the square model input in px; a multiple of 16 (>= 16). */
+  /** Side of the square model input in px (>= 16; 'same' padding and global pooling take any size). */
   readonly inputSize: number;
   /** 1 (gray) or 3 (rgb). */
   readonly channels: number;
@@ -49,7 +50,7 @@ export const DEFAULT_TEMPERATURE = 0.2;
 export interface ContrastiveNet {
   /** Image [N, S, S, C] (disc-masked, [0, 1]) -> embedding [N, 8f] (not normalised). */
   readonly encoder: tf.LayersModel;
-  /** encoder + projection head, sharing the encoder's layers (training only). */
+  /** encoder + projection head, sharing the encoder's layers (training only). Free both with disposeContrastiveNet. */
   readonly projector: tf.LayersModel;
   readonly config: Required<ContrastiveConfig>;
 }
@@ -57,8 +58,8 @@ export interface ContrastiveNet {
 function checkConfig(c: ContrastiveConfig): Required<ContrastiveConfig> {
   const filters = c.filters ?? DEFAULT_CONTRASTIVE_FILTERS;
   const projectionDim = c.projectionDim ?? DEFAULT_PROJECTION_DIM;
-  if (!Number.isInteger(c.inputSize) || c.inputSize < 16 || c.inputSize % 16 !== 0) {
-    throw new AppError('invalid-argument', `inputSize must be a multiple of 16 for the contrastive embedder (e.g. 32 or 64), got ${c.inputSize}`);
+  if (!Number.isInteger(c.inputSize) || c.inputSize < 16) {
+    throw new AppError('invalid-argument', `inputSize must be a whole number of at least 16 px (e.g. 32 or 64), got ${c.inputSize}`);
   }
   if (c.channels !== 1 && c.channels !== 3) throw new AppError('invalid-argument', `channels must be 1 (gray) or 3 (rgb), got ${c.channels}`);
   if (!Number.isInteger(filters) || filters < 1) throw new AppError('invalid-argument', `filters must be a positive integer, got ${filters}`);
@@ -112,7 +113,7 @@ export function ntXentLoss(z: tf.Tensor2D, temperature = DEFAULT_TEMPERATURE): t
 export interface TrainContrastiveOptions extends ContrastiveConfig {
   readonly n: number;
   readonly epochs: number;
-  /** Images per batch (each gives two views); capped at n. Default 256. */
+  /** Images per batch (each gives two views); capped at n. Default defaultContrastiveBatch(inputSize): 256 up to 32 px, 128 up to 64 px, else 64. */
   readonly batchSize?: number;
   /** Adam learning rate; default 1e-3. */
   readonly learningRate?: number;
@@ -146,8 +147,9 @@ export async function trainContrastive(inputs: Uint8Array, opts: TrainContrastiv
   checkImages(inputs, opts.n, opts.inputSize, opts.channels);
   if (opts.n < 2) throw new AppError('invalid-argument', `contrastive training needs at least 2 images, got ${opts.n}`);
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new AppError('invalid-argument', `epochs must be a positive integer, got ${opts.epochs}`);
-  const batchSize = Math.min(opts.n, opts.batchSize ?? DEFAULT_CONTRASTIVE_BATCH);
+  const batchSize = Math.min(opts.n, opts.batchSize ?? defaultContrastiveBatch(opts.inputSize));
   if (!Number.isInteger(batchSize) || batchSize < 2) throw new AppError('invalid-argument', `batchSize must be an integer >= 2, got ${opts.batchSize}`);
+  registerBroadcastBatchNormGradient();
   const net = createContrastiveNet(opts);
   const { inputSize: s, channels } = net.config;
   const per = s * s * channels;
@@ -188,12 +190,18 @@ export async function trainContrastive(inputs: Uint8Array, opts: TrainContrastiv
       backend: backendSelection()?.backend ?? null,
     };
   } catch (e) {
-    disposeHead(net);
-    net.encoder.dispose();
+    disposeContrastiveNet(net);
     throw e;
   }
 }
 
+/** Free every weight of an untrained net (head and encoder; the two models share the encoder's layers). */
+export function disposeContrastiveNet(net: ContrastiveNet): void {
+  disposeHead(net);
+  net.encoder.dispose();
+}
+
+/** The head's layers belong to the projector only; the encoder's layers (shared) stay. */
 function disposeHead(net: ContrastiveNet): void {
   for (const name of ['p_dense1', 'p_bn1', 'p_dense2']) {
     for (const w of net.projector.getLayer(name).weights) w.dispose();

@@ -7,7 +7,7 @@ import type { ResponseOf } from '../../shared/api.js';
 import { useApi } from '../api/api-context.js';
 import { basename, dirname, projectPathFor } from '../lib/format.js';
 import type { SetupPlan } from './setup-view.js';
-import { DEFAULT_SETTINGS, ORIENTATION_MODELS, STRATEGIES, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type EmbedderKind, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
 import { strategyLabel } from '../lib/curve-series.js';
 
 const INPUT_SIZES = [32, 48, 64, 96, 128] as const;
@@ -24,6 +24,7 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
   const [axial, setAxial] = useState(false);
   const [strategy, setStrategy] = useState<StrategyName>(DEFAULT_SETTINGS.strategy);
   const [orientationModel, setOrientationModel] = useState<OrientationModelKind>(DEFAULT_SETTINGS.orientationModel);
+  const [embedder, setEmbedder] = useState<EmbedderKind>(DEFAULT_SETTINGS.embedder);
   const [inputSize, setInputSize] = useState<number>(DEFAULT_SETTINGS.inputSize);
   const [colorMode, setColorMode] = useState<'gray' | 'rgb'>(DEFAULT_SETTINGS.colorMode);
   const [testPercent, setTestPercent] = useState(String(Math.round(DEFAULT_SETTINGS.testFraction * 100)));
@@ -54,6 +55,7 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
     ...(axial ? { axial: true } : {}),
     strategy,
     orientationModel,
+    embedder,
     inputSize,
     colorMode,
     ...(testOk ? { testFraction: testNum / 100 } : {}),
@@ -140,6 +142,17 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
                   <option key={s} value={s}>
                     {strategyLabel(s)}
                     {s === DEFAULT_SETTINGS.strategy ? ' (default)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Latent space (what counts as novel)
+              <select name="embedder" value={embedder} onChange={(e) => setEmbedder(e.target.value as EmbedderKind)}>
+                {EMBEDDERS.map((m) => (
+                  <option key={m} value={m}>
+                    {m === 'contrastive' ? 'Contrastive: turn, shift, scale, lighting, blur and noise are not novel' : 'Autoencoder: reconstruction, pooled over turns'}
+                    {m === DEFAULT_SETTINGS.embedder ? ' (default)' : ''}
                   </option>
                 ))}
               </select>
