@@ -360,13 +360,11 @@ export async function transparentCanvas(ctx: FlowContext, iconsFolder: string): 
   await page.locator('input[name="epochs"]').fill('1');
   await page.locator('select[name="inputSize"]').selectOption('48');
   await page.getByRole('button', { name: 'Create project and import' }).click();
-  const start = page.getByRole('button', { name: 'Start labeling' });
-  const failed = page.locator('.setup-view [role="alert"]');
-  await Promise.race([start.waitFor({ timeout: 240_000 }), failed.waitFor({ timeout: 240_000 })]);
-  if (await failed.count()) throw new Error(`setup failed in the app: ${await failed.textContent()}`);
-  await start.click();
+  // with every file readable the app goes straight to labeling (no "Start labeling" step)
   const img = page.getByTestId('label-image');
-  await img.waitFor();
+  const failed = page.locator('.setup-view [role="alert"]');
+  await Promise.race([img.waitFor({ timeout: 240_000 }), failed.waitFor({ timeout: 240_000 })]);
+  if (await failed.count()) throw new Error(`setup failed in the app: ${await failed.textContent()}`);
   await page.waitForFunction(() => {
     const i = document.querySelector<HTMLImageElement>('[data-testid="label-image"]');
     return i !== null && i.complete && i.naturalWidth > 0;
