@@ -481,6 +481,12 @@ export class ProjectStore {
 
   // ---------------------------------------------------------------- settings
 
+  /** Read the settings from the file again (another connection, such as a job's worker, changed them). */
+  reloadSettings(): ProjectSettings {
+    this.cachedSettings = null;
+    return this.settings;
+  }
+
   get settings(): ProjectSettings {
     if (!this.cachedSettings) {
       let row: { value: string } | undefined;
