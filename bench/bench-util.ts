@@ -2,10 +2,18 @@
  * Small helpers shared by the benchmark modules: run a module alone
  * (`node --import tsx bench/<file>.ts`), print a BenchResult, percentiles.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench-types.js';
+import { makeDirs, writeOutput, type WriteGuard } from '../src/main/io/guarded-write.js';
+
+/** Bench results are the bench's own files, replaced on every run (never through a link). */
+const BENCH_GUARD: WriteGuard = { projectPath: null, importedFolders: [], overwrite: true };
+
+/** Write a bench result file through the product's guarded writer (temp file + rename, no links followed). */
+export function writeBenchFile(file: string, text: string): void {
+  writeOutput(file, text, BENCH_GUARD, 'a benchmark result');
+}
 
 /** Repository root (the folder above bench/). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,7 +21,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** bench-output/<sub> under the repository root, created when missing (git-ignored cache and results). */
 export function benchOutputDir(sub = ''): string {
   const dir = path.join(REPO_ROOT, 'bench-output', sub);
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirs(dir, 'bench-output');
   return dir;
 }
 
@@ -42,7 +50,7 @@ export function runAlone(moduleUrl: string, run: () => Promise<BenchResult>): vo
     .then((r) => {
       printResult(r);
       const out = path.join(benchOutputDir(), `${path.basename(fileURLToPath(moduleUrl), '.ts')}.json`);
-      fs.writeFileSync(out, JSON.stringify(r, null, 2));
+      writeBenchFile(out, JSON.stringify(r, null, 2));
       console.log(`  written: ${path.relative(process.cwd(), out)}`);
     })
     .catch((e: unknown) => {

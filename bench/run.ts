@@ -10,10 +10,11 @@
  * Usage: npm run bench [-- name ...]   (names: fps, autoencoder, contrastive, import, large, orientation, demo)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench-types.js';
+import { writeBenchFile } from './bench-util.js';
+import { makeDirs } from '../src/main/io/guarded-write.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT = path.join(ROOT, 'bench-output');
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const names = wanted.length ? wanted : Object.keys(BENCHES);
   for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark "${n}"; choose from ${Object.keys(BENCHES).join(', ')}`);
-  fs.mkdirSync(OUT, { recursive: true });
+  makeDirs(OUT, 'bench-output');
   ensurePythonReferences();
   const results: (BenchResult & { key: string; seconds: number })[] = [];
   for (const key of names) {
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
       results.push({ ...r, key, seconds: (performance.now() - t0) / 1000 });
       printResult(r);
     }
-    fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
+    writeBenchFile(path.join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
   }
   console.log(`\nresults: ${path.join(OUT, 'results.json')}`);
   console.log('\nsummary:');

@@ -5,8 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { walkFolder } from '../../src/main/import/walk-folder.js';
+import { importFolder } from '../../src/main/import/import-folder.js';
+import { ProjectStore } from '../../src/main/store/project-store.js';
 import { cliEnv, cliOk, copyDemoImages, tempRoot } from './fault-helpers.js';
 
 /** Whether this file system keeps a name that is not valid UTF-8 (Linux does; macOS APFS refuses it). */
@@ -50,5 +52,32 @@ describe('import problems', () => {
     expect(out).toMatch(/^not imported: 2 file\(s\) or folder\(s\) .*:$/m);
     expect(out).toContain(`  ${path.join(images, 'caf\uFFFD.png')}: the file name is not valid UTF-8`);
     expect(out).toContain(`  ${path.join(images, 'dangling.png')}: symbolic link cannot be followed`);
+  }, 60_000);
+
+  it('many identical files: the images sharing a content are looked up once per content, not once per file (linear time)', async () => {
+    const root = tempRoot('nl-import-copies-');
+    const images = path.join(root, 'copies');
+    copyDemoImages(path.join(root, 'src'), 1);
+    const one = path.join(root, 'src', 'bag', fs.readdirSync(path.join(root, 'src', 'bag'))[0]!);
+    fs.mkdirSync(images);
+    for (let i = 0; i < 80; i++) fs.copyFileSync(one, path.join(images, `copy-${String(i).padStart(3, '0')}.png`));
+    const store = ProjectStore.create(path.join(root, 'p.nlproj'), { inputSize: 16 });
+    try {
+      const lookups = vi.spyOn(store, 'findImagesBySha');
+      const r = await importFolder(store, images);
+      expect(r.added).toBe(80);
+      expect(r.duplicates).toBe(79);
+      // each lookup returns every copy so far: one per file made the import quadratic
+      expect(lookups.mock.calls.length).toBeLessThanOrEqual(1);
+      // importing the same copies from a second folder: still one lookup of the 80 existing copies
+      const again = path.join(root, 'again');
+      fs.cpSync(images, again, { recursive: true });
+      lookups.mockClear();
+      const r2 = await importFolder(store, again);
+      expect(r2.added).toBe(80);
+      expect(lookups.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      store.close();
+    }
   }, 60_000);
 });

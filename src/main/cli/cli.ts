@@ -74,7 +74,7 @@ async function withProject<T>(projectPath: string, fn: (svc: LabelerService, pri
   const onSigint = (): void => {
     interrupted = true;
     process.exitCode = 130;
-    printer.line('interrupted: cancelling; the project keeps everything committed before this step');
+    printer.line('interrupted: cancelling; the project keeps everything committed so far');
     for (const id of running) cancel(id);
     setTimeout(() => process.exit(130), 4000).unref();
   };

@@ -271,8 +271,20 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
     const now = fileNow(c.path);
     return now.kind === 'gone' || (now.kind === 'sha' && now.sha256 !== c.sha256);
   };
-  const findClaimable = (sha256: string | null, here: string, not: ImageId | null): ImageRecord | undefined =>
-    sha256 ? store.findImagesBySha(sha256).find((c) => c.id !== not && claimable(c, here)) : undefined;
+  // Images this import adds are never claimable (their file is what was just read), so the
+  // candidates of a content are the images that existed before it, checked once per content:
+  // many identical files then import in linear time, not quadratic.
+  const firstNewId = (store.db.prepare('SELECT COALESCE(MAX(id), 0) FROM images').pluck().get() as number) + 1;
+  const candidatesBySha = new Map<string, ImageRecord[]>();
+  const findClaimable = (sha256: string | null, here: string, not: ImageId | null): ImageRecord | undefined => {
+    if (!sha256) return undefined;
+    let list = candidatesBySha.get(sha256);
+    if (!list) {
+      list = store.findImagesBySha(sha256).filter((c) => c.id < firstNewId && (c.status === 'missing' || claimable(c, '')));
+      candidatesBySha.set(sha256, list);
+    }
+    return list.find((c) => c.id !== not && claimable(c, here));
+  };
 
   type Content = Omit<NewImage, 'folderId' | 'relPath' | 'absPath'>;
   /**

@@ -274,6 +274,8 @@ export class LabelerService implements ServiceHost {
         if (!STRATEGIES.includes(s)) throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(s)}"`);
         // the setting changes in the commit that makes the new queue active, never before it
         const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
+        // the worker's commit may have changed the strategy setting: this connection's copy is stale
+        store.reloadSettings();
         this.emit('order:changed', r);
         return r;
       },

@@ -487,6 +487,12 @@ export class ProjectStore {
 
   // ---------------------------------------------------------------- settings
 
+  /** Read the settings from the file again (another connection, such as a job's worker, changed them). */
+  reloadSettings(): ProjectSettings {
+    this.cachedSettings = null;
+    return this.settings;
+  }
+
   get settings(): ProjectSettings {
     // A job in a worker thread (order, with its strategy) or another process may
     // change the settings through its own connection: SQLite's data_version moves
