@@ -101,7 +101,7 @@ function labelCases(): Case[] {
   const out = [
     c('no key column', `file,degrees\n${a.rel},30\n`, (f) => `${f} line 1: no key column; name one column path (relative to the imported folder), sha256 or id (found: file, degrees); nothing was imported`),
     c('no angle column', `path,angel\n${a.rel},30\n`, (f) => `${f} line 1: no column named angle (degrees clockwise from image up); found: path, angel; nothing was imported`),
-    c('a field too many', `path,angle\n${a.rel},30\n${b.rel},40\n${d.rel},50,extra\n`, (f) => `${f} line 4: 3 fields, but the header (line 1) has 2 columns (path, angle)`),
+    c('a field too many', `path,angle\n${a.rel},30\n${b.rel},40\n${d.rel},50,extra\n`, (f) => `${f} line 4: 3 fields, but the header (line 1) has 2 columns (path, angle; fields separated by commas, as in the header)`),
     c('unknown path', `path,angle\n${a.rel},30\nbag/not-here.png,40\n`, (f) => `${f} line 3: no image with path "bag/not-here.png" (relative to an imported folder) in this project; nothing was imported`),
     c('unknown id', `id,angle\n${a.id},30\n9999,40\n`, (f) => `${f} line 3: no image with id 9999 in this project; nothing was imported`),
     c('duplicate rows', `path,angle\n${a.rel},30\n${b.rel},40\n${a.rel},30\n`, (f) => `${f} lines 2 and 4 both label image ${a.rel}; keep one row per image; nothing was imported`),
