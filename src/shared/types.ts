@@ -244,10 +244,16 @@ export interface CompareVerdictReport {
       /** Distinct groups among the first `size` labels: mean over seeds with its interval, and per seed. */
       readonly groups?: { readonly mean: number; readonly ciLow: number; readonly ciHigh: number; readonly perSeed: readonly number[] };
     }[];
-    /** Labels needed to reach the reference's error at its largest size, with its interval (null ends: not reached). */
+    /**
+     * Labels needed to reach the reference's error at its largest size, with its interval (null ends: not reached).
+     * Null when there is nothing to reach: this curve or the reference's has not learned (a "saving" against a
+     * reference at chance would be a figure the data does not carry), or the test split is too small.
+     */
     readonly labelsToReach: {
       readonly targetMaeDeg: number;
       readonly referenceSize: number;
+      /** Labels the reference itself needs for that error (its curve may get there before its largest size). */
+      readonly referenceNeeded?: number;
       readonly size: number | null;
       readonly ciLow: number | null;
       readonly ciHigh: number | null;
@@ -265,6 +271,8 @@ export interface CompareVerdictReport {
     readonly inPool: number;
     /** Share of pool images whose nearest neighbour in the embedding is of the same group. */
     readonly nearestNeighbourSameGroup: number | null;
+    /** The highest rate any embedding could reach: the share of pool images whose group has another image in the pool. */
+    readonly nearestNeighbourCeiling?: number | null;
     /** min(size, inPool) per size. */
     readonly oracle: readonly { readonly size: number; readonly groups: number }[];
   } | null;

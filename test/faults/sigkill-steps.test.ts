@@ -83,7 +83,7 @@ describe('SIGKILL in the middle of a step', () => {
     expect(afterKill.queue).toEqual(before.queue);
 
     const out = cliOk(['embed', project, '--epochs', '1', '--backend', 'wasm'], env);
-    expect(out).toMatch(new RegExp(`^embedded ${total} images with the autoencoder \\(model ${before.models + 1}, backend wasm,`));
+    expect(out).toMatch(new RegExp(`^embedded ${total} images with the autoencoder embedder \\(model ${before.models + 1}, backend wasm,`));
     const after = activeEmbeddings(project)!;
     expect(after.modelId).toBe(before.models + 1);
     expect(after.rows).toBe(total);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { makeDemoSubset, type DemoSubset } from '../helpers/demo-subset.js';
 import { runCli } from '../helpers/run-cli.js';
 import { angularErrorDeg } from '../../src/shared/angle.js';
+import { DEFAULT_SETTINGS } from '../../src/shared/types.js';
 
 let subset: DemoSubset;
 let project: string;
@@ -136,8 +137,8 @@ describe('whole loop on real rotated images', () => {
     expect(curve).toHaveLength(1 + 2 * 2);
     expect(fs.readFileSync(path.join(out, 'curve.svg'), 'utf8')).toMatch(/^<svg[\s\S]*regressor model[\s\S]*<\/svg>\s*$/);
     for (const row of curve.slice(1)) expect(Number(row.split(',')[3])).toBeLessThan(90); // better than chance
-    // status counts the points by the model that measured them (2 live exemplar points, 4 compare regressor points)
-    expect(ok(['status', project])).toContain('learning curve: 6 points (2 exemplar, 4 regressor); orientation model setting: exemplar');
+    // status counts the points by the model that measured them (2 live points of the default exemplar model, 4 compare regressor points)
+    expect(ok(['status', project])).toContain(`learning curve: 6 points (2 ${DEFAULT_SETTINGS.orientationModel}, 4 regressor); orientation model setting: ${DEFAULT_SETTINGS.orientationModel}`);
 
     const exported = path.join(out, 'labels.csv');
     ok(['export', project, '--format', 'csv', '--out', exported]);

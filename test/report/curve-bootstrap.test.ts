@@ -123,3 +123,13 @@ describe('chance level', () => {
     expect(chanceLevel([170, 10], 180).chanceDeg).toBeCloseTo(10, 9);
   });
 });
+
+describe('chance level on a small test split', () => {
+  it('answers the circular mean only from minForCircularMean test angles on', () => {
+    // three angles near 0: their own circular mean fits them well (error ~6.7 deg), far below 90
+    const few = [350, 0, 10];
+    expect(chanceLevel(few, 360).chanceDeg).toBeCloseTo(20 / 3, 9);
+    expect(chanceLevel(few, 360, { minForCircularMean: 50 }).chanceDeg).toBe(90);
+    expect(chanceLevel(few, 360, { minForCircularMean: 3 }).chanceDeg).toBeCloseTo(20 / 3, 9);
+  });
+});

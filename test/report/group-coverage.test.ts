@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctGroupsInPrefixes, groupCount, nearestNeighbourSameGroupRate } from '../../src/main/report/group-coverage.js';
+import { distinctGroupsInPrefixes, groupCount, nearestNeighbourCeiling, nearestNeighbourSameGroupRate } from '../../src/main/report/group-coverage.js';
 import { mulberry32, seededShuffle } from '../../src/shared/random.js';
 
 describe('coverage of the variety', () => {
@@ -28,5 +28,23 @@ describe('coverage of the variety', () => {
     expect(nearestNeighbourSameGroupRate(data, 5, 1, [0, 0, 1, 2, 2])).toBeCloseTo(3 / 5, 12);
     // an image without a group is not counted, but can be a neighbour
     expect(nearestNeighbourSameGroupRate(data, 5, 1, [0, 0, -1, 2, 2])).toBeCloseTo(3 / 4, 12);
+  });
+});
+
+describe('nearest-neighbour ceiling', () => {
+  it('is the share of grouped rows whose group has another row (hand-made case)', () => {
+    // groups a a b c c c d -(none): rows of a (2) and c (3) have a sibling, b and d do not: 5 of 7
+    expect(nearestNeighbourCeiling(Int32Array.from([0, 0, 1, 2, 2, 2, 3, -1]))).toBeCloseTo(5 / 7, 12);
+    expect(nearestNeighbourCeiling(Int32Array.from([0, 1, 2]))).toBe(0);
+    expect(nearestNeighbourCeiling(Int32Array.from([0, -1]))).toBeNull();
+  });
+  it('bounds the rate of any embedding (brute force over random embeddings)', () => {
+    const rnd = mulberry32(7);
+    for (let t = 0; t < 20; t++) {
+      const n = 12;
+      const groups = Int32Array.from({ length: n }, () => Math.floor(rnd() * 8));
+      const data = Float32Array.from({ length: n * 3 }, () => rnd());
+      expect(nearestNeighbourSameGroupRate(data, n, 3, groups)!).toBeLessThanOrEqual(nearestNeighbourCeiling(groups)! + 1e-12);
+    }
   });
 });

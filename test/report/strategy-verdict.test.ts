@@ -36,6 +36,21 @@ const code = (v: ReturnType<typeof judge>, s: string) => v.strategies.find((c) =
 const RANDOM = [1, 2, 3].flatMap((seed) => curve('random', seed, [40, 30, 20, 10].map((m) => m + (seed - 2) * 2), 5));
 
 describe('strategyVerdict on constructed curves', () => {
+  it('a reference that levelled off: a strategy with the same curve saves nothing (plateau and flat cases)', () => {
+    // random and twin: bit-identical errors, 40 deg at 25 labels, then 15 deg from 50 labels on (random reaches its
+    // final error at 50, not at its largest size 200); and a case flat from the first size on
+    for (const means of [[40, 15, 15, 15], [22, 22, 22, 22]]) {
+      const ref = [1, 2, 3].flatMap((seed) => curve('random', seed, means, 5));
+      const twin = ref.map((x) => ({ ...x, strategy: 'twin' }));
+      const boot = bootstrapCurves([...ref, ...twin], { resamples: 500, seed: 3 });
+      const l = boot.labelsToReach.find((x) => x.strategy === 'twin')!;
+      // random itself needs as many labels as the twin: the first size where its curve is at its final error
+      expect(l.referenceNeeded).toBe(l.size);
+      expect([l.savedShare, l.savedLow, l.savedHigh]).toEqual([0, 0, 0]);
+      expect(code(strategyVerdict(boot, 90), 'twin')).toBe('no-difference');
+    }
+  });
+
   it('curves at chance: not-learned, and no strategy verdict', () => {
     const v = judge([1, 2, 3].flatMap((seed) => [...atChance('random', seed), ...atChance('fps', seed)]));
     expect(v.strategies.map((c) => c.code)).toEqual(['not-learned', 'not-learned']);

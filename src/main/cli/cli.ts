@@ -499,7 +499,10 @@ function printVerdictReport(r: import('../../shared/types.js').CompareResult): v
     if (l) {
       const floor = l.size !== null && l.size <= smallest;
       const at = `random's error at its largest size (${l.targetMaeDeg.toFixed(1)} deg at ${l.referenceSize} labels)`;
-      const range = `95 % interval ${l.ciLow ?? 'not reached'}-${l.ciHigh ?? 'not reached'} labels`;
+      const range =
+        l.ciLow === null
+          ? '95 % interval: not reached within the sizes tried'
+          : `95 % interval ${Math.round(l.ciLow)} to ${l.ciHigh === null ? `more than ${l.referenceSize}` : Math.round(l.ciHigh)} labels`;
       console.log(
         l.size === null
           ? `  does not reach ${at} within the sizes tried (${range})`
@@ -515,7 +518,10 @@ function printVerdictReport(r: import('../../shared/types.js').CompareResult): v
     const g = rep.groups;
     console.log(
       `${pluralOf(g.column)}: ${g.inPool} in the pool; oracle min(n, ${g.inPool}): ${g.oracle.map((o) => `${o.size}: ${o.groups}`).join(', ')}` +
-        (g.nearestNeighbourSameGroup !== null ? `; nearest neighbour in the embedding of the same ${g.column}: ${pctOf(g.nearestNeighbourSameGroup)} of images` : ''),
+        (g.nearestNeighbourSameGroup !== null
+          ? `; nearest neighbour in the embedding of the same ${g.column}: ${pctOf(g.nearestNeighbourSameGroup)} of images` +
+            (g.nearestNeighbourCeiling != null ? ` (at most ${pctOf(g.nearestNeighbourCeiling)}: the images whose ${g.column} has another image in the pool)` : '')
+          : ''),
     );
   }
   console.log(rep.sentence);

@@ -21,7 +21,7 @@ import { readLabelsCsv } from '../io/labels-import.js';
 import { readCsvTable } from '../io/csv-table.js';
 import { BOOTSTRAP_RESAMPLES, bootstrapCurves } from '../report/curve-bootstrap.js';
 import { chanceLevel } from '../report/chance-level.js';
-import { distinctGroupsInPrefixes, GROUP_COLUMNS, nearestNeighbourSameGroupRate } from '../report/group-coverage.js';
+import { distinctGroupsInPrefixes, GROUP_COLUMNS, nearestNeighbourCeiling, nearestNeighbourSameGroupRate } from '../report/group-coverage.js';
 import { buildVerdictReport } from '../report/verdict-report.js';
 import { renderCurveSvg } from '../report/curve-svg.js';
 import { curveCsv } from '../report/curve-csv.js';
@@ -183,7 +183,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
 
   ctx.progress({ done, total, message: 'bootstrap intervals and the verdict' });
   const period = periodOf(store.settings.axial);
-  const chance = chanceLevel(testSet.angles, period);
+  const chance = chanceLevel(testSet.angles, period, { minForCircularMean: MIN_RELIABLE_TEST });
   const boot = bootstrapCurves(
     measured.map((m) => ({ strategy: m.strategy, seed: m.seed, size: m.size, errors: m.r.errors, orderKey: m.orderKey })),
     { resamples: BOOTSTRAP_RESAMPLES, seed: store.settings.seed },
@@ -194,6 +194,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
         column: groupColumn!,
         inPool: groupCodes.size,
         nearestNeighbourSameGroup: nearestNeighbourSameGroupRate(pool.data, pool.ids.length, emb.dim, groupOfRow),
+        nearestNeighbourCeiling: nearestNeighbourCeiling(groupOfRow),
         perSeed: measured.filter((m) => m.groups !== null).map((m) => ({ strategy: m.strategy, seed: m.seed, size: m.size, groups: m.groups! })),
       }
     : null;

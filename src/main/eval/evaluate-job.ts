@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
-import type { CurvePoint, ImageId } from '../../shared/types.js';
+import { MIN_RELIABLE_TEST, type CurvePoint, type ImageId } from '../../shared/types.js';
 import type { ProjectStore, NewCurvePoint } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import type { JobContext, JobSpec } from '../jobs/job-types.js';
@@ -50,7 +50,7 @@ export async function runEvaluateJob(
   groups.set('all labels', train);
 
   const testSet = loadTestSet(store, { ids: test.map((l) => l.imageId), angles: Float32Array.from(test, angleOf) });
-  const chance = chanceLevel(testSet.angles, periodOf(store.settings.axial));
+  const chance = chanceLevel(testSet.angles, periodOf(store.settings.axial), { minForCircularMean: MIN_RELIABLE_TEST });
   // The exemplar model needs no encoder (so a damaged stored model does not stop it).
   const encoder = store.settings.orientationModel === 'regressor' ? await loadEncoder(store) : null;
   const points: NewCurvePoint[] = [];

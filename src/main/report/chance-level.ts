@@ -5,7 +5,10 @@
  *   for full-circle labels, 45 deg for axial ones.
  * - Always answering the test split's circular mean can score less on skewed
  *   data (most objects upright, say).
- * The chance level is the smaller of the two.
+ * The chance level is the smaller of the two; the circular mean counts only
+ * from `minForCircularMean` test angles on (a mean fitted to a handful of
+ * angles answers them better than it would answer the next ones, so a small
+ * test split would make chance look lower than it is).
  */
 import { angularErrorDeg, type AnglePeriod } from '../../shared/angle.js';
 
@@ -20,7 +23,7 @@ export interface ChanceLevel {
   readonly circularMeanErrorDeg: number | null;
 }
 
-export function chanceLevel(testAngles: ArrayLike<number>, period: AnglePeriod): ChanceLevel {
+export function chanceLevel(testAngles: ArrayLike<number>, period: AnglePeriod, opts: { readonly minForCircularMean?: number } = {}): ChanceLevel {
   const uninformedDeg = period / 4;
   let s = 0;
   let c = 0;
@@ -38,5 +41,6 @@ export function chanceLevel(testAngles: ArrayLike<number>, period: AnglePeriod):
   let err = 0;
   for (let i = 0; i < testAngles.length; i++) err += angularErrorDeg(mu, testAngles[i]!, period);
   err /= testAngles.length;
-  return { chanceDeg: Math.min(uninformedDeg, err), uninformedDeg, circularMeanDeg: mu, circularMeanErrorDeg: err };
+  const usable = testAngles.length >= (opts.minForCircularMean ?? 0);
+  return { chanceDeg: usable ? Math.min(uninformedDeg, err) : uninformedDeg, uninformedDeg, circularMeanDeg: mu, circularMeanErrorDeg: err };
 }

@@ -73,7 +73,16 @@ export interface LabelsToReach {
   /** 95 % interval of the labels needed; ciHigh null = not reached in more than 2.5 % of replicates. */
   readonly ciLow: number | null;
   readonly ciHigh: number | null;
-  /** 1 - size / referenceSize, with its interval (savedLow null: the upper end of labels is unbounded). */
+  /**
+   * Labels the reference itself needs to reach that error on its own curve (interpolated the same way):
+   * referenceSize unless its curve got there earlier and levelled off.
+   */
+  readonly referenceNeeded: number;
+  /**
+   * 1 - size / referenceNeeded, with its interval from the same replicates (paired: in each, both curves
+   * are read off the same resampled seeds and test images); savedLow null: the strategy does not reach
+   * the error in more than 2.5 % of replicates.
+   */
   readonly savedShare: number | null;
   readonly savedLow: number | null;
   readonly savedHigh: number | null;
@@ -111,6 +120,7 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const b = sorted[hi]!;
   const f = h - lo;
   if (f === 0 || a === b) return a;
+  if (!Number.isFinite(a)) return a;
   if (!Number.isFinite(b)) return b;
   return a + f * (b - a);
 }
@@ -254,22 +264,34 @@ export function bootstrapCurves(samples: readonly ErrorSample[], opts: Bootstrap
 
       const curveAt = (b: number | null): { size: number; mae: number }[] =>
         p.sizes.map((size, z) => ({ size, mae: b === null ? pointMeans[si]![z]! : reps[si]![z]![b]! }));
+      // The saving is against the labels random order itself needs for that error, not its largest size:
+      // a reference that levelled off early reaches its own final error early too.
+      const refAt = (b: number | null): { size: number; mae: number }[] => r.sizes.map((sz, z) => ({ size: sz, mae: b === null ? pointMeans[ri]![z]! : reps[ri]![z]![b]! }));
       const size = sizeToReach(curveAt(null), target);
+      const referenceNeeded = sizeToReach(refAt(null), target) ?? referenceSize;
       const sizes = new Float64Array(B);
-      for (let b = 0; b < B; b++) sizes[b] = sizeToReach(curveAt(b), reps[ri]![last]![b]!) ?? Infinity;
+      const saved = new Float64Array(B);
+      for (let b = 0; b < B; b++) {
+        const t = reps[ri]![last]![b]!;
+        sizes[b] = sizeToReach(curveAt(b), t) ?? Infinity;
+        const own = sizeToReach(refAt(b), t) ?? referenceSize;
+        saved[b] = Number.isFinite(sizes[b]!) ? 1 - sizes[b]! / own : -Infinity;
+      }
       const [lo, hi] = interval(sizes);
+      const [sLo, sHi] = interval(saved);
       const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
       labelsToReach.push({
         strategy: p.strategy,
         reference,
         targetMaeDeg: target,
         referenceSize,
+        referenceNeeded,
         size,
         ciLow: fin(lo),
         ciHigh: fin(hi),
-        savedShare: size === null ? null : 1 - size / referenceSize,
-        savedLow: Number.isFinite(hi) ? 1 - hi / referenceSize : null,
-        savedHigh: Number.isFinite(lo) ? 1 - lo / referenceSize : null,
+        savedShare: size === null ? null : 1 - size / referenceNeeded,
+        savedLow: fin(sLo),
+        savedHigh: fin(sHi),
       });
     });
   }

@@ -65,3 +65,23 @@ export function nearestNeighbourSameGroupRate(data: Float32Array, n: number, dim
   }
   return counted === 0 ? null : same / counted;
 }
+
+/**
+ * The highest nearest-neighbour same-group rate any embedding could reach:
+ * the share of rows (with a group) whose group has at least one other row.
+ * A row alone in its group has no neighbour of its group to find.
+ */
+export function nearestNeighbourCeiling(groupOfRow: ArrayLike<number>): number | null {
+  const count = new Map<number, number>();
+  let counted = 0;
+  for (let i = 0; i < groupOfRow.length; i++) {
+    const g = groupOfRow[i]!;
+    if (g < 0) continue;
+    counted++;
+    count.set(g, (count.get(g) ?? 0) + 1);
+  }
+  if (counted < 2) return null;
+  let withSibling = 0;
+  for (const c of count.values()) if (c > 1) withSibling += c;
+  return withSibling / counted;
+}

@@ -12,9 +12,10 @@
  *   (ciHigh >= chance everywhere). When no curve has learned, the sentence says
  *   the orientation model has not learned on this data yet and gives no
  *   strategy verdict.
- * - `saves`: the labels it needs to reach random's error are fewer than
- *   random's largest size over the whole interval (the labels-saved interval
- *   excludes zero).
+ * - `saves`: the labels it needs to reach random's error at random's largest
+ *   size are fewer than random itself needs for that error (its own curve may
+ *   get there before its largest size) over the whole paired interval (the
+ *   labels-saved interval excludes zero).
  * - `worse`: it needs more labels than random over the whole interval (or
  *   does not reach random's error at all within the sizes tried), or it is
  *   worse than random at some size (paired difference interval above zero)
@@ -128,8 +129,9 @@ export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | numb
     const worseAt = diffs.filter((d) => d.ciLow > 0).map((d) => d.size);
     const labels = boot.labelsToReach.find((l) => l.strategy === s.strategy && l.reference === reference) ?? null;
     let code: VerdictCode = 'no-difference';
-    if (labels && labels.size !== null && labels.ciHigh !== null && labels.ciHigh < labels.referenceSize) code = 'saves';
-    else if ((labels && (labels.ciLow === null || labels.ciLow > labels.referenceSize)) || (worseAt.length > 0 && betterAt.length === 0)) code = 'worse';
+    // Saves: fewer labels than the reference itself needs, over the whole paired interval; worse: more.
+    if (labels && labels.size !== null && labels.savedLow !== null && labels.savedLow > 0) code = 'saves';
+    else if ((labels && (labels.ciLow === null || (labels.savedHigh !== null && labels.savedHigh < 0) || labels.savedHigh === null)) || (worseAt.length > 0 && betterAt.length === 0)) code = 'worse';
     return call(s, code, { betterAt, worseAt, labels });
   });
 
@@ -143,7 +145,9 @@ export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | numb
     const s = boot.strategies.find((x) => x.strategy === best!.strategy)!;
     const spread = s.identicalCurves && s.seeds.length > 1 ? `one order for every seed, so the interval comes from the test images and ${reference}'s seeds` : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'} and the test images`;
     sentence =
-      `${best.strategy} saves labels on this data: it reaches ${reference} order's error at ${l.referenceSize} labels (${deg(l.targetMaeDeg)})${refNote} with ` +
+      `${best.strategy} saves labels on this data: it reaches ${reference} order's error at ${l.referenceSize} labels (${deg(l.targetMaeDeg)})${refNote}` +
+      (l.referenceNeeded < l.referenceSize ? `, which ${reference} order itself reaches with ${l.referenceNeeded} labels,` : '') +
+      ' with ' +
       // Reached at the smallest size tried: the figure is an upper bound, the saving a lower one.
       (l.size! <= s.points[0]!.size ? `at most ${l.size} labels (the smallest size tried), at least ` : `${l.size} labels, `) +
       `${pct(l.savedShare!)} fewer (95 % interval ${pct(l.savedLow!)} to ${pct(l.savedHigh!)} fewer; ${spread})` +

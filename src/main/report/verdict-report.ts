@@ -15,6 +15,7 @@ export interface CoverageInput {
   readonly column: string;
   readonly inPool: number;
   readonly nearestNeighbourSameGroup: number | null;
+  readonly nearestNeighbourCeiling?: number | null;
   /** Distinct groups among the first `size` labels of each (strategy, seed). */
   readonly perSeed: readonly { readonly strategy: string; readonly seed: number; readonly size: number; readonly groups: number }[];
 }
@@ -53,7 +54,10 @@ export function buildVerdictReport(input: {
     strategies: boot.strategies.map((s) => {
       const call = verdict.strategies.find((c) => c.strategy === s.strategy)!;
       const diffs = boot.differences.get(s.strategy) ?? [];
-      const l = boot.labelsToReach.find((x) => x.strategy === s.strategy) ?? null;
+      // Labels saved only where both curves learned: reaching a reference that sits at chance says nothing.
+      const refCall = verdict.strategies.find((c) => c.strategy === verdict.reference);
+      const comparable = call.code !== 'not-learned' && call.code !== 'too-few-test' && (refCall?.learned ?? false);
+      const l = comparable ? (boot.labelsToReach.find((x) => x.strategy === s.strategy) ?? null) : null;
       return {
         strategy: s.strategy,
         code: call.code,
@@ -79,6 +83,7 @@ export function buildVerdictReport(input: {
           ? {
               targetMaeDeg: l.targetMaeDeg,
               referenceSize: l.referenceSize,
+              referenceNeeded: l.referenceNeeded,
               size: l.size,
               ciLow: l.ciLow,
               ciHigh: l.ciHigh,
@@ -96,6 +101,7 @@ export function buildVerdictReport(input: {
           column: coverage.column,
           inPool: coverage.inPool,
           nearestNeighbourSameGroup: coverage.nearestNeighbourSameGroup,
+          nearestNeighbourCeiling: coverage.nearestNeighbourCeiling ?? null,
           oracle: sizes.map((size) => ({ size, groups: Math.min(size, coverage.inPool) })),
         }
       : null,

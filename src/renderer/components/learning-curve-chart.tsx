@@ -47,13 +47,21 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
     const maxSize = d3.max(all, (p) => p.size) ?? 10;
     // Chance levels of the test sets the points were measured on, to 0.1 degree: the live curve's labeled
     // test images and compare's truth can differ, so each line says which it belongs to.
-    const chanceOf = new Map<number, Set<string>>();
+    // One line per test set: the live curve's labeled test images grow as labels arrive, so its latest
+    // (largest) point says the chance level of the test split as it is now; one compare shares one.
+    const latest = new Map<string, { size: number; chance: number }>();
     for (const sr of series) {
+      const source = sr.key.includes('|compare') ? 'compare' : 'live';
       for (const p of sr.points) {
         if (p.chanceDeg === undefined) continue;
-        const c = Math.round(p.chanceDeg * 10) / 10;
-        (chanceOf.get(c) ?? chanceOf.set(c, new Set()).get(c)!).add(sr.key.includes('|compare') ? 'compare' : 'live');
+        const cur = latest.get(source);
+        if (!cur || p.size >= cur.size) latest.set(source, { size: p.size, chance: p.chanceDeg });
       }
+    }
+    const chanceOf = new Map<number, Set<string>>();
+    for (const [source, { chance }] of latest) {
+      const c = Math.round(chance * 10) / 10;
+      (chanceOf.get(c) ?? chanceOf.set(c, new Set()).get(c)!).add(source);
     }
     const chances = [...chanceOf.keys()].sort((a, b) => a - b);
     const maxErr = Math.max(10, d3.max(all, (p) => Math.max(p.max, p.ciHigh ?? 0)) ?? props.period / 4, ...chances);

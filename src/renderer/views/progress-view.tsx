@@ -163,7 +163,10 @@ function CompareVerdict(props: { report: CompareVerdictReport }): React.JSX.Elem
         <>
           <p className="muted small">
             Distinct {/(s|x|ch|sh)$/.test(r.groups.column) ? `${r.groups.column}es` : `${r.groups.column}s`} among the first n labels ({r.groups.inPool} in the pool
-            {r.groups.nearestNeighbourSameGroup !== null ? `; nearest neighbour in the embedding of the same ${r.groups.column} for ${Math.round(r.groups.nearestNeighbourSameGroup * 100)} % of images` : ''})
+            {r.groups.nearestNeighbourSameGroup !== null
+              ? `; nearest neighbour in the embedding of the same ${r.groups.column} for ${Math.round(r.groups.nearestNeighbourSameGroup * 100)} % of images` +
+                (r.groups.nearestNeighbourCeiling != null ? ` (at most ${Math.round(r.groups.nearestNeighbourCeiling * 100)} % possible)` : '')
+              : ''})
           </p>
           <table className="coverage-table" data-testid="group-coverage">
             <thead>
