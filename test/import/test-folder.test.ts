@@ -108,6 +108,34 @@ describe('import --test', () => {
       const err2 = await svc.invoke('images:import', { folder: path.join(root, 'test', 'inner') }).catch((e: unknown) => e);
       expect(isAppError(err2) && err2.code === 'invalid-argument').toBe(true);
       expect((await svc.invoke('project:status', {})).testSplit.size).toBe(12);
+      // a link to the pool folder is the pool folder: refused as a test folder too
+      fs.symlinkSync(path.join(root, 'pool'), path.join(root, 'poollink'));
+      const err3 = await svc.invoke('images:import', { folder: path.join(root, 'poollink'), test: true }).catch((e: unknown) => e);
+      expect(isAppError(err3) && err3.code === 'invalid-argument' && err3.message.includes('overlaps')).toBe(true);
+    } finally {
+      svc.close();
+    }
+  });
+
+  it('a moved test folder imported again without --test does not turn its images (and labels) into training ones', async () => {
+    const { svc, root } = await setup();
+    try {
+      await svc.invoke('images:import', { folder: path.join(root, 'pool') });
+      await svc.invoke('images:import', { folder: path.join(root, 'test'), test: true });
+      const testImg = svc.project.listPoolImages().find((i) => i.inTestSplit)!;
+      await svc.invoke('label:set', { imageId: testImg.id, angle: 33 as Degrees });
+      const before = await svc.invoke('project:status', {});
+      fs.renameSync(path.join(root, 'test'), path.join(root, 'moved'));
+      const r = await svc.invoke('images:import', { folder: path.join(root, 'moved') });
+      expect(r.relinked).toBe(0);
+      expect(r.problems!.filter((p) => p.error.includes('import its new place with --test'))).toHaveLength(12);
+      const after = await svc.invoke('project:status', {});
+      // the held-out images and their label stay test-split
+      expect(after.testSplit.size).toBe(before.testSplit.size);
+      expect(svc.project.listPoolImages().find((i) => i.id === testImg.id)!.inTestSplit).toBe(true);
+      // once imported as a pool folder, the same place cannot also be a test folder
+      const r2 = await svc.invoke('images:import', { folder: path.join(root, 'moved'), test: true }).catch((e: unknown) => e);
+      expect(isAppError(r2) && r2.message.includes('overlaps')).toBe(true);
     } finally {
       svc.close();
     }

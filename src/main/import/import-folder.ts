@@ -212,7 +212,20 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   const known = store.listFolders();
   const role: FolderRole = opts.role ?? known.find((f) => f.path === root)?.role ?? 'pool';
   // An image belongs to one folder row, so a test folder may not overlap a pool folder.
-  const clash = known.find((f) => f.role !== role && (f.path === root || isUnder(f.path, root) || isUnder(root, f.path)));
+  // Compared by real path, so a link to a pool folder is no way to import it as a test folder.
+  const real = (p: string): string => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const realRoot = real(root);
+  const clash = known.find((f) => {
+    if (f.role === role) return false;
+    const other = real(f.path);
+    return other === realRoot || isUnder(other, realRoot) || isUnder(realRoot, other);
+  });
   if (clash) {
     throw new AppError(
       'invalid-argument',
@@ -283,8 +296,13 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
       list = store.findImagesBySha(sha256).filter((c) => c.id < firstNewId && (c.status === 'missing' || claimable(c, '')));
       candidatesBySha.set(sha256, list);
     }
-    return list.find((c) => c.id !== not && claimable(c, here));
+    // An image keeps its role: a moved test folder re-imported as a pool folder (or the reverse) would
+    // otherwise turn held-out images into training images, their labels with them.
+    const found = list.find((c) => c.id !== not && claimable(c, here) && store.folderRoleOfImage(c.id) === role);
+    if (!found && list.some((c) => c.id !== not && claimable(c, here))) roleMismatch.push(here);
+    return found;
   };
+  const roleMismatch: string[] = [];
 
   type Content = Omit<NewImage, 'folderId' | 'relPath' | 'absPath'>;
   /**
@@ -478,6 +496,13 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   if (signal?.aborted && nextToWrite < total) throw cancelled(nextToWrite, total);
 
   store.updateTestSplit(seededHashUnit);
+  const other = role === 'test' ? 'pool' : 'test';
+  for (const p of roleMismatch) {
+    problems.push({
+      path: p,
+      error: `has the content of a missing ${other}-folder image; that image keeps its role and its labels, and this file was added as a new ${role} image (an exact duplicate of it). To move a ${other} folder, import its new place ${other === 'test' ? 'with' : 'without'} --test: its images are then re-linked`,
+    });
+  }
   return {
     folder: root,
     scanned: total,

@@ -566,6 +566,11 @@ export class ProjectStore {
     return this.db.prepare('SELECT id, path, role FROM folders ORDER BY id').all() as { id: number; path: string; role: FolderRole }[];
   }
 
+  /** Role of the folder an image was imported from. */
+  folderRoleOfImage(id: ImageId): FolderRole {
+    return (this.db.prepare('SELECT f.role FROM images i JOIN folders f ON f.id = i.folder_id WHERE i.id = ?').pluck().get(id) as FolderRole | undefined) ?? 'pool';
+  }
+
   /** Whether some folder was imported as the test split (then the random test split is off). */
   hasTestFolder(): boolean {
     return this.db.prepare("SELECT 1 FROM folders WHERE role = 'test' LIMIT 1").get() !== undefined;
