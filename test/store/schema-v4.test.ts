@@ -50,6 +50,19 @@ describe('schema 4', () => {
     expect(() => raw.prepare("INSERT INTO models(kind, created_at, params) VALUES ('contrastive', 'x', '{}')").run()).toThrow(/CHECK/);
     raw.close();
 
+    // read-only: a private migrated copy is read, the file stays at version 3
+    const ro = ProjectStore.open(file, { readonly: true });
+    try {
+      expect(ro.listFolders().map((f) => f.role)).toEqual(['pool']);
+      expect(ro.curvePoints()).toEqual([]);
+      expect(ro.getEmbeddings()!.ids.length).toBe(ids.length);
+    } finally {
+      ro.close();
+    }
+    const peek = new Database(file, { readonly: true });
+    expect(peek.pragma('user_version', { simple: true })).toBe(3);
+    peek.close();
+
     const again = ProjectStore.open(file);
     try {
       expect(again.db.pragma('user_version', { simple: true })).toBe(4);

@@ -297,7 +297,7 @@ export function buildProgram(): Command {
           return old !== undefined && JSON.stringify(old) !== JSON.stringify(r.value);
         }).length;
         const n = svc.project.addLabels(rows.map((r) => ({ imageId: r.imageId, value: r.value, annotator: 'import', source: 'import' as const })));
-        console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}` + (replaced > 0 ? ` (${replaced} replaced a different earlier label; undo is per annotator, the history keeps the old ones)` : ''));
+        console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}` + (replaced > 0 ? ` (${replaced} replaced a different earlier label; the label history keeps the old ones)` : ''));
       }, { quiet: true });
     });
 

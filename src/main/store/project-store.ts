@@ -382,7 +382,8 @@ export class ProjectStore {
       } catch (e) {
         // SQLite cannot read a WAL-mode file read-only when its folder is read-only too
         // (no -shm can be made): read a private copy instead.
-        if (!readonly || !(e instanceof Database.SqliteError) || e.code !== 'SQLITE_CANTOPEN') throw e;
+        // (SQLite says CANTOPEN or READONLY_DIRECTORY, by version).
+        if (!readonly || !(e instanceof Database.SqliteError) || !(e.code === 'SQLITE_CANTOPEN' || e.code.startsWith('SQLITE_READONLY'))) throw e;
         db.close();
         store = ProjectStore.openReadOnlyCopy(path);
         db = store.db;
@@ -395,6 +396,13 @@ export class ProjectStore {
         );
       }
       if (version < SCHEMA_VERSION && !readonly) store.migrate();
+      if (version < SCHEMA_VERSION && readonly && store.tempCopy === null) {
+        // An older project opened read-only: the reading code expects this version's tables, so it
+        // reads a private copy migrated in the temp folder; the project file itself is not touched.
+        db.close();
+        store = ProjectStore.openReadOnlyCopy(path);
+        db = store.db;
+      }
     } catch (e) {
       db.close();
       throw mapStoreError(e, path);
@@ -413,6 +421,8 @@ export class ProjectStore {
       const store = new ProjectStore(path, db);
       store.tempCopy = dir;
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version < SCHEMA_VERSION) store.migrate();
       db.pragma('query_only = ON');
       return store;
     } catch (e) {
