@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { rotateBatchClockwise } from './rotation-augment.js';
 import { AppError } from '../../shared/errors.js';
 import { backendSelection } from './backend.js';
-import { gatherScaled, runTrainingLoop } from './train-loop.js';
+import { gatherScaled, runTrainingLoop, type TrainingProgress } from './train-loop.js';
 import type { ComputeBackend } from '../../shared/types.js';
 
 export interface AutoencoderConfig {
@@ -149,18 +149,13 @@ export function disposeAutoencoder(ae: Autoencoder): void {
   ae.decoder.dispose();
 }
 
-export interface TrainAutoencoderOptions extends AutoencoderConfig {
+export interface TrainAutoencoderOptions extends AutoencoderConfig, TrainingProgress {
   /** Number of images in `inputs`. */
   readonly n: number;
   readonly epochs: number;
   readonly batchSize: number;
   /** Adam learning rate; default 2e-3. */
   readonly learningRate?: number;
-  /** After each epoch: 1-based epoch and its mean reconstruction MSE. */
-  readonly onEpoch?: (epoch: number, loss: number) => void;
-  /** After each batch: batches done, batches in all. */
-  readonly onBatch?: (done: number, total: number) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** The caller owns encoder and decoder: dispose both when done (that frees every weight). */

@@ -21,6 +21,9 @@
  * from a seeded mulberry32 stream, so a seed fixes every view.
  */
 import * as tf from '@tensorflow/tfjs';
+import { affineTransforms } from './rotation-augment.js';
+
+export { affineTransforms };
 import { mulberry32 } from '../../shared/random.js';
 
 export interface ContrastiveAugmentOptions {
@@ -90,32 +93,6 @@ export function canonicalizeDisc(x: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
-/**
- * Inverse affine transforms for tf.image.transform (each row maps an OUTPUT
- * pixel to the INPUT point it samples): output = shift + scale * R(angle) * (input - c) + c,
- * angles clockwise in degrees, shifts in px.
- */
-export function affineTransforms(anglesDeg: ArrayLike<number>, scales: ArrayLike<number>, dx: ArrayLike<number>, dy: ArrayLike<number>, s: number): Float32Array {
-  const c = (s - 1) / 2;
-  const out = new Float32Array(anglesDeg.length * 8);
-  for (let i = 0; i < anglesDeg.length; i++) {
-    const p = (anglesDeg[i]! * Math.PI) / 180;
-    const k = 1 / scales[i]!;
-    const cos = Math.cos(p) * k;
-    const sin = Math.sin(p) * k;
-    // input = (1/scale) R(-angle) (output - c - shift) + c, R clockwise in image coordinates (y down).
-    const ox = c + dx[i]!;
-    const oy = c + dy[i]!;
-    const o = i * 8;
-    out[o] = cos;
-    out[o + 1] = sin;
-    out[o + 2] = c - cos * ox - sin * oy;
-    out[o + 3] = -sin;
-    out[o + 4] = cos;
-    out[o + 5] = c + sin * ox - cos * oy;
-  }
-  return out;
-}
 
 /** Seeded parameters of one batch of views. */
 export interface ViewParams {

@@ -24,7 +24,7 @@ import { backendSelection } from './backend.js';
 import { checkImages, predictWhole } from './autoencoder.js';
 import { augmentBatch, canonicalizeDisc, viewRandom, DEFAULT_AUGMENT, type ContrastiveAugmentOptions } from './contrastive-augment.js';
 import { rotateBatchClockwise } from './rotation-augment.js';
-import { gatherScaled, runTrainingLoop } from './train-loop.js';
+import { gatherScaled, runTrainingLoop, type TrainingProgress } from './train-loop.js';
 import { defaultContrastiveBatch } from './contrastive-defaults.js';
 import { registerBroadcastBatchNormGradient } from './contrastive-batchnorm-grad.js';
 
@@ -110,7 +110,7 @@ export function ntXentLoss(z: tf.Tensor2D, temperature = DEFAULT_TEMPERATURE): t
   });
 }
 
-export interface TrainContrastiveOptions extends ContrastiveConfig {
+export interface TrainContrastiveOptions extends ContrastiveConfig, TrainingProgress {
   readonly n: number;
   readonly epochs: number;
   /** Images per batch (each gives two views); capped at n. Default defaultContrastiveBatch(inputSize): 256 up to 32 px, 128 up to 64 px, else 64. */
@@ -119,10 +119,6 @@ export interface TrainContrastiveOptions extends ContrastiveConfig {
   readonly learningRate?: number;
   readonly temperature?: number;
   readonly augment?: ContrastiveAugmentOptions;
-  /** After each epoch: 1-based epoch and its mean NT-Xent loss. */
-  readonly onEpoch?: (epoch: number, loss: number) => void;
-  readonly onBatch?: (done: number, total: number) => void;
-  readonly signal?: AbortSignal;
 }
 
 export interface TrainedContrastive {

@@ -22,7 +22,7 @@ import { AppError } from '../../shared/errors.js';
 import { mulberry32 } from '../../shared/random.js';
 import { checkImages, predictWhole } from './autoencoder.js';
 import { deserializeModel, serializeModel, type SerializedModel } from './model-io.js';
-import { runTrainingLoop } from './train-loop.js';
+import { runTrainingLoop, type TrainingProgress } from './train-loop.js';
 import { rotateBatchClockwise, type OrientationAugment } from './rotation-augment.js';
 
 /**
@@ -39,7 +39,7 @@ export interface OrientationModel {
   readonly axial: boolean;
 }
 
-export interface TrainOrientationOptions {
+export interface TrainOrientationOptions extends TrainingProgress {
   /** The autoencoder's encoder (copied, never changed) or its serialized form. */
   readonly encoder: tf.LayersModel | SerializedModel;
   /** uint8 N x S x S x C model inputs (S x S x C = the encoder's input). */
@@ -57,9 +57,6 @@ export interface TrainOrientationOptions {
   readonly trunk?: OrientationTrunk;
   /** Label-shifting rotation augmentation (default 'rot90', exact; 'rotate' = any angle, see rotation-augment.ts). */
   readonly augment?: OrientationAugment;
-  readonly onEpoch?: (epoch: number, loss: number) => void;
-  readonly onBatch?: (done: number, total: number) => void;
-  readonly signal?: AbortSignal;
 }
 
 export interface TrainedOrientation {

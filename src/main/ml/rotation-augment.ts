@@ -34,20 +34,33 @@ export const ORIENTATION_AUGMENTS: readonly OrientationAugment[] = ['rotate', 'r
  * @returns Float32Array B x 8 (a0 a1 a2 b0 b1 b2 c0 c1), row-major.
  */
 export function clockwiseRotationTransforms(anglesDeg: ArrayLike<number>, s: number): Float32Array {
+  const n = anglesDeg.length;
+  return affineTransforms(anglesDeg, new Float32Array(n).fill(1), new Float32Array(n), new Float32Array(n), s);
+}
+
+/**
+ * Inverse affine transforms for tf.image.transform (each row maps an OUTPUT
+ * pixel to the INPUT point it samples): output = shift + scale * R(angle) * (input - c) + c,
+ * angles clockwise in degrees, shifts in px.
+ */
+export function affineTransforms(anglesDeg: ArrayLike<number>, scales: ArrayLike<number>, dx: ArrayLike<number>, dy: ArrayLike<number>, s: number): Float32Array {
   const c = (s - 1) / 2;
   const out = new Float32Array(anglesDeg.length * 8);
   for (let i = 0; i < anglesDeg.length; i++) {
     const p = (anglesDeg[i]! * Math.PI) / 180;
-    const cos = Math.cos(p);
-    const sin = Math.sin(p);
+    const k = 1 / scales[i]!;
+    const cos = Math.cos(p) * k;
+    const sin = Math.sin(p) * k;
+    // input = (1/scale) R(-angle) (output - c - shift) + c, R clockwise in image coordinates (y down).
+    const ox = c + dx[i]!;
+    const oy = c + dy[i]!;
     const o = i * 8;
     out[o] = cos;
     out[o + 1] = sin;
-    out[o + 2] = c - cos * c - sin * c;
+    out[o + 2] = c - cos * ox - sin * oy;
     out[o + 3] = -sin;
     out[o + 4] = cos;
-    out[o + 5] = c + sin * c - cos * c;
-    // out[o + 6], out[o + 7] = 0: affine, no projective part.
+    out[o + 5] = c + sin * ox - cos * oy;
   }
   return out;
 }

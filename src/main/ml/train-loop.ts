@@ -10,7 +10,16 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
 import { mulberry32 } from '../../shared/random.js';
 
-export interface TrainLoopOptions {
+/** What every training reports and obeys: progress per epoch and per batch, and cancellation (tfjs-examples' fit callbacks as events). */
+export interface TrainingProgress {
+  /** Called after each epoch with its 1-based number and its mean batch loss (weighted by batch size). */
+  readonly onEpoch?: (epoch: number, loss: number) => void;
+  /** Called after each batch with batches done and batches in all. */
+  readonly onBatch?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainLoopOptions extends TrainingProgress {
   readonly model: tf.LayersModel;
   /** Number of training samples. */
   readonly n: number;
@@ -22,11 +31,6 @@ export interface TrainLoopOptions {
   readonly makeBatch: (indices: Int32Array) => { x: tf.Tensor; y: tf.Tensor };
   /** Loss of a batch (called inside the optimizer's tape). */
   readonly loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
-  /** Called after each epoch with its 1-based number and its mean batch loss (weighted by batch size). */
-  readonly onEpoch?: (epoch: number, loss: number) => void;
-  /** Called after each batch with batches done and batches in all. */
-  readonly onBatch?: (done: number, total: number) => void;
-  readonly signal?: AbortSignal;
   /** What is being trained, for the cancellation message. */
   readonly what: string;
 }
