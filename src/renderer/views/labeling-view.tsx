@@ -26,6 +26,8 @@ interface Shown {
   readonly guess?: AnglePrediction | null;
   /** Whether the arrow was put at the guess (false: the guess came after the annotator had set the angle, which is kept). */
   readonly guessApplied?: boolean;
+  /** Shown again by undo, at the angle its label had (no guess is asked for it). */
+  readonly restored?: boolean;
 }
 interface Done {
   readonly shown: Shown;
@@ -288,7 +290,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       const restoredAngle = rec.value.kind === 'angle' ? rec.value.angle : 0;
       prefetchSeq.current++; // a prefetch still running must not replace this
       if (current) setUpcoming(current);
-      show({ ...prev.shown, guess: null }, restoredAngle); // it shows the label it had, not a guess
+      show({ ...prev.shown, guess: null, restored: true }, restoredAngle); // it shows the label it had, not a guess
       setMessage(`Undone: label of ${prev.shown.entry.relPath} removed; set it again`);
       await refreshStatus();
     } catch (e) {
@@ -454,6 +456,8 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
             <span data-testid="angle-guess" data-late="true">
               The model&apos;s guess {formatAngle(guess.angle!)} ({fromLabels}) came after you set the angle; your angle is kept
             </span>
+          ) : current?.restored ? (
+            <span className="muted">Back after undo, at the angle its label had; set it again</span>
           ) : current && useGuess && current.mode === 'queue' ? (
             <span className="muted">No guess for this image yet (no labeled image to match)</span>
           ) : null}
