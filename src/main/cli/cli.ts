@@ -483,6 +483,11 @@ const pctOf = (x: number): string => `${Math.round(x * 100)}%`;
 const pluralOf = (noun: string): string => (/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
 
 /** compare's summary from verdict.json: per strategy the curve with intervals, labels needed, coverage, the verdict. */
+/** A share of labels saved as a signed percentage: -12% means 12 % more labels. */
+function signedPct(x: number): string {
+  return `${x < 0 ? '-' : ''}${pctOf(Math.abs(x))}`;
+}
+
 function printVerdictReport(r: import('../../shared/types.js').CompareResult): void {
   const rep = r.report!;
   const smallest = Math.min(...rep.strategies.flatMap((s) => s.points.map((p) => p.size)));
@@ -507,7 +512,10 @@ function printVerdictReport(r: import('../../shared/types.js').CompareResult): v
         l.size === null
           ? `  does not reach ${at} within the sizes tried (${range})`
           : `  reaches ${at} with ${floor ? `at most ${l.size} labels, the smallest size tried` : `${l.size} labels`}` +
-              ` (${floor ? 'at least ' : ''}${l.savedShare! >= 0 ? `${pctOf(l.savedShare!)} fewer` : `${pctOf(-l.savedShare!)} more`}; ${range})`,
+              ` (${floor ? 'at least ' : ''}${l.savedShare! >= 0 ? `${pctOf(l.savedShare!)} fewer` : `${pctOf(-l.savedShare!)} more`}; ${range}` +
+              // the saving is paired with what random itself needs in each resample, so its interval says the verdict
+              (l.referenceNeeded !== undefined && l.referenceNeeded < l.referenceSize ? `; random itself needs ${l.referenceNeeded}` : '') +
+              `; labels saved, 95 % interval ${l.savedLow === null ? 'unbounded below' : signedPct(l.savedLow)} to ${l.savedHigh === null ? 'unbounded' : signedPct(l.savedHigh)})`,
       );
     }
     if (rep.groups && s.points.some((p) => p.groups)) {
