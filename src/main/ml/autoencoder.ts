@@ -235,8 +235,8 @@ export function predictWhole(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   return model.predict(x, { batchSize: Math.max(1, x.shape[0] ?? 1) }) as tf.Tensor;
 }
 
-/** Run `fn` on the images in chunks of `batchSize`, writing `outPer` floats per image. */
-function batched(
+/** Run `fn` on the images (uint8, scaled to [0, 1]) in chunks of `batchSize` inside tf.tidy, writing `outPer` floats per image. */
+export function batched(
   inputs: Uint8Array,
   n: number,
   shape: [number, number, number],

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
 import type { ComputeBackend } from '../../shared/types.js';
 import { backendSelection } from './backend.js';
-import { checkImages, predictWhole } from './autoencoder.js';
+import { batched, checkImages, predictWhole } from './autoencoder.js';
 import { augmentBatch, canonicalizeDisc, viewRandom, DEFAULT_AUGMENT, type ContrastiveAugmentOptions } from './contrastive-augment.js';
 import { rotateBatchClockwise } from './rotation-augment.js';
 import { gatherScaled, runTrainingLoop, type TrainingProgress } from './train-loop.js';
@@ -219,24 +219,15 @@ export function encodeContrastive(encoder: tf.LayersModel, inputs: Uint8Array, n
   checkImages(inputs, n, s, ch);
   if (!Number.isInteger(turns) || turns < 1 || turns > 36) throw new AppError('invalid-argument', `turns must be a whole number in 1..36, got ${turns}`);
   const d = encoder.outputs[0]!.shape[1]!;
-  const per = s * s * ch;
-  const out = new Float32Array(n * d);
-  for (let start = 0; start < n; start += batchSize) {
-    const m = Math.min(batchSize, n - start);
-    const vals = tf.tidy(() => {
-      const src = inputs.subarray(start * per, (start + m) * per);
-      const f = new Float32Array(m * per);
-      for (let i = 0; i < f.length; i++) f[i] = src[i]! / 255;
-      const x = tf.tensor4d(f, [m, s, s, ch]);
-      let sum = predictWhole(encoder, canonicalizeDisc(x));
-      for (let k = 1; k < turns; k++) {
-        const acc = sum;
-        sum = tf.tidy(() => acc.add(predictWhole(encoder, canonicalizeDisc(rotateBatchClockwise(x, new Float32Array(m).fill((360 * k) / turns))))));
-        acc.dispose();
-      }
-      return tf.div(sum, tf.sqrt(tf.add(tf.sum(tf.square(sum), 1, true), 1e-12))).dataSync() as Float32Array;
-    });
-    out.set(vals, start * d);
-  }
-  return out;
+  return batched(inputs, n, [s, s, ch], batchSize, d, (x) => {
+    const m = x.shape[0];
+    let sum = predictWhole(encoder, canonicalizeDisc(x));
+    // one turned batch at a time: each turn's activations are freed before the next
+    for (let k = 1; k < turns; k++) {
+      const acc = sum;
+      sum = tf.tidy(() => acc.add(predictWhole(encoder, canonicalizeDisc(rotateBatchClockwise(x, new Float32Array(m).fill((360 * k) / turns))))));
+      acc.dispose();
+    }
+    return tf.div(sum, tf.sqrt(tf.add(tf.sum(tf.square(sum), 1, true), 1e-12)));
+  });
 }
