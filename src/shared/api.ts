@@ -53,10 +53,11 @@ export interface ApiOperations {
   /** `test`: the folder's images become the test split, never queued (the random split is then off). */
   'images:import': { request: { readonly folder: string; readonly test?: boolean }; response: ImportReport };
   'images:unreadable': { request: Record<string, never>; response: readonly ImageRecord[] };
-  /** Train the embedder (the project's setting, or `embedder`, which then becomes the setting) and write embeddings (or import them from a file). Long. */
+  /** Make the latent space with the embedder (the project's setting, or `embedder`, which then becomes the setting) and write embeddings (or import them from a file). Long for the trained embedders. */
   'embed:run': {
     request: { readonly epochs?: number; readonly backend?: BackendChoice; readonly fromFile?: string; readonly embedder?: EmbedderKind };
-    response: { readonly modelId: number | null; readonly backend: ComputeBackend | null; readonly loss: number | null; readonly count: number };
+    /** `explained`: for the polar Fourier embedder, the share of the descriptors' variance its principal axes keep. */
+    response: { readonly modelId: number | null; readonly backend: ComputeBackend | null; readonly loss: number | null; readonly count: number; readonly explained?: number };
   };
   /** Compute the queue order. Long for large projects. */
   'order:run': { request: { readonly strategy?: StrategyName; readonly seed?: number }; response: { readonly strategy: string; readonly length: number } };

@@ -43,14 +43,16 @@ export interface ProjectSettings {
   readonly embeddingTurns: number;
   /**
    * What makes the latent space (changeable; takes effect at the next embed):
-   * 'autoencoder' (the paper's convolutional autoencoder, reconstruction loss) or
-   * 'contrastive' (SimCLR-style NT-Xent over augmented views: rotation, shift,
-   * scale, lighting, blur and noise do not count as novelty). See EMBEDDERS.
+   * 'polar-fourier' (turn-, shift-, scale- and contrast-invariant polar Fourier
+   * descriptors on the pool's principal axes; no training), 'autoencoder' (the
+   * paper's convolutional autoencoder, reconstruction loss) or 'contrastive'
+   * (SimCLR-style NT-Xent over augmented views: rotation, shift, scale,
+   * lighting, blur and noise do not count as novelty). See EMBEDDERS.
    */
   readonly embedder: EmbedderKind;
 }
 
-export const EMBEDDERS = ['autoencoder', 'contrastive'] as const;
+export const EMBEDDERS = ['polar-fourier', 'autoencoder', 'contrastive'] as const;
 export type EmbedderKind = (typeof EMBEDDERS)[number];
 
 export const DEFAULT_SETTINGS: ProjectSettings = {
@@ -61,10 +63,10 @@ export const DEFAULT_SETTINGS: ProjectSettings = {
   testMax: 500,
   colorMode: 'gray',
   seed: 1,
-  strategy: 'guarded-fps',
+  strategy: 'probcover',
   orientationModel: 'aligned-exemplar',
   embeddingTurns: 8,
-  embedder: 'autoencoder',
+  embedder: 'polar-fourier',
 };
 
 /**
@@ -287,7 +289,7 @@ export interface EmbeddingInfo {
   readonly modelId: ModelId | null;
   readonly latentDim: number;
   readonly backend: ComputeBackend | null;
-  /** 'autoencoder' or the file embeddings were imported from. */
+  /** The embedder that made them ('polar-fourier', 'autoencoder', 'contrastive') or the file they were imported from. */
   readonly source: string;
   readonly count: number;
   readonly reconstructionLoss: number | null;
@@ -369,6 +371,8 @@ export interface JobProgress {
   readonly message: string;
   /** Per-epoch reconstruction or training loss, when training. */
   readonly loss?: number;
+  /** What done and total count when not the stage's usual unit (e.g. 'images' for an embedder that does not train). */
+  readonly unit?: string;
 }
 
 export interface CompareResult {

@@ -72,7 +72,7 @@ async function acceptAndWait(page: Page, prev: number): Promise<number> {
   return shownImageId(page);
 }
 
-/** Fill the create-from-folder form and wait for import, 3 autoencoder epochs and the order. */
+/** Fill the create-from-folder form (the autoencoder, to see training) and wait for import, 3 epochs and the order. */
 export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   const { page } = ctx;
   await page.locator('input[name="folder"]').fill(ctx.images);
@@ -81,8 +81,10 @@ export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   await page.getByText('Options').click();
   await page.locator('input[name="epochs"]').fill('3');
   // the main settings are offered with the defaults selected; pick a smaller input size
-  await expect(page.locator('select[name="strategy"]').inputValue()).resolves.toBe('guarded-fps');
+  await expect(page.locator('select[name="strategy"]').inputValue()).resolves.toBe('probcover');
   await expect(page.locator('select[name="orientationModel"]').inputValue()).resolves.toBe('aligned-exemplar');
+  await expect(page.locator('select[name="embedder"]').inputValue()).resolves.toBe('polar-fourier');
+  await page.locator('select[name="embedder"]').selectOption('autoencoder');
   await page.locator('select[name="inputSize"]').selectOption('48');
   await page.locator('input[name="testPercent"]').fill('15');
   await page.getByRole('button', { name: 'Create project and import' }).click();
@@ -113,7 +115,7 @@ export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   // the embeddings and the order are in the project file, with the settings chosen in the form
   withDb(ctx, (db) => {
     const settings = JSON.parse(db.prepare("SELECT value FROM meta WHERE key = 'settings'").pluck().get() as string) as { inputSize: number; testFraction: number; strategy: string };
-    expect([settings.inputSize, settings.testFraction, settings.strategy]).toEqual([48, 0.15, 'guarded-fps']);
+    expect([settings.inputSize, settings.testFraction, settings.strategy]).toEqual([48, 0.15, 'probcover']);
     expect(db.prepare('SELECT COUNT(*) FROM embeddings').pluck().get()).toBe(40);
     expect(db.prepare('SELECT COUNT(*) FROM orders WHERE active = 1').pluck().get()).toBe(1);
   });
@@ -315,6 +317,7 @@ export async function cancelTraining(ctx: FlowContext): Promise<void> {
   await page.locator('input[name="projectPath"]').fill(second);
   await page.getByText('Options').click();
   await page.locator('input[name="epochs"]').fill('500');
+  await page.locator('select[name="embedder"]').selectOption('autoencoder');
   await page.getByRole('button', { name: 'Create project and import' }).click();
   const embed = page.locator('.job-card[data-stage="embed"]');
   await embed.locator('.loss-list li').first().waitFor({ timeout: 120_000 }); // at least one epoch done

@@ -24,7 +24,7 @@ beforeAll(() => {
   total = copyDemoImages(images, 40); // 400 real images, 10 classes
   project = path.join(root, 'p.nlproj');
   env = cliEnv(root);
-  cliOk(['init', project, '--input-size', '16', '--latent-dim', '8', '--test-fraction', '0.1'], env);
+  cliOk(['init', project, '--input-size', '16', '--latent-dim', '8', '--test-fraction', '0.1', '--embedder', 'autoencoder'], env);
 });
 
 afterAll(() => {

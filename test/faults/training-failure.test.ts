@@ -35,7 +35,7 @@ beforeAll(() => {
   env = cliEnv(root);
   // The regressor: it trains from the stored encoder, which the corrupt-model case below damages
   // (the exemplar model needs no encoder).
-  cliOk(['init', project, '--input-size', '16', '--latent-dim', '8', '--test-fraction', '0.2', '--orientation-model', 'regressor'], env);
+  cliOk(['init', project, '--input-size', '16', '--latent-dim', '8', '--test-fraction', '0.2', '--orientation-model', 'regressor', '--embedder', 'autoencoder'], env);
   cliOk(['import', project, images], env);
   cliOk(['embed', project, '--epochs', '1', '--backend', 'wasm'], env);
   cliOk(['order', project, '--strategy', 'fps'], env);

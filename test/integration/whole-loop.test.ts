@@ -43,7 +43,7 @@ describe('whole loop on real rotated images', () => {
   });
 
   it('imports, embeds and orders', () => {
-    ok(['init', project, '--input-size', '32', '--latent-dim', '16', '--test-fraction', '0.25']);
+    ok(['init', project, '--input-size', '32', '--latent-dim', '16', '--test-fraction', '0.25', '--embedder', 'autoencoder']);
     const imp = ok(['import', project, subset.images]);
     expect(imp).toContain('300 added');
     ok(['embed', project, '--epochs', '6', '--backend', 'wasm']);

@@ -21,7 +21,7 @@ describe('embed with the contrastive embedder', () => {
     const subset = makeDemoSubset(3, 'nl-contrastive-');
     svc = await LabelerService.create({ dataDir: tempDir('nl-data-'), annotator: 'tester' });
     await svc.invoke('project:create', { path: path.join(subset.root, 'p.nlproj'), settings: { inputSize: 32, embeddingTurns: 2 } });
-    expect(svc.project.settings.embedder).toBe('autoencoder');
+    expect(svc.project.settings.embedder).not.toBe('contrastive');
     await svc.invoke('images:import', { folder: subset.images });
     const r = await svc.invoke('embed:run', { epochs: 2, backend: 'wasm', embedder: 'contrastive' });
     const store = svc.project;

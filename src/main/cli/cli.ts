@@ -147,7 +147,7 @@ export function buildProgram(): Command {
     )
     .option('--embedding-turns <n>', 'turns averaged into each embedding (1 = plain latent vector)', int('--embedding-turns', 1, 36), DEFAULT_SETTINGS.embeddingTurns)
     .addOption(
-      new Option('--embedder <kind>', 'what makes the latent space: autoencoder (reconstruction) or contrastive (rotation, shift, scale, lighting, blur and noise are not novel)')
+      new Option('--embedder <kind>', 'what makes the latent space: polar-fourier (no training; turn, shift, scale and contrast are not novel), autoencoder (reconstruction) or contrastive (rotation, shift, scale, lighting, blur and noise are not novel)')
         .choices(EMBEDDERS)
         .default(DEFAULT_SETTINGS.embedder),
     )
@@ -214,7 +214,7 @@ export function buildProgram(): Command {
     .argument('<project>')
     .option('--epochs <n>', 'training epochs (default: by pool size)', int('--epochs', 1, 10000))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
-    .addOption(new Option('--embedder <kind>', "train this embedder and make it the project's setting").choices(EMBEDDERS))
+    .addOption(new Option('--embedder <kind>', "use this embedder and make it the project's setting").choices(EMBEDDERS))
     .option('--from <file>', 'import embeddings from a .npy (float32 N x d) or .csv file instead of training')
     .action(async (p: string, o: { epochs?: number; backend: BackendChoice; from?: string; embedder?: EmbedderKind }) => {
       await withProject(
@@ -225,7 +225,9 @@ export function buildProgram(): Command {
           console.log(
             o.from
               ? `imported ${r.count} embeddings from ${o.from}`
-              : `embedded ${r.count} images with the ${kind} embedder (model ${r.modelId}, backend ${r.backend}, ${kind === 'contrastive' ? 'contrastive' : 'reconstruction'} loss ${r.loss?.toFixed(kind === 'contrastive' ? 4 : 5)})`,
+              : kind === 'polar-fourier'
+                ? `embedded ${r.count} images with the polar-fourier embedder (no training; ${svc.project.embeddingInfo()?.latentDim ?? '?'} principal axes keep ${r.explained === undefined ? '?' : (100 * r.explained).toFixed(0)} % of the descriptors' variance)`
+                : `embedded ${r.count} images with the ${kind} embedder (model ${r.modelId}, backend ${r.backend}, ${kind === 'contrastive' ? 'contrastive' : 'reconstruction'} loss ${r.loss?.toFixed(kind === 'contrastive' ? 4 : 5)})`,
           );
         },
         { backend: o.backend },

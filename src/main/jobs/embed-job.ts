@@ -1,9 +1,9 @@
 /**
- * Embed stage (DESIGN pipeline 2): train the project's embedder (settings.embedder:
- * the convolutional autoencoder, or the contrastive embedder) on the pool's model
- * inputs (no labels needed), store the encoder, write one embedding per image and
- * the 2-D PCA projection for the latent map. Or import embeddings made elsewhere
- * (.npy / .csv).
+ * Embed stage: make the project's latent space (settings.embedder: the polar
+ * Fourier descriptors, or a trained embedder, the convolutional autoencoder or
+ * the contrastive one) from the pool's model inputs (no labels needed), store
+ * the trained encoder if any, write one embedding per image and the 2-D PCA
+ * projection for the latent map. Or import embeddings made elsewhere (.npy / .csv).
  */
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
@@ -13,6 +13,7 @@ import { trainAutoencoder, encodeImages } from '../ml/autoencoder.js';
 import { serializeModel } from '../ml/model-io.js';
 import { trainContrastive, encodeContrastive, DEFAULT_TEMPERATURE } from '../ml/contrastive.js';
 import { pca2d } from '../ml/pca.js';
+import { polarFourierEmbeddings } from '../ml/polar-fourier.js';
 import { readEmbeddingsFile } from '../io/embeddings-import.js';
 import type { EmbedResult, JobContext, JobSpec } from './job-types.js';
 import type { ComputeBackend, ImageId } from '../../shared/types.js';
@@ -34,6 +35,7 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
   if (ids.length < 2) {
     throw new AppError('not-enough-labels', `the project has ${ids.length} ready image(s); import a folder with at least 2 readable images before "embed"`);
   }
+  if (store.settings.embedder === 'polar-fourier') return runPolarFourier(store, { ids, data, channels }, ctx);
   const backend = await selectBackend(spec.backend);
   ctx.log(`backend: ${backend}`);
   const epochs = Math.max(1, Math.floor(spec.epochs));
@@ -81,6 +83,27 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
 }
 
 const cancelledMessage = 'embedding was cancelled; the previous embeddings stay in use';
+
+/** Polar Fourier descriptors on the pool's own principal axes: no training, no tensors, no backend. */
+function runPolarFourier(store: ProjectStore, inputs: { ids: readonly ImageId[]; data: Uint8Array; channels: number }, ctx: JobContext): EmbedResult {
+  const { inputSize, latentDim } = store.settings;
+  const { ids, data, channels } = inputs;
+  const n = ids.length;
+  ctx.progress({ done: 0, total: n, unit: 'images', message: `polar Fourier descriptors of ${n} images` });
+  let last = performance.now();
+  const { embeddings, dim, explained } = polarFourierEmbeddings(data, n, inputSize, channels, latentDim, {}, (done) => {
+    if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
+    const now = performance.now();
+    if (now - last < 500) return;
+    last = now;
+    ctx.progress({ done, total: n, unit: 'images', message: `polar Fourier descriptors: ${done} of ${n} images` });
+  });
+  if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
+  const { projection } = pca2d(embeddings, n, dim);
+  store.saveEmbeddings({ modelId: null, source: 'polar-fourier', backend: null, loss: null, ids, dim, data: embeddings, pca: projection });
+  ctx.progress({ done: n, total: n, unit: 'images', message: `embedded ${n} images: polar Fourier descriptors on ${dim} principal axes (${(100 * explained).toFixed(0)} % of their variance)` });
+  return { modelId: null, backend: null, loss: null, count: n, explained };
+}
 
 /** Train the contrastive embedder, store its encoder and write L2-normalised embeddings. */
 async function runContrastive(

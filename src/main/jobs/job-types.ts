@@ -34,6 +34,8 @@ export interface EmbedResult {
   readonly backend: ComputeBackend | null;
   readonly loss: number | null;
   readonly count: number;
+  /** Polar Fourier embedder: share of the descriptors' variance its principal axes keep. */
+  readonly explained?: number;
 }
 export interface OrderResult {
   readonly strategy: string;
@@ -55,6 +57,8 @@ export interface JobProgressReport {
   readonly total: number;
   readonly message: string;
   readonly loss?: number;
+  /** What done and total count when not the stage's usual unit (see JobProgress.unit). */
+  readonly unit?: string;
 }
 
 /** What a job function gets: progress reporting and cooperative cancellation. */

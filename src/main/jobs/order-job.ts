@@ -12,10 +12,10 @@ import type { JobContext, JobSpec, OrderResult } from './job-types.js';
 import { poolEmbeddings } from '../eval/pool-embeddings.js';
 
 /**
- * The novelty strategy an interleaved queue alternates with random: the project default
- * (guarded-fps, chosen from the evidence in README "Which strategy saves labels", issue 6).
+ * The novelty strategy an interleaved queue alternates with random: the default strategy
+ * (probcover, chosen from the evidence in README "Which strategy saves labels").
  */
-export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'guarded-fps';
+export const INTERLEAVED_NOVELTY: Exclude<StrategyName, 'interleaved' | 'random'> = 'probcover';
 
 /** How many head entries of an interleaved queue get their exact coverage radius. */
 export const INTERLEAVED_RADIUS_HEAD = 2000;

@@ -78,34 +78,32 @@ export function jacobiEigenSymmetric(a: Float64Array, d: number, maxSweeps = 100
   return { values, vectors: v };
 }
 
-/**
- * Project n points of dimension d onto their first two principal components.
- *
- * @param data Float32Array n x d, row-major.
- * @returns projection n x 2 (float32), explained variance ratios, the axes and the mean.
- *   With d = 1 the second axis is zero; with zero total variance every
- *   coordinate and ratio is 0.
- * @throws AppError('invalid-argument') when the sizes do not match or n < 1, d < 1,
- *   or a value is not finite.
- */
-export function pca2d(data: Float32Array, n: number, d: number): Pca2d {
+/** Principal axes of the rows `rows` (every row when omitted) of an n x d matrix, largest variance first. */
+interface PrincipalAxes {
+  readonly mean: Float64Array;
+  /** Total variance (sum of the covariance's eigenvalues, negatives from rounding counted as 0). */
+  readonly total: number;
+  /** The axis of rank `rank` (0 = largest variance) with its variance; a zero axis past d. */
+  axis(rank: number): { vec: Float64Array; value: number };
+}
+
+function principalAxes(data: Float32Array, n: number, d: number, rows: readonly number[] | null, who: string): PrincipalAxes {
   if (!Number.isInteger(n) || !Number.isInteger(d) || n < 1 || d < 1) {
-    throw new AppError('invalid-argument', `pca2d: need n >= 1 points of dimension d >= 1, got n = ${n}, d = ${d}`);
+    throw new AppError('invalid-argument', `${who}: need n >= 1 points of dimension d >= 1, got n = ${n}, d = ${d}`);
   }
-  if (data.length !== n * d) throw new AppError('invalid-argument', `pca2d: expected ${n} x ${d} = ${n * d} values, got ${data.length}`);
+  if (data.length !== n * d) throw new AppError('invalid-argument', `${who}: expected ${n} x ${d} = ${n * d} values, got ${data.length}`);
+  for (let i = 0; i < n * d; i++) {
+    if (!Number.isFinite(data[i]!)) throw new AppError('invalid-argument', `${who}: value at row ${Math.floor(i / d)}, column ${i % d} is ${data[i]}; embeddings must be finite`);
+  }
+  const fit = rows ?? Array.from({ length: n }, (_, i) => i);
+  const m = fit.length;
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const x = data[i * d + j]!;
-      if (!Number.isFinite(x)) throw new AppError('invalid-argument', `pca2d: value at row ${i}, column ${j} is ${x}; embeddings must be finite`);
-      mean[j] = mean[j]! + x;
-    }
-  }
-  for (let j = 0; j < d; j++) mean[j] = mean[j]! / n;
-  // Covariance (upper triangle accumulated, then mirrored), divisor n - 1 (or 1 when n = 1).
+  for (const i of fit) for (let j = 0; j < d; j++) mean[j] = mean[j]! + data[i * d + j]!;
+  for (let j = 0; j < d; j++) mean[j] = mean[j]! / m;
+  // Covariance (upper triangle accumulated, then mirrored), divisor m - 1 (or 1 when m = 1).
   const cov = new Float64Array(d * d);
   const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
+  for (const i of fit) {
     for (let j = 0; j < d; j++) row[j] = data[i * d + j]! - mean[j]!;
     for (let p = 0; p < d; p++) {
       const rp = row[p]!;
@@ -114,7 +112,7 @@ export function pca2d(data: Float32Array, n: number, d: number): Pca2d {
       for (let q = p; q < d; q++) cov[base + q] = cov[base + q]! + rp * row[q]!;
     }
   }
-  const div = Math.max(1, n - 1);
+  const div = Math.max(1, m - 1);
   for (let p = 0; p < d; p++) {
     for (let q = p; q < d; q++) {
       const c = cov[p * d + q]! / div;
@@ -138,6 +136,47 @@ export function pca2d(data: Float32Array, n: number, d: number): Pca2d {
     if (vec[best]! < 0) for (let k = 0; k < d; k++) vec[k] = -vec[k]!;
     return { vec, value: Math.max(0, values[col]!) };
   };
+  return { mean, total, axis };
+}
+
+/**
+ * Project n points of dimension d onto their first k principal components,
+ * the axes fitted on at most `maxFitRows` evenly spaced rows (all rows when
+ * n <= maxFitRows) and applied to every row.
+ * @returns projection n x k (float32) and the share of the fitted rows' variance the k axes keep.
+ */
+export function pcaProject(data: Float32Array, n: number, d: number, k: number, maxFitRows = Infinity): { projection: Float32Array; explained: number; components: Float64Array[]; mean: Float64Array } {
+  if (!Number.isInteger(k) || k < 1 || k > d) throw new AppError('invalid-argument', `pcaProject: need 1 <= k <= d = ${d}, got k = ${k}`);
+  const rows = n > maxFitRows ? Array.from({ length: Math.max(1, Math.floor(maxFitRows)) }, (_, j) => Math.floor((j * n) / Math.max(1, Math.floor(maxFitRows)))) : null;
+  const ax = principalAxes(data, n, d, rows, 'pcaProject');
+  const axes = Array.from({ length: k }, (_, r) => ax.axis(r));
+  const projection = new Float32Array(n * k);
+  const c = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) c[j] = data[i * d + j]! - ax.mean[j]!;
+    for (let r = 0; r < k; r++) {
+      const v = axes[r]!.vec;
+      let x = 0;
+      for (let j = 0; j < d; j++) x += c[j]! * v[j]!;
+      projection[i * k + r] = x;
+    }
+  }
+  const kept = axes.reduce((t, a) => t + a.value, 0);
+  return { projection, explained: ax.total > 0 ? kept / ax.total : 0, components: axes.map((a) => a.vec), mean: ax.mean };
+}
+
+/**
+ * Project n points of dimension d onto their first two principal components.
+ *
+ * @param data Float32Array n x d, row-major.
+ * @returns projection n x 2 (float32), explained variance ratios, the axes and the mean.
+ *   With d = 1 the second axis is zero; with zero total variance every
+ *   coordinate and ratio is 0.
+ * @throws AppError('invalid-argument') when the sizes do not match or n < 1, d < 1,
+ *   or a value is not finite.
+ */
+export function pca2d(data: Float32Array, n: number, d: number): Pca2d {
+  const { mean, total, axis } = principalAxes(data, n, d, null, 'pca2d');
   const a1 = axis(0);
   const a2 = axis(1);
   const projection = new Float32Array(n * 2);

@@ -7,7 +7,7 @@ import { formatDuration, formatRate } from '../lib/format.js';
 const UNIT: Record<string, string> = { import: 'images', embed: 'epochs', order: 'images', evaluate: 'models', compare: 'models', export: 'images', demo: 'steps' };
 const TITLE: Record<string, string> = {
   import: 'Importing images',
-  embed: 'Training the autoencoder',
+  embed: 'Embedding the images',
   order: 'Ordering the queue',
   evaluate: 'Retraining the orientation model',
   compare: 'Comparing strategies',
@@ -23,7 +23,7 @@ export function JobCard(props: { job: JobState; onCancel?: (() => void) | undefi
     const t = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(t);
   }, [job.finished]);
-  const unit = UNIT[job.stage] ?? 'items';
+  const unit = job.unit ?? UNIT[job.stage] ?? 'items';
   const frac = job.total > 0 ? Math.min(1, job.done / job.total) : 0;
   const rate = jobRate(job, now);
   const left = jobSecondsLeft(job, now);

@@ -13,6 +13,8 @@ export interface JobState {
   readonly done: number;
   readonly total: number;
   readonly message: string;
+  /** What done and total count, when the job said (else the stage's usual unit). */
+  readonly unit?: string | null;
   readonly startedAt: number;
   readonly updatedAt: number;
   /** Loss readings in arrival order (one per epoch when training). */
@@ -50,6 +52,7 @@ export function useJobs(api: DesktopApi): ReadonlyMap<JobId, JobState> {
           done: p.done,
           total: p.total,
           message: p.message,
+          unit: p.unit ?? old?.unit ?? null,
           startedAt: old?.startedAt ?? now,
           updatedAt: now,
           losses: lossChanged ? [...(old?.losses ?? []), p.loss!] : (old?.losses ?? []),
@@ -70,6 +73,7 @@ export function useJobs(api: DesktopApi): ReadonlyMap<JobId, JobState> {
           done: old?.done ?? 0,
           total: old?.total ?? 0,
           message: old?.message ?? '',
+          unit: old?.unit ?? null,
           startedAt: old?.startedAt ?? now,
           updatedAt: now,
           losses: old?.losses ?? [],

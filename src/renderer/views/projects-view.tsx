@@ -128,7 +128,7 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
           <details>
             <summary>Options</summary>
             <label>
-              Autoencoder epochs (empty: chosen from the number of images)
+              Training epochs, autoencoder or contrastive (empty: chosen from the number of images)
               <input name="epochs" type="number" min={1} max={10000} value={epochs} onChange={(e) => setEpochs(e.target.value)} />
             </label>
             <label className="check">
@@ -151,7 +151,11 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
               <select name="embedder" value={embedder} onChange={(e) => setEmbedder(e.target.value as EmbedderKind)}>
                 {EMBEDDERS.map((m) => (
                   <option key={m} value={m}>
-                    {m === 'contrastive' ? 'Contrastive: turn, shift, scale, lighting, blur and noise are not novel' : 'Autoencoder: reconstruction, pooled over turns'}
+                    {m === 'contrastive'
+                      ? 'Contrastive (trained): turn, shift, scale, lighting, blur and noise are not novel'
+                      : m === 'polar-fourier'
+                        ? 'Polar Fourier (no training, seconds): turn, shift, scale and contrast are not novel'
+                        : 'Autoencoder (trained): reconstruction, pooled over turns'}
                     {m === DEFAULT_SETTINGS.embedder ? ' (default)' : ''}
                   </option>
                 ))}

@@ -1,0 +1,40 @@
+/**
+ * The polar Fourier embedder as a user runs it (service -> worker thread):
+ * `embed:run` with embedder 'polar-fourier' makes it the project's setting,
+ * stores no model, and writes for every image the descriptors of its stored
+ * model input on the pool's principal axes; the novelty order then runs on them.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { LabelerService } from '../../src/main/service/labeler-service.js';
+import { polarFourierEmbeddings } from '../../src/main/ml/polar-fourier.js';
+import { makeDemoSubset } from '../helpers/demo-subset.js';
+import { tempDir } from '../helpers/synthetic-project.js';
+
+let svc: LabelerService | null = null;
+afterAll(() => svc?.close());
+
+describe('embed with the polar Fourier embedder', () => {
+  it('writes the descriptors of the stored model inputs, no model, and the queue orders by them', async () => {
+    const subset = makeDemoSubset(3, 'nl-polar-');
+    svc = await LabelerService.create({ dataDir: tempDir('nl-data-'), annotator: 'tester' });
+    await svc.invoke('project:create', { path: path.join(subset.root, 'p.nlproj'), settings: { inputSize: 32, latentDim: 8, embedder: 'autoencoder' } });
+    await svc.invoke('images:import', { folder: subset.images });
+    const r = await svc.invoke('embed:run', { embedder: 'polar-fourier' });
+    const store = svc.project;
+    expect(store.settings.embedder).toBe('polar-fourier');
+    expect(r.count).toBe(30);
+    expect(r.modelId).toBeNull();
+    expect(r.explained).toBeGreaterThan(0);
+    expect(store.embeddingInfo()?.source).toBe('polar-fourier');
+    const emb = store.getEmbeddings()!;
+    expect(emb.dim).toBe(8);
+    const inputs = store.getModelInputs(emb.ids);
+    const direct = polarFourierEmbeddings(inputs.data, inputs.ids.length, 32, inputs.channels, 8);
+    for (let i = 0; i < direct.embeddings.length; i++) expect(emb.data[i]).toBeCloseTo(direct.embeddings[i]!, 5);
+    const o = await svc.invoke('order:run', { strategy: 'fps-medoid' });
+    const queued = store.listImages({ status: 'ready' }).filter((i) => !i.inTestSplit && i.duplicateOf === null).length;
+    expect(queued).toBeGreaterThan(20);
+    expect(o.length).toBe(queued);
+  }, 60_000);
+});
