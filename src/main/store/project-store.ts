@@ -190,7 +190,14 @@ export class ProjectStore {
 
   // status (status.ts)
   status(): ProjectStatus {
-    const [db, settings, folders, labels, embeddings, orders, curve] = [this.#db, this.#settings, this.#folders, this.#labels, this.#embeddings, this.#orders, this.#curve];
-    return projectStatus({ db, settings, folders, labels, embeddings, orders, curve });
+    return projectStatus({
+      db: this.#db,
+      settings: this.#settings,
+      folders: this.#folders,
+      labels: this.#labels,
+      embeddings: this.#embeddings,
+      orders: this.#orders,
+      curve: this.#curve,
+    });
   }
 }
