@@ -68,4 +68,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The project database's connection never leaves src/main/store: everything else uses ProjectStore's methods.
+    // A rule of its own name (the typescript-eslint twin of no-restricted-imports), so it adds to the layer blocks' lists instead of replacing them.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/main/store/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'better-sqlite3', message: 'SQLite is reached only through src/main/store (ProjectStore): add a store method instead.' }],
+          patterns: [{ group: ['**/store/database', '**/store/database.js'], message: 'The database handle is private to src/main/store: use ProjectStore.' }],
+        },
+      ],
+    },
+  },
 );

@@ -50,6 +50,7 @@ import type { Degrees } from '../src/shared/angle.js';
 import { encodePng, GRAY } from '../test/import/png-writer.js';
 import type { BenchResult } from './bench-types.js';
 import { benchOutputDir, quantile, runAlone } from './bench-util.js';
+import { projectSqlite } from '../test/helpers/project-sqlite.js';
 
 const NEXT_IMAGE_GOAL_MS = 100;
 const NEXT_ENTRY_GOAL_MS = 16;
@@ -208,7 +209,7 @@ async function measure(argv: readonly string[]): Promise<Figures> {
 
     // The queue query before the fix, on this project (20 runs, median).
     const orderId = svc.project.activeOrder()!.id;
-    const legacy = svc.project.db.prepare(LEGACY_QUEUE_SQL);
+    const legacy = projectSqlite(svc.project).prepare(LEGACY_QUEUE_SQL);
     const legacyMs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { wrapDegrees } from '../../src/shared/angle.js';
 import { exportLabels } from '../../src/main/export/export-labels.js';
 import { makeProject, tmpDir } from '../io/make-project.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 async function png(v: number, w = 12, h = 9): Promise<Buffer> {
   return sharp({ create: { width: w, height: h, channels: 3, background: { r: v, g: 255 - v, b: 40 } } }).png().toBuffer();
@@ -67,7 +68,7 @@ describe('a labeled file whose content changed', () => {
     expect(f.skipped.map((s) => s.path)).toEqual(['b.png', 'c.png']);
 
     // a's content was hashed once and found the same: its new time is recorded
-    const mtime = store.db.prepare('SELECT mtime_ms FROM images WHERE id = ?').pluck().get(ids[0]) as number;
+    const mtime = projectSqlite(store).prepare('SELECT mtime_ms FROM images WHERE id = ?').pluck().get(ids[0]) as number;
     expect(mtime).toBe(fs.statSync(path.join(folder, 'a.png')).mtimeMs);
 
     // putting the labeled content back makes it exportable again

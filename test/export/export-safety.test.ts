@@ -18,6 +18,7 @@ import { parseLabelsCsv } from '../../src/main/io/labels-import.js';
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import type { ImageId } from '../../src/shared/types.js';
 import { makeProject, tmpDir, type FixtureImage } from '../io/make-project.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 const digest = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -106,7 +107,7 @@ describe('export output checks', () => {
     // the folder row moved (e.g. after a relink) but an image still points at its old file
     const outside = path.join(dir, 'elsewhere.png');
     fs.copyFileSync(path.join(folder, 'a.png'), outside);
-    store.db.prepare('UPDATE images SET abs_path = ? WHERE id = ?').run(outside, ids[0]);
+    projectSqlite(store).prepare('UPDATE images SET abs_path = ? WHERE id = ?').run(outside, ids[0]);
     const before = digest(outside);
     await expect(exportLabels(store, { format: 'csv', out: outside, overwrite: true })).rejects.toThrow(/image of the project/);
     expect(digest(outside)).toBe(before);

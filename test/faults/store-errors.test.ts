@@ -14,6 +14,7 @@ import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId } from '../../src/shared/types.js';
 import { syntheticProject } from '../helpers/synthetic-project.js';
 import { cliEnv, runCli, tempRoot } from './fault-helpers.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 const root = tempRoot('nl-store-errors-');
 const services: LabelerService[] = [];
@@ -63,7 +64,7 @@ describe('store errors as sentences', () => {
 
     const dropped = project('dropped');
     const svc = await openIn(dropped);
-    svc.project.db.exec('DROP TABLE labels');
+    projectSqlite(svc.project).exec('DROP TABLE labels');
     await expect(svc.invoke('label:set', { imageId: 1 as ImageId, angle: 10 as Degrees })).rejects.toMatchObject({
       name: 'AppError',
       message: expect.stringMatching(/dropped\/synthetic\.nlproj lacks the table "labels" every Novelty Labeler project has.*restore it from a backup/),

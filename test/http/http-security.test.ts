@@ -15,6 +15,7 @@ import { LabelerService } from '../../src/main/service/labeler-service.js';
 import { startHttpTransport, CONTENT_SECURITY_POLICY, type HttpTransport } from '../../src/main/http/http-transport.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
 import type { ImageId } from '../../src/shared/types.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 interface Reply {
   status: number;
@@ -331,7 +332,7 @@ describe('events', () => {
     });
     const frame = received.split('\n\n').find((f) => f.startsWith('event: labels:changed'))!;
     expect(JSON.parse(frame.split('\n')[1]!.slice('data: '.length))).toEqual({ labeled: 1 });
-    const row = svc.project.db.prepare('SELECT angle_deg FROM labels WHERE image_id = ? AND undone_at IS NULL').get(readyId) as { angle_deg: number };
+    const row = projectSqlite(svc.project).prepare('SELECT angle_deg FROM labels WHERE image_id = ? AND undone_at IS NULL').get(readyId) as { angle_deg: number };
     expect(row.angle_deg).toBe(123);
   });
 });

@@ -8,6 +8,7 @@ import { ProjectStore } from '../../src/main/store/project-store.js';
 import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageRecord } from '../../src/shared/types.js';
 import { distinctPng, putFile } from './png-writer.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 let tmp: string;
 let store: ProjectStore;
@@ -220,7 +221,7 @@ describe('importFolder', () => {
     const written = store.listImages().length;
     expect(written).toBeGreaterThanOrEqual(10);
     expect(written).toBeLessThanOrEqual(12);
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(projectSqlite(store).pragma('integrity_check', { simple: true })).toBe('ok');
     const r = await importFolder(store, path.join(tmp, 'f'));
     expect(r.added).toBe(40 - written);
     expect(r.skippedExisting).toBe(written);

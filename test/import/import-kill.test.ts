@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { importFolder } from '../../src/main/import/import-folder.js';
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import { GRAY, encodePng } from './png-writer.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const N = 200;
@@ -59,7 +60,7 @@ it('an import killed with SIGKILL leaves a sound project holding whole batches, 
 
   const store = ProjectStore.open(project);
   try {
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(projectSqlite(store).pragma('integrity_check', { simple: true })).toBe('ok');
     const kept = store.listImages().length;
     expect(kept).toBeGreaterThanOrEqual(seen);
     expect(kept).toBeLessThan(N);

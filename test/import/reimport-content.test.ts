@@ -15,6 +15,7 @@ import { ProjectStore } from '../../src/main/store/project-store.js';
 import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId, ImageRecord } from '../../src/shared/types.js';
 import { distinctPng, putFile } from './png-writer.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 let tmp: string;
 let store: ProjectStore;
@@ -214,8 +215,8 @@ describe('re-import: unreadable files and lost model inputs', () => {
     const [a, b] = [at(pa), at(pb)];
     label(a.id, 10);
     const before = Buffer.from(store.getModelInputs([a.id, b.id]).data);
-    store.db.prepare('UPDATE images SET model_input = NULL WHERE id = ?').run(a.id);
-    store.db.prepare('UPDATE images SET model_input = ? WHERE id = ?').run(Buffer.alloc(7), b.id);
+    projectSqlite(store).prepare('UPDATE images SET model_input = NULL WHERE id = ?').run(a.id);
+    projectSqlite(store).prepare('UPDATE images SET model_input = ? WHERE id = ?').run(Buffer.alloc(7), b.id);
     expect(() => store.getModelInputs([a.id])).toThrow(/no model input/);
 
     const r = await importFolder(store, path.join(tmp, 'f'));

@@ -12,6 +12,7 @@ import { selectBackend } from '../../src/main/ml/backend.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
 import { tempDir } from '../helpers/synthetic-project.js';
 import { DEFAULT_SETTINGS, type CompareResult } from '../../src/shared/types.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 let svc: LabelerService | null = null;
 afterAll(() => svc?.close());
@@ -33,7 +34,7 @@ describe('compare verdicts', () => {
 
     // The exemplar models (the default is one) need no encoder: evaluate works with the stored model damaged.
     const store = svc.project;
-    store.db.prepare("UPDATE models SET weights = substr(weights, 1, length(weights) / 2) WHERE kind = 'autoencoder'").run();
+    projectSqlite(store).prepare("UPDATE models SET weights = substr(weights, 1, length(weights) / 2) WHERE kind = 'autoencoder'").run();
     const rel = (p: string): string => path.relative(subset.images, p).split(path.sep).join('/');
     const imgs = store.listPoolImages();
     const test = imgs.filter((i) => i.inTestSplit).slice(0, 5);

@@ -7,6 +7,7 @@ import { LabelerService } from '../../src/main/service/labeler-service.js';
 import { syntheticProject, tempDir } from '../helpers/synthetic-project.js';
 import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId } from '../../src/shared/types.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 async function open(file: string, annotator = 'alice'): Promise<LabelerService> {
   const svc = await LabelerService.create({ dataDir: tempDir('nl-data-'), annotator });
@@ -98,7 +99,7 @@ describe('review regressions', () => {
 
   it('the order is stale after new images arrive or the embeddings change', () => {
     const { store, ids, data } = syntheticProject(12, 2);
-    const setId = store.embeddingInfo() ? (store.db.prepare('SELECT id FROM embedding_sets WHERE active = 1').pluck().get() as number) : null;
+    const setId = store.embeddingInfo() ? (projectSqlite(store).prepare('SELECT id FROM embedding_sets WHERE active = 1').pluck().get() as number) : null;
     const pool = store.listPoolImages().filter((i) => !i.inTestSplit).map((i) => i.id);
     store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: setId, entries: pool.map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' })) });
     expect(store.orderIsStale()).toBe(false);

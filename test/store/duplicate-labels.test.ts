@@ -14,11 +14,12 @@ import type { ProjectStore } from '../../src/main/store/project-store.js';
 import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId, ImageRecord } from '../../src/shared/types.js';
 import { syntheticProject, tempDir } from '../helpers/synthetic-project.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 interface RawLabel { image_id: number; angle_deg: number | null; no_orientation: number; arm: string; source: string }
 
 const rawLabels = (store: ProjectStore): RawLabel[] =>
-  store.db.prepare('SELECT image_id, angle_deg, no_orientation, arm, source FROM labels ORDER BY id').all() as RawLabel[];
+  projectSqlite(store).prepare('SELECT image_id, angle_deg, no_orientation, arm, source FROM labels ORDER BY id').all() as RawLabel[];
 
 /**
  * 10 synthetic images plus two exact copies: copy-test.png of a test-split
@@ -58,7 +59,7 @@ describe('labels on exact duplicates', () => {
     expect(l.value).toEqual({ kind: 'angle', angle: 40 }); // 400 deg wrapped into [0, 360)
     expect(rawLabels(store)).toEqual([{ image_id: pool.id, angle_deg: 40, no_orientation: 0, arm: 'novelty', source: 'annotator' }]);
     // the label clears the original's skip, and the copy itself has no label
-    expect(store.db.prepare('SELECT image_id FROM skips').all()).toEqual([]);
+    expect(projectSqlite(store).prepare('SELECT image_id FROM skips').all()).toEqual([]);
     expect(store.currentLabel(copyOfPool)).toBeNull();
     expect(store.currentLabel(pool.id)?.value).toEqual({ kind: 'angle', angle: 40 });
 

@@ -12,13 +12,14 @@ import { mulberry32, seededShuffle } from '../../src/shared/random.js';
 import { SAVE_ORDER_CHUNK, type ProjectStore } from '../../src/main/store/project-store.js';
 import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId } from '../../src/shared/types.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 interface RawImage { id: number; status: string; duplicate_of: number | null; in_test_split: number; abs_path: string }
 interface RawLabel { id: number; image_id: number; undone_at: string | null; no_orientation: number }
 
 /** The queue by brute force over the raw tables. */
 function referenceQueue(store: ProjectStore): number[] {
-  const db = store.db;
+  const db = projectSqlite(store);
   const orderId = db.prepare('SELECT id FROM orders WHERE active = 1').pluck().get() as number;
   const entries = db.prepare('SELECT rank, image_id FROM order_entries WHERE order_id = ?').all(orderId) as { rank: number; image_id: number }[];
   const images = new Map((db.prepare('SELECT id, status, duplicate_of, in_test_split, abs_path FROM images').all() as RawImage[]).map((r) => [r.id, r]));
@@ -69,11 +70,11 @@ function busyProject(): { store: ProjectStore; ids: ImageId[] } {
   store.addLabel({ imageId: all[10]!, value: { kind: 'angle', angle: 5 as Degrees }, annotator: 't' }); // relabel: counts once
   store.undoLastLabel(); // the relabel: the earlier label of all[10] applies again
   store.addLabel({ imageId: all[59]!, value: { kind: 'angle', angle: 9 as Degrees }, annotator: 't' });
-  store.db.prepare('UPDATE labels SET undone_at = ? WHERE image_id = ?').run('2026-01-01T00:00:00.000Z', all[58]); // all labels of all[58] undone
+  projectSqlite(store).prepare('UPDATE labels SET undone_at = ? WHERE image_id = ?').run('2026-01-01T00:00:00.000Z', all[58]); // all labels of all[58] undone
   // Skips: two with the same time (rank breaks the tie), one earlier, one on a labeled image.
   for (const [k, at] of [[70, '2026-01-02T00:00:00.000Z'], [65, '2026-01-02T00:00:00.000Z'], [90, '2026-01-01T00:00:00.000Z'], [20, '2026-01-01T00:00:00.000Z']] as const) {
     store.skipImage(all[k]!);
-    store.db.prepare('UPDATE skips SET skipped_at = ? WHERE image_id = ?').run(at, all[k]);
+    projectSqlite(store).prepare('UPDATE skips SET skipped_at = ? WHERE image_id = ?').run(at, all[k]);
   }
   return { store, ids };
 }
@@ -95,7 +96,7 @@ describe('ProjectStore queue and counts', () => {
 
   it('labelCounts and status count what the raw tables hold', () => {
     const { store } = busyProject();
-    const db = store.db;
+    const db = projectSqlite(store);
     const images = db.prepare('SELECT id, status, duplicate_of, in_test_split, abs_path FROM images').all() as RawImage[];
     const current = currentLabels(db.prepare('SELECT id, image_id, undone_at, no_orientation FROM labels').all() as RawLabel[]);
     const test = new Set(images.filter((i) => i.in_test_split === 1).map((i) => i.id));
@@ -127,10 +128,10 @@ describe('ProjectStore.saveOrder', () => {
     const first = seededShuffle(ids, 1);
     store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: null, entries: first.map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' })) });
     // A partial order being written by another process (active = -1, fresh) and a crash leftover (an hour old).
-    const ins = store.db.prepare("INSERT INTO orders(strategy, seed, params, created_at, active) VALUES ('fps', 0, '{}', ?, -1)");
+    const ins = projectSqlite(store).prepare("INSERT INTO orders(strategy, seed, params, created_at, active) VALUES ('fps', 0, '{}', ?, -1)");
     const fresh = Number(ins.run(new Date().toISOString()).lastInsertRowid);
     const old = Number(ins.run('2000-01-01T00:00:00.000Z').lastInsertRowid);
-    const entry = store.db.prepare("INSERT INTO order_entries(order_id, rank, image_id, arm) VALUES (?, ?, ?, 'novelty')");
+    const entry = projectSqlite(store).prepare("INSERT INTO order_entries(order_id, rank, image_id, arm) VALUES (?, ?, ?, 'novelty')");
     for (let r = 0; r < 10; r++) {
       entry.run(fresh, r, ids[r]);
       entry.run(old, r, ids[r]);
@@ -142,16 +143,16 @@ describe('ProjectStore.saveOrder', () => {
 
     const second = seededShuffle(ids, 2);
     const id = store.saveOrder({ strategy: 'fps', seed: 2, embeddingSetId: null, entries: second.map((imageId, i) => ({ imageId, coverageRadius: 5000 - i, arm: 'novelty' })) });
-    const orders = store.db.prepare('SELECT id, active FROM orders ORDER BY id').all() as { id: number; active: number }[];
+    const orders = projectSqlite(store).prepare('SELECT id, active FROM orders ORDER BY id').all() as { id: number; active: number }[];
     expect(orders).toEqual([
       { id: fresh, active: -1 },
       { id, active: 1 },
     ]);
-    const rows = store.db.prepare('SELECT rank, image_id, coverage_radius FROM order_entries WHERE order_id = ? ORDER BY rank').all(id) as { rank: number; image_id: number; coverage_radius: number }[];
+    const rows = projectSqlite(store).prepare('SELECT rank, image_id, coverage_radius FROM order_entries WHERE order_id = ? ORDER BY rank').all(id) as { rank: number; image_id: number; coverage_radius: number }[];
     expect(rows.map((r) => r.image_id)).toEqual(second);
     expect(rows.map((r) => r.rank)).toEqual(second.map((_, i) => i));
     expect(rows[4999]!.coverage_radius).toBe(1);
-    expect(store.db.prepare('SELECT COUNT(*) FROM order_entries WHERE order_id NOT IN (?, ?)').pluck().get(id, fresh)).toBe(0);
+    expect(projectSqlite(store).prepare('SELECT COUNT(*) FROM order_entries WHERE order_id NOT IN (?, ?)').pluck().get(id, fresh)).toBe(0);
     expect(store.activeOrder()).toMatchObject({ id, strategy: 'fps', seed: 2, length: 5000 });
     expect(store.queue(2, 4998).map((q) => q.imageId)).toEqual(second.slice(4998));
   });

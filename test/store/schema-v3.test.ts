@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import { SCHEMA_VERSION } from '../../src/main/store/schema.js';
 import { syntheticProject } from '../helpers/synthetic-project.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 const point = { size: 10, strategy: 'random', seed: 1, maeDeg: 30, medianDeg: 20, within10: 0.25, testSize: 40 };
 
@@ -35,7 +36,7 @@ describe('schema 3: curve points carry their orientation model', () => {
 
     const again = ProjectStore.open(file);
     try {
-      expect(again.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(projectSqlite(again).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       // The dropped column came back empty: both points read as the regressor's, in insertion order.
       expect(again.curvePoints().map((p) => [p.size, p.maeDeg, p.model])).toEqual([
         [10, 30, 'regressor'],

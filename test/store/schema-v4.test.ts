@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/main/store/schema.js';
 import { syntheticProject } from '../helpers/synthetic-project.js';
+import { projectSqlite } from '../helpers/project-sqlite.js';
 
 function columns(db: Database.Database, table: string): string[] {
   return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
@@ -65,16 +66,16 @@ describe('schema 4', () => {
 
     const again = ProjectStore.open(file);
     try {
-      expect(again.db.pragma('user_version', { simple: true })).toBe(4);
-      expect(again.db.prepare('SELECT id, kind, params FROM models ORDER BY id').all()).toEqual(before);
-      expect(again.db.prepare('SELECT id, model_id FROM embedding_sets ORDER BY id').all()).toEqual(setsBefore);
-      expect(again.db.pragma('foreign_key_check')).toEqual([]);
-      expect(columns(again.db, 'folders')).toContain('role');
-      expect(columns(again.db, 'images')).toContain('mtime_ms');
-      expect(columns(again.db, 'curve_points')).toEqual(expect.arrayContaining(['ci_low', 'ci_high', 'chance_deg', 'extra']));
+      expect(projectSqlite(again).pragma('user_version', { simple: true })).toBe(4);
+      expect(projectSqlite(again).prepare('SELECT id, kind, params FROM models ORDER BY id').all()).toEqual(before);
+      expect(projectSqlite(again).prepare('SELECT id, model_id FROM embedding_sets ORDER BY id').all()).toEqual(setsBefore);
+      expect(projectSqlite(again).pragma('foreign_key_check')).toEqual([]);
+      expect(columns(projectSqlite(again), 'folders')).toContain('role');
+      expect(columns(projectSqlite(again), 'images')).toContain('mtime_ms');
+      expect(columns(projectSqlite(again), 'curve_points')).toEqual(expect.arrayContaining(['ci_low', 'ci_high', 'chance_deg', 'extra']));
       const id = again.saveModel({ kind: 'contrastive', backend: 'wasm', params: { embedder: 'contrastive' }, topology: null, weights: null });
       expect(again.latestModel('contrastive')?.id).toBe(id);
-      expect(again.db.prepare("SELECT role FROM folders").all().every((r) => (r as { role: string }).role === 'pool')).toBe(true);
+      expect(projectSqlite(again).prepare("SELECT role FROM folders").all().every((r) => (r as { role: string }).role === 'pool')).toBe(true);
     } finally {
       again.close();
     }

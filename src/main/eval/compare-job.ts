@@ -227,7 +227,7 @@ export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, 
   const runId = randomUUID();
   store.transaction(() => {
     if (ctx.cancelled?.() ?? ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
-    store.db.prepare("DELETE FROM curve_points WHERE source = 'compare'").run();
+    store.deleteCurvePoints('compare');
     store.addCurvePoints(runId, 'compare', points);
     store.setCompareVerdict(report);
   });

@@ -287,7 +287,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   // Images this import adds are never claimable (their file is what was just read), so the
   // candidates of a content are the images that existed before it, checked once per content:
   // many identical files then import in linear time, not quadratic.
-  const firstNewId = (store.db.prepare('SELECT COALESCE(MAX(id), 0) FROM images').pluck().get() as number) + 1;
+  const firstNewId = store.maxImageId() + 1;
   const candidatesBySha = new Map<string, ImageRecord[]>();
   const findClaimable = (sha256: string | null, here: string, not: ImageId | null): ImageRecord | undefined => {
     if (!sha256) return undefined;

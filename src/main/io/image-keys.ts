@@ -83,9 +83,7 @@ export class ImageKeyIndex {
 
   constructor(store: ProjectStore) {
     const prefixes = folderPrefixes(store);
-    const folderOf = new Map(
-      (store.db.prepare('SELECT id, folder_id FROM images').all() as { id: number; folder_id: number }[]).map((r) => [r.id, r.folder_id]),
-    );
+    const folderOf = store.folderOfEachImage();
     for (const img of store.listImages()) {
       const prefix = prefixes.get(folderOf.get(img.id) ?? -1) ?? '';
       if (prefix) this.byPrefixed.set(prefix + img.relPath, img);

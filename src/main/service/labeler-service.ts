@@ -409,11 +409,7 @@ export class LabelerService implements ServiceHost {
 
   /** Arm of the active order that queued this image (for interleaved queues). */
   private armOf(imageId: ImageId): 'novelty' | 'random' | 'none' {
-    const row = this.project.db
-      .prepare('SELECT e.arm FROM order_entries e JOIN orders o ON o.id = e.order_id WHERE o.active = 1 AND e.image_id = ?')
-      .pluck()
-      .get(imageId) as string | undefined;
-    return row === 'novelty' || row === 'random' ? row : 'none';
+    return this.project.armOf(imageId);
   }
 
   /**
