@@ -37,4 +37,23 @@ describe('embed with the polar Fourier embedder', () => {
     expect(queued).toBeGreaterThan(20);
     expect(o.length).toBe(queued);
   }, 60_000);
+
+  it('a cancelled embed with another embedder leaves the setting and the embeddings as they were', async () => {
+    const store = svc!.project;
+    const before = store.getEmbeddings()!;
+    let jobId: number | null = null;
+    const off = svc!.onEvent((name, payload) => {
+      const p = payload as unknown as { jobId: number; stage: string; done: number };
+      if (name === 'job:progress' && p.stage === 'embed' && p.done >= 1 && jobId === null) {
+        jobId = p.jobId;
+        void svc!.invoke('job:cancel', { jobId: p.jobId as never });
+      }
+    });
+    await expect(svc!.invoke('embed:run', { embedder: 'autoencoder', epochs: 500, backend: 'wasm' })).rejects.toThrow(/cancelled/);
+    off();
+    expect(jobId).not.toBeNull();
+    expect(store.settings.embedder).toBe('polar-fourier');
+    expect(store.embeddingInfo()?.source).toBe('polar-fourier');
+    expect(Array.from(store.getEmbeddings()!.data)).toEqual(Array.from(before.data));
+  }, 120_000);
 });

@@ -35,11 +35,16 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
   if (ids.length < 2) {
     throw new AppError('not-enough-labels', `the project has ${ids.length} ready image(s); import a folder with at least 2 readable images before "embed"`);
   }
-  if (store.settings.embedder === 'polar-fourier') return runPolarFourier(store, { ids, data, channels }, ctx);
+  const kind = spec.embedder ?? store.settings.embedder;
+  // The setting changes in the commit that stores the new embeddings, never before: a failed run leaves both as they were.
+  const adopt = (): void => {
+    if (store.settings.embedder !== kind) store.updateSettings({ embedder: kind });
+  };
+  if (kind === 'polar-fourier') return runPolarFourier(store, { ids, data, channels }, ctx, adopt);
   const backend = await selectBackend(spec.backend);
   ctx.log(`backend: ${backend}`);
   const epochs = Math.max(1, Math.floor(spec.epochs));
-  if (store.settings.embedder === 'contrastive') return runContrastive(store, { ids, data, channels }, epochs, backend, ctx);
+  if (kind === 'contrastive') return runContrastive(store, { ids, data, channels }, epochs, backend, ctx, adopt);
   ctx.progress({ done: 0, total: epochs, message: `training autoencoder on ${ids.length} images (${backend})` });
   let trained: Awaited<ReturnType<typeof trainAutoencoder>>;
   try {
@@ -66,6 +71,7 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
   const { projection } = pca2d(embeddings, ids.length, latentDim);
   const serialized = await serializeModel(trained.encoder);
   const modelId = store.transaction(() => {
+    adopt();
     const id = store.saveModel({
       kind: 'autoencoder',
       backend,
@@ -85,7 +91,7 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
 const cancelledMessage = 'embedding was cancelled; the previous embeddings stay in use';
 
 /** Polar Fourier descriptors on the pool's own principal axes: no training, no tensors, no backend. */
-function runPolarFourier(store: ProjectStore, inputs: { ids: readonly ImageId[]; data: Uint8Array; channels: number }, ctx: JobContext): EmbedResult {
+function runPolarFourier(store: ProjectStore, inputs: { ids: readonly ImageId[]; data: Uint8Array; channels: number }, ctx: JobContext, adopt: () => void): EmbedResult {
   const { inputSize, latentDim } = store.settings;
   const { ids, data, channels } = inputs;
   const n = ids.length;
@@ -100,7 +106,10 @@ function runPolarFourier(store: ProjectStore, inputs: { ids: readonly ImageId[];
   });
   if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
   const { projection } = pca2d(embeddings, n, dim);
-  store.saveEmbeddings({ modelId: null, source: 'polar-fourier', backend: null, loss: null, ids, dim, data: embeddings, pca: projection });
+  store.transaction(() => {
+    adopt();
+    store.saveEmbeddings({ modelId: null, source: 'polar-fourier', backend: null, loss: null, ids, dim, data: embeddings, pca: projection });
+  });
   ctx.progress({ done: n, total: n, unit: 'images', message: `embedded ${n} images: polar Fourier descriptors on ${dim} principal axes (${(100 * explained).toFixed(0)} % of their variance)` });
   return { modelId: null, backend: null, loss: null, count: n, explained };
 }
@@ -112,6 +121,7 @@ async function runContrastive(
   epochs: number,
   backend: ComputeBackend,
   ctx: JobContext,
+  adopt: () => void,
 ): Promise<EmbedResult> {
   const { inputSize, seed, embeddingTurns } = store.settings;
   const { ids, data, channels } = inputs;
@@ -157,6 +167,7 @@ async function runContrastive(
     const { projection } = pca2d(embeddings, ids.length, dim);
     const serialized = await serializeModel(trained.encoder);
     const modelId = store.transaction(() => {
+      adopt();
       const id = store.saveModel({
         kind: 'contrastive',
         backend,

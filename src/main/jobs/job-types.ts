@@ -3,10 +3,11 @@
  * their specs, results and the messages a worker sends back.
  */
 import type { SerializedError } from '../../shared/errors.js';
-import type { BackendChoice, CompareResult, ComputeBackend, CurvePoint, OrientationModelKind, StrategyName } from '../../shared/types.js';
+import type { BackendChoice, CompareResult, ComputeBackend, CurvePoint, EmbedderKind, OrientationModelKind, StrategyName } from '../../shared/types.js';
 
 export type JobSpec =
-  | { readonly kind: 'embed'; readonly epochs: number; readonly backend: BackendChoice; readonly seed: number; readonly fromFile?: string }
+  /** embedder: which one to make (default: the project's setting); it becomes the setting in the commit that stores its embeddings. */
+  | { readonly kind: 'embed'; readonly epochs: number; readonly backend: BackendChoice; readonly seed: number; readonly fromFile?: string; readonly embedder?: EmbedderKind }
   | {
       readonly kind: 'order';
       readonly strategy: StrategyName;

@@ -253,10 +253,10 @@ export class LabelerService implements ServiceHost {
       'images:unreadable': async () => this.project.listImages({ status: 'unreadable' }),
 
       'embed:run': async ({ epochs, backend, fromFile, embedder }) => {
-        if (embedder && !fromFile && embedder !== this.project.settings.embedder) this.project.updateSettings({ embedder });
-        const kind = this.project.settings.embedder;
+        const kind = embedder && !fromFile ? embedder : this.project.settings.embedder;
         const spec: JobSpec = {
           kind: 'embed',
+          ...(embedder && !fromFile ? { embedder } : {}),
           epochs: epochs ?? (kind === 'contrastive' ? defaultContrastiveEpochs(this.project.poolSize()) : defaultEpochs(this.project.poolSize())),
           backend: this.backendChoice(backend),
           seed: this.project.settings.seed,
