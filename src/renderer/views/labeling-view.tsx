@@ -6,15 +6,16 @@
  * label is in SQLite. Time spent per image is sent as durationMs.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AnglePrediction, ProjectStatus, QueueEntry, UndoneLabel } from '../../shared/types.js';
+import type { NextRequest, NextUp, UpcomingImage } from '../../shared/api.js';
+import { wrapDegrees } from '../../shared/angle.js';
+import type { AnglePrediction, ImageId, ProjectStatus, QueueEntry, UndoneLabel } from '../../shared/types.js';
 import { useApi } from '../api/api-context.js';
 import { errorCode, errorText } from '../api/desktop-api.js';
 import { AngleOverlay } from '../components/angle-overlay.js';
 import { KeysHelp } from '../components/keys-help.js';
 import { MiddleEllipsis } from '../components/middle-ellipsis.js';
-import { digitAngle, formatAngle, wrap, type Period } from '../lib/angle-ui.js';
+import { digitAngle, formatAngle, type Period } from '../lib/angle-ui.js';
 import { CANVAS_NAMES, containRect, nextBackground, readBackground, writeBackground, type CanvasBackground } from '../lib/canvas-background.js';
-import { nextIsTest } from '../lib/test-policy.js';
 import { strategyLabel } from '../lib/curve-series.js';
 import { useSize } from '../lib/use-size.js';
 
@@ -64,6 +65,8 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     setAngle(a);
   }, []);
   const [busy, setBusy] = useState(false);
+  /** A label or skip of this view in flight (its answer brings the status; the labels:changed event it causes needs no refresh). */
+  const busyRef = useRef(false);
   const [help, setHelp] = useState(false);
   const [message, setMessage] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
@@ -81,50 +84,22 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   useGuessRef.current = useGuess;
   const shownAt = useRef(Date.now());
   const history = useRef<Done[]>([]);
-  const skipped = useRef(new Set<number>());
+  const skipped = useRef(new Set<ImageId>());
   const statusRef = useRef(props.status);
   statusRef.current = props.status;
 
-  /** The next image to show after `exclude` (the ones on screen), test or queue by the test policy. */
-  const fetchNext = useCallback(
-    async (st: ProjectStatus, exclude: readonly Shown[]): Promise<Shown | null> => {
-      const pendingTest = exclude.filter((s) => s.mode === 'test').length;
-      const pendingTrain = exclude.length - pendingTest;
-      const excluded = new Set<number>([...exclude.map((s) => s.entry.imageId as number), ...skipped.current]);
-      const testLeft = st.testSplit.size - st.testSplit.labeled - pendingTest;
-      const modes: Mode[] = testLeft > 0 && nextIsTest(st, pendingTest, pendingTrain) ? ['test', 'queue'] : ['queue', 'test'];
-      for (const mode of modes) {
-        if (mode === 'test' && testLeft <= 0) continue;
-        const list = await api.invoke('queue:next', { count: excluded.size + 2, mode });
-        const e = list.find((q) => !excluded.has(q.imageId));
-        if (e) return { entry: e, mode };
-        if (mode === 'queue' && st.order && st.order.remaining > pendingTrain) {
-          // everything left was skipped this session: offer the skipped ones again
-          const again = list.find((q) => !exclude.some((s) => s.entry.imageId === q.imageId));
-          if (again) {
-            skipped.current.clear();
-            return { entry: again, mode };
-          }
-        }
-      }
-      return null;
-    },
-    [api],
-  );
+  /** What the engine needs to choose what comes after `held` (the images this view holds). */
+  const nextRequest = useCallback((held: readonly Shown[]): NextRequest => {
+    return { showing: held.map((h) => h.entry.imageId), skipped: [...skipped.current], count: held.length === 0 ? 2 : 1, guess: useGuessRef.current };
+  }, []);
 
-  /** Attach the model's guess to a queue image (never to a test image); no guess on any error. */
-  const withGuess = useCallback(
-    async (s: Shown | null): Promise<Shown | null> => {
-      if (!s || s.mode !== 'queue' || !useGuessRef.current) return s;
-      try {
-        const [g] = await api.invoke('queue:predict', { imageIds: [s.entry.imageId] });
-        return { ...s, guess: g && g.angle !== null ? g : null };
-      } catch {
-        return { ...s, guess: null };
-      }
-    },
-    [api],
-  );
+  /** A chosen image as shown: queue images carry their guess (when the guess is on and the engine gave one). */
+  const toShown = useCallback((u: UpcomingImage | undefined, guesses: NextUp['guesses']): Shown | null => {
+    if (!u) return null;
+    if (u.reoffered) skipped.current.clear(); // everything left was skipped: the skipped ones come again
+    if (u.mode !== 'queue' || !useGuessRef.current) return { entry: u.entry, mode: u.mode };
+    return { entry: u.entry, mode: u.mode, guess: guessOf(guesses, u.entry.imageId) };
+  }, []);
 
   const refreshStatus = useCallback(async (): Promise<ProjectStatus> => {
     const st = await api.invoke('project:status', {});
@@ -132,6 +107,14 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     statusRef.current = st;
     return st;
   }, [api, props]);
+
+  const takeStatus = useCallback(
+    (st: ProjectStatus): void => {
+      props.onStatus(st);
+      statusRef.current = st;
+    },
+    [props],
+  );
 
   const show = useCallback((s: Shown | null, startAngle?: number): void => {
     const fromGuess = startAngle === undefined && useGuessRef.current && s?.guess?.angle != null;
@@ -145,36 +128,94 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
     setFinished(s === null);
   }, []);
 
+  /** Counts every answer that sets what comes next: an older one arriving late is dropped. */
   const prefetchSeq = useRef(0);
-  /** Fetch (and guess) the image after `cur`; a newer prefetch supersedes an older one still running. */
-  const prefetch = useCallback(
-    async (st: ProjectStatus, cur: Shown | null): Promise<void> => {
-      const seq = ++prefetchSeq.current;
-      if (!cur) {
-        setUpcoming(null);
-        return;
+
+  /**
+   * A guess that arrives after its image is on screen (the engine's answer came
+   * without it): once the annotator has set the angle it never moves the arrow;
+   * when the arrow started at an earlier guess the line keeps naming that one,
+   * else it says the new guess came late.
+   */
+  const applyLateGuesses = useCallback((guesses: readonly AnglePrediction[]): void => {
+    const cur = currentRef.current;
+    const g = cur ? guessOf(guesses, cur.entry.imageId) : null;
+    if (cur && g && cur.mode === 'queue') {
+      const applied = !touched.current;
+      if (applied || !cur.guessApplied) {
+        const updated = { ...cur, guess: g, guessApplied: applied };
+        setCurrent(updated);
+        currentRef.current = updated;
+        if (applied) setAngle(g.angle!);
       }
+    }
+    setUpcoming((u) => (u && u.mode === 'queue' && guessOf(guesses, u.entry.imageId) ? { ...u, guess: guessOf(guesses, u.entry.imageId) } : u));
+  }, []);
+
+  /** Ask for the guesses the engine's answer came without (it did not wait for a slow model). */
+  const askLateGuesses = useCallback(
+    (nu: NextUp, shown: readonly (Shown | null)[]): void => {
+      if (nu.guesses !== null || !useGuessRef.current) return;
+      const ids = shown.filter((s): s is Shown => s !== null && s.mode === 'queue').map((s) => s.entry.imageId);
+      if (ids.length === 0) return;
+      api.invoke('queue:predict', { imageIds: ids }).then(applyLateGuesses, () => undefined);
+    },
+    [api, applyLateGuesses],
+  );
+
+  /** Show what the engine chose: the first image now (unless one is held already) and the one after it prefetched. */
+  const takeNext = useCallback(
+    (nu: NextUp, held: Shown | null): void => {
+      prefetchSeq.current++;
+      takeStatus(nu.status);
+      let next: Shown | null;
+      let after: Shown | null;
+      if (held) {
+        // The held image's guess was made before the label just saved: the engine's fresh one replaces it.
+        const fresh = held.mode === 'queue' && useGuessRef.current && nu.guesses !== null ? { ...held, guess: guessOf(nu.guesses, held.entry.imageId) } : held;
+        next = fresh;
+        after = toShown(nu.upcoming[0], nu.guesses);
+      } else {
+        next = toShown(nu.upcoming[0], nu.guesses);
+        after = toShown(nu.upcoming[1], nu.guesses);
+      }
+      show(next);
+      setUpcoming(after);
+      askLateGuesses(nu, [next, after]);
+    },
+    [askLateGuesses, show, takeStatus, toShown],
+  );
+
+  /** Ask the engine what comes after `cur` (a new order, or after undo); a newer answer supersedes this one. */
+  const prefetch = useCallback(
+    async (cur: Shown | null): Promise<void> => {
+      const seq = ++prefetchSeq.current;
+      const held = cur ? [cur] : [];
       try {
-        const next = await withGuess(await fetchNext(st, [cur]));
-        if (seq === prefetchSeq.current) setUpcoming(next);
+        const nu = await api.invoke('queue:upcoming', nextRequest(held));
+        if (seq !== prefetchSeq.current) return;
+        takeStatus(nu.status);
+        if (cur) {
+          const after = toShown(nu.upcoming[0], nu.guesses);
+          setUpcoming(after);
+          askLateGuesses(nu, [after]);
+        } else takeNext(nu, null);
       } catch (e) {
         if (seq === prefetchSeq.current) setError(errorText(e));
       }
     },
-    [fetchNext, withGuess],
+    [api, askLateGuesses, nextRequest, takeNext, takeStatus, toShown],
   );
 
-  // first image
+  // first image (and the one after it)
   useEffect(() => {
     let live = true;
     (async () => {
       try {
-        const st = await refreshStatus();
-        const first = await withGuess(await fetchNext(st, []));
+        const nu = await api.invoke('queue:upcoming', nextRequest([]));
         if (!live) return;
-        show(first);
+        takeNext(nu, null);
         setLoading(false);
-        await prefetch(st, first);
       } catch (e) {
         if (live) {
           setError(errorCode(e) === 'no-order' ? 'The queue is being computed…' : errorText(e));
@@ -192,92 +233,85 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
   useEffect(
     () =>
       api.on('order:changed', (e) => {
-        void (async () => {
-          const st = await refreshStatus();
-          setError(null);
-          setMessage(`Queue: ${strategyLabel(e.strategy)} order of ${e.length} images (new queue images come from it)`);
-          if (!current) {
-            const first = await withGuess(await fetchNext(st, []));
-            show(first);
-            await prefetch(st, first);
-          } else await prefetch(st, current);
-        })().catch((e: unknown) => setError(errorText(e)));
+        setError(null);
+        setMessage(`Queue: ${strategyLabel(e.strategy)} order of ${e.length} images (new queue images come from it)`);
+        void prefetch(currentRef.current);
       }),
-    [api, current, fetchNext, prefetch, refreshStatus, show, withGuess],
+    [api, prefetch],
   );
 
-  /** After the current image is dealt with: show the prefetched one at once, then prefetch again. */
+  // Training labels made elsewhere (another window): refresh the counts. This view's own labels bring their status
+  // with them: their event comes while the request is in flight, or after it with the count already shown.
+  useEffect(
+    () =>
+      api.on('labels:changed', (e) => {
+        if (busyRef.current || e.labeled === statusRef.current.labeled) return;
+        void refreshStatus().catch(() => undefined);
+      }),
+    [api, refreshStatus],
+  );
+
+  /** After the current image is dealt with: show the held (prefetched) one at once, and the engine's next choice behind it. */
   const advance = useCallback(
-    async (done: Shown): Promise<void> => {
-      let next = upcoming && upcoming.entry.imageId !== done.entry.imageId ? upcoming : null;
-      let st = statusRef.current;
-      if (!next) {
-        st = await refreshStatus();
-        next = await withGuess(await fetchNext(st, []));
-      }
-      show(next);
-      setUpcoming(null);
-      // The prefetched guess was made before the label just saved; ask again with it (the image it repeats may be
-      // the one just labeled) and move the arrow only if the annotator has not touched it yet.
-      if (next && next.mode === 'queue' && useGuessRef.current) {
-        void withGuess(next).then((fresh) => {
-          if (!fresh?.guess || currentRef.current?.entry.imageId !== next.entry.imageId) return;
-          // Once the annotator has set the angle, a guess arriving later never moves the arrow: when the arrow
-          // started at an earlier guess the line keeps naming that one, else it says the new guess came late.
-          const applied = !touched.current;
-          if (!applied && currentRef.current.guessApplied) return;
-          const updated = { ...currentRef.current, guess: fresh.guess, guessApplied: applied };
-          setCurrent(updated);
-          currentRef.current = updated;
-          if (applied) setAngle(fresh.guess.angle!);
-        });
-      }
-      // Not awaited: the annotator can act on the new image while the one after it (and its guess) loads.
-      void refreshStatus().then((s) => prefetch(s, next), (e: unknown) => setError(errorText(e)));
+    async (nu: NextUp | null, held: Shown | null): Promise<void> => {
+      // null: the label is stored but the engine could not say what comes next; ask it on its own
+      takeNext(nu ?? (await api.invoke('queue:upcoming', nextRequest(held ? [held] : []))), held);
     },
-    [upcoming, refreshStatus, fetchNext, show, prefetch, withGuess],
+    [api, nextRequest, takeNext],
   );
 
   const commit = useCallback(
     async (value: number | null): Promise<void> => {
       if (!current || busy) return;
       setBusy(true);
+      busyRef.current = true;
       setError(null);
       const shown = current;
+      const held = upcoming && upcoming.entry.imageId !== shown.entry.imageId ? upcoming : null;
       try {
-        await api.invoke('label:set', { imageId: shown.entry.imageId, angle: value === null ? null : (wrap(value, period) as never), durationMs: Date.now() - shownAt.current });
+        const label = await api.invoke('label:set', {
+          imageId: shown.entry.imageId,
+          angle: value === null ? null : wrapDegrees(value, period),
+          durationMs: Date.now() - shownAt.current,
+          next: nextRequest(held ? [held] : []),
+        });
         history.current.push({ shown, angle: value });
-        setMessage(value === null ? `Saved: no orientation (${shown.entry.relPath})` : `Saved ${formatAngle(wrap(value, period))} (${shown.entry.relPath})`);
-        await advance(shown);
+        setMessage(label.value.kind === 'none' ? `Saved: no orientation (${shown.entry.relPath})` : `Saved ${formatAngle(label.value.angle)} (${shown.entry.relPath})`);
+        await advance(label.next ?? null, held);
       } catch (e) {
         setError(errorText(e));
       } finally {
         setBusy(false);
+        busyRef.current = false;
       }
     },
-    [api, advance, busy, current, period],
+    [api, advance, busy, current, nextRequest, period, upcoming],
   );
 
   const skip = useCallback(async (): Promise<void> => {
     if (!current || busy) return;
     setBusy(true);
+    busyRef.current = true;
     setError(null);
     const shown = current;
+    const held = upcoming && upcoming.entry.imageId !== shown.entry.imageId ? upcoming : null;
     try {
-      await api.invoke('label:skip', { imageId: shown.entry.imageId });
       skipped.current.add(shown.entry.imageId);
+      const nu = await api.invoke('label:skip', { imageId: shown.entry.imageId, next: nextRequest(held ? [held] : []) });
       setMessage(`Skipped ${shown.entry.relPath}; it comes back at the end of the queue`);
-      await advance(shown);
+      await advance(nu, held);
     } catch (e) {
       setError(errorText(e));
     } finally {
       setBusy(false);
+      busyRef.current = false;
     }
-  }, [api, advance, busy, current]);
+  }, [api, advance, busy, current, nextRequest, upcoming]);
 
   const undo = useCallback(async (): Promise<void> => {
     if (busy) return;
     setBusy(true);
+    busyRef.current = true;
     setError(null);
     try {
       const rec = await api.invoke('label:undo', {});
@@ -297,6 +331,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       setError(errorText(e));
     } finally {
       setBusy(false);
+      busyRef.current = false;
     }
   }, [api, busy, current, refreshStatus, show]);
 
@@ -338,7 +373,7 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
         case 'ArrowLeft':
         case 'ArrowRight': {
           const step = (e.shiftKey ? 15 : 1) * (e.key === 'ArrowLeft' ? -1 : 1);
-          userSetAngle((a) => wrap(a + step, period));
+          userSetAngle((a) => wrapDegrees(a + step, period));
           e.preventDefault();
           return;
         }
@@ -564,6 +599,12 @@ export function LabelingView(props: { status: ProjectStatus; onStatus: (s: Proje
       {help && <KeysHelp axial={period === 180} onClose={() => setHelp(false)} />}
     </main>
   );
+}
+
+/** The guess for an image among the engine's guesses (null when it has none with an angle). */
+function guessOf(guesses: NextUp['guesses'], id: ImageId): AnglePrediction | null {
+  const g = guesses?.find((p) => p.imageId === id);
+  return g && g.angle !== null ? g : null;
 }
 
 /** The coverage radius as a share of the order's largest, or a word when there is none. */
