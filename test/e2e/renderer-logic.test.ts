@@ -5,7 +5,8 @@
  * engine's label policy: test/policy/label-policy.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { angleFromPointer, digitAngle, wrap } from '../../src/renderer/lib/angle-ui.js';
+import { angleFromPointer, digitAngle } from '../../src/renderer/lib/angle-ui.js';
+import { wrapDegrees as wrap } from '../../src/shared/angle.js';
 import { buildSeries } from '../../src/renderer/lib/curve-series.js';
 import { jobRate, jobSecondsLeft, type JobState } from '../../src/renderer/lib/use-jobs.js';
 import type { CurvePoint, JobId } from '../../src/shared/types.js';

@@ -3,7 +3,7 @@
  * the facts about the image on screen (source, queue position, novelty) and
  * the project's counts, the status line and errors.
  */
-import type { AnglePeriod } from '../../shared/angle.js';
+import type { AnglePeriod, Degrees } from '../../shared/angle.js';
 import type { ProjectStatus, QueueEntry } from '../../shared/types.js';
 import { formatAngle } from '../lib/angle-ui.js';
 import { CANVAS_NAMES, type CanvasBackground } from '../lib/canvas-background.js';
@@ -14,7 +14,7 @@ import { MiddleEllipsis } from './middle-ellipsis.js';
 export interface LabelingPanelProps {
   readonly status: ProjectStatus;
   readonly current: Shown | null;
-  readonly angle: number;
+  readonly angle: Degrees;
   readonly period: AnglePeriod;
   /** Whether the annotator has set the angle of the image on screen. */
   readonly touched: boolean;

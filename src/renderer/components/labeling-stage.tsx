@@ -4,7 +4,7 @@
  * backdrop behind transparent pixels, the arrow, and the test-image banner.
  */
 import { useRef, useState } from 'react';
-import type { AnglePeriod } from '../../shared/angle.js';
+import type { AnglePeriod, Degrees } from '../../shared/angle.js';
 import type { ImageId } from '../../shared/types.js';
 import { containRect, type CanvasBackground } from '../lib/canvas-background.js';
 import type { Shown } from '../lib/labeling-session.js';
@@ -14,7 +14,7 @@ import { AngleOverlay } from './angle-overlay.js';
 export interface LabelingStageProps {
   readonly current: Shown | null;
   readonly upcoming: Shown | null;
-  readonly angle: number;
+  readonly angle: Degrees;
   readonly period: AnglePeriod;
   readonly busy: boolean;
   readonly loading: boolean;
@@ -22,7 +22,7 @@ export interface LabelingStageProps {
   readonly error: string | null;
   readonly background: CanvasBackground;
   readonly imageUrl: (id: ImageId) => string;
-  readonly onAngle: (angle: number) => void;
+  readonly onAngle: (angle: Degrees) => void;
   readonly onShowProgress: () => void;
 }
 

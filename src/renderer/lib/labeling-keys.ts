@@ -3,7 +3,7 @@
  * action (the view runs the action). Typing into a field is never a
  * shortcut; a checkbox or button keeps the shortcuts working.
  */
-import type { AnglePeriod } from '../../shared/angle.js';
+import type { AnglePeriod, Degrees } from '../../shared/angle.js';
 import { digitAngle } from './angle-ui.js';
 
 export type KeyAction =
@@ -11,7 +11,7 @@ export type KeyAction =
   | { readonly kind: 'close-help' }
   | { readonly kind: 'undo' }
   | { readonly kind: 'nudge'; readonly step: number }
-  | { readonly kind: 'set-angle'; readonly angle: number }
+  | { readonly kind: 'set-angle'; readonly angle: Degrees }
   | { readonly kind: 'accept' }
   | { readonly kind: 'none-label' }
   | { readonly kind: 'skip' }
