@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
 import { startHttpTransport, type HttpTransport } from '../../src/main/http/http-transport.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
+import { mulberry32 } from '../../src/shared/random.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureRendererBuilt } from './e2e-support.js';
 
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -48,7 +49,12 @@ describe.skipIf(!hasChromium)('labeling view: requests per label (Playwright, HT
     svc = await LabelerService.create({ dataDir: path.join(tmp, 'data'), autoEvaluate: true, guessBudgetMs: 60_000, annotator: 'tester' });
     await svc.invoke('project:create', { path: path.join(tmp, 'p.nlproj'), settings: { inputSize: 32, testFraction: 0.2 } });
     await svc.invoke('images:import', { folder: subset.images });
-    await svc.invoke('embed:run', { epochs: 1 });
+    // embeddings from a file (no training: the test is about requests, not the latent space)
+    const rnd = mulberry32(5);
+    const rows = svc.project.listPoolImages().map((img) => `${img.id},${[0, 1, 2, 3].map(() => rnd().toFixed(6)).join(',')}`);
+    const embFile = path.join(tmp, 'emb.csv');
+    fs.writeFileSync(embFile, `id,e0,e1,e2,e3\n${rows.join('\n')}\n`);
+    await svc.invoke('embed:run', { fromFile: embFile });
     await svc.invoke('order:run', {});
     server = await startHttpTransport(svc, { port: 0, staticDir });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
