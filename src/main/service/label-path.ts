@@ -5,14 +5,16 @@
  * view makes one request per label and holds no policy of its own.
  */
 import { AppError } from '../../shared/errors.js';
-import type { NextRequest, UpcomingImage } from '../../shared/api.js';
+import type { NextRequest, NextUp, UpcomingImage } from '../../shared/api.js';
 import { seededShuffle } from '../../shared/random.js';
-import type { ImageId, ProjectStatus, QueueEntry } from '../../shared/types.js';
+import type { AnglePrediction, ImageId, ProjectStatus, QueueEntry } from '../../shared/types.js';
 import { nextModes, pickNext } from '../policy/label-policy.js';
 import type { ProjectStore } from '../store/project-store.js';
 
 /** Most images one request may ask to be chosen. */
 export const MAX_UPCOMING = 4;
+/** How long an answer waits for the model's guesses by default (LabelerServiceOptions.guessBudgetMs). */
+export const GUESS_BUDGET_MS = 400;
 
 /** The first `n` unlabeled test-split images in the project's seeded random order. */
 export function testEntries(store: ProjectStore, n: number): QueueEntry[] {
@@ -80,4 +82,36 @@ export function chooseUpcoming(store: ProjectStore, status: ProjectStatus, req: 
 export function guessTargets(store: ProjectStore, showing: readonly ImageId[], upcoming: readonly UpcomingImage[]): ImageId[] {
   const ids = [...showing.filter((id) => !isTestImage(store, id)), ...upcoming.filter((u) => u.mode === 'queue').map((u) => u.entry.imageId)];
   return [...new Set(ids)];
+}
+
+/**
+ * The status (read now unless given), the images to show after `req.showing`
+ * and, when asked, the guesses for the queue images among them: null when the
+ * model takes longer than `budgetMs` (the next image is not held back for
+ * them; the view asks queue:predict instead). A failing model gives no
+ * guesses, never an error.
+ */
+export async function nextUp(
+  store: ProjectStore,
+  req: NextRequest,
+  known: ProjectStatus | undefined,
+  predict: (ids: readonly ImageId[]) => Promise<readonly AnglePrediction[]>,
+  budgetMs: number,
+): Promise<NextUp> {
+  const status = known ?? store.status();
+  const upcoming = chooseUpcoming(store, status, req);
+  const ids = req.guess ? guessTargets(store, req.showing, upcoming) : [];
+  if (ids.length === 0) return { status, upcoming, guesses: [] };
+  const asked = Promise.resolve(ids)
+    .then(predict)
+    .catch((): readonly AnglePrediction[] => []);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), budgetMs);
+  });
+  try {
+    return { status, upcoming, guesses: await Promise.race([asked, late]) };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -16,7 +16,6 @@ import { AppError, serializeError } from '../../shared/errors.js';
 import {
   STRATEGIES,
   type BackendChoice,
-  type AnglePrediction,
   type ComputeBackend,
   type ImageId,
   type JobId,
@@ -38,7 +37,7 @@ import { defaultContrastiveEpochs } from '../ml/contrastive-defaults.js';
 import { AnglePredictor } from '../predict/angle-predictor.js';
 import type { EventListener, ImageBytes, ServiceHost } from './service-host.js';
 import { decideLabel, MIN_TEST } from '../policy/label-policy.js';
-import { chooseUpcoming, guessTargets, queueEntries, testEntries } from './label-path.js';
+import { GUESS_BUDGET_MS, nextUp, queueEntries, testEntries } from './label-path.js';
 
 export interface LabelerServiceOptions {
   /** Folder for app state (recent projects). */
@@ -61,8 +60,6 @@ type Handlers = { [K in OperationName]: Handler<K> };
 /** Learning-curve points are added when the labeled-set size has grown by this factor since the last point. */
 const AUTO_EVAL_GROWTH = 1.25;
 const AUTO_EVAL_MIN_TRAIN = 10;
-/** Default of LabelerServiceOptions.guessBudgetMs. */
-const GUESS_BUDGET_MS = 400;
 /** The app recomputes the queue in the background after this many new labels. */
 const REORDER_EVERY = 20;
 /** ...or after poolSize / REORDER_POOL_DIVISOR labels when that is more (200 at 100,000 images). */
@@ -409,33 +406,12 @@ export class LabelerService implements ServiceHost {
     }
   }
 
-  /** The status, the images to show after `req.showing` (the label policy's choice) and, when asked, their guesses. */
-  private async nextUp(req: NextRequest, known?: ProjectStatus): Promise<NextUp> {
-    const store = this.project;
-    const status = known ?? store.status();
-    const upcoming = chooseUpcoming(store, status, req);
-    const guesses = req.guess ? await this.guessesWithinBudget(guessTargets(store, req.showing, upcoming)) : [];
-    return { status, upcoming, guesses };
-  }
-
-  /**
-   * The exemplar model's guesses, or null when they take longer than the
-   * budget (the next image is not held back for them; the view asks
-   * queue:predict instead). A failing model gives no guesses, never an error.
-   */
-  private async guessesWithinBudget(ids: readonly ImageId[]): Promise<readonly AnglePrediction[] | null> {
-    if (ids.length === 0) return [];
-    this.predictor ??= new AnglePredictor(this.project.path, this.backendChoice());
-    const asked = this.predictor.predict(ids).catch((): readonly AnglePrediction[] => []);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), this.options.guessBudgetMs ?? GUESS_BUDGET_MS);
-    });
-    try {
-      return await Promise.race([asked, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** The status, the images to show after `req.showing` and, when asked, their guesses (within the budget). */
+  private nextUp(req: NextRequest, known?: ProjectStatus): Promise<NextUp> {
+    return nextUp(this.project, req, known, (ids) => {
+      this.predictor ??= new AnglePredictor(this.project.path, this.backendChoice());
+      return this.predictor.predict(ids);
+    }, this.options.guessBudgetMs ?? GUESS_BUDGET_MS);
   }
 
   /** Arm of the active order that queued this image (for interleaved queues). */
