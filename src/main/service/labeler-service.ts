@@ -302,7 +302,7 @@ export class LabelerService implements ServiceHost {
           { imageId, angle, ...(arm ? { arm } : {}) },
           { given: store.getImage(imageId), targetOf: (img) => store.labelTarget(img), queueArm: (id) => this.armOf(id), axial: store.settings.axial },
         );
-        const label = store.addLabel({
+        const label = store.insertLabel({
           imageId: d.target.id,
           value: d.value,
           annotator: this.annotator(annotator),

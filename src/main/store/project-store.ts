@@ -893,8 +893,18 @@ export class ProjectStore {
   }): LabelRecord {
     const given = this.getImage(input.imageId);
     if (!given) throw new AppError('not-found', `no image with id ${input.imageId} in this project`);
-    const imageId = this.labelTarget(given).id;
-    const angle = input.value.kind === 'angle' ? wrapDegrees(input.value.angle, periodOf(this.settings.axial)) : null;
+    const value: LabelValue = input.value.kind === 'angle' ? { kind: 'angle', angle: wrapDegrees(input.value.angle, periodOf(this.settings.axial)) } : input.value;
+    return this.insertLabel({ ...input, imageId: this.labelTarget(given).id, value });
+  }
+
+  /**
+   * Store a label already decided by the label policy (src/main/policy): on
+   * its target image, the angle wrapped. Nothing is checked or mapped again
+   * (addLabel does that for writers without the policy: imports, tests).
+   */
+  insertLabel(input: Parameters<ProjectStore['addLabel']>[0]): LabelRecord {
+    const imageId = input.imageId;
+    const angle = input.value.kind === 'angle' ? input.value.angle : null;
     const r = this.db
       .prepare(
         `INSERT INTO labels(image_id, angle_deg, no_orientation, annotator, created_at, duration_ms, arm, source)
