@@ -1,5 +1,5 @@
 /** The application shell: start screen, setup pipeline, labeling, progress, export. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ResponseOf } from '../shared/api.js';
 import { STRATEGIES, type ProjectStatus, type StrategyName } from '../shared/types.js';
 import { useApi } from './api/api-context.js';
@@ -46,12 +46,15 @@ export function App(): React.JSX.Element {
   }, [loadInfo]);
 
   const hasProject = status !== null;
+  const viewName = useRef(view.name);
+  viewName.current = view.name;
   useEffect(() => {
     if (!hasProject) return;
     const refresh = (): void => {
       api.invoke('project:status', {}).then(setStatus, () => undefined);
     };
-    const offs = [api.on('labels:changed', refresh), api.on('curve:changed', refresh), api.on('order:changed', refresh)];
+    // The labeling view gets the status with each label's answer (one request per label) and refreshes it itself.
+    const offs = [api.on('labels:changed', () => viewName.current !== 'label' && refresh()), api.on('curve:changed', refresh), api.on('order:changed', refresh)];
     return () => offs.forEach((f) => f());
   }, [api, hasProject]);
 

@@ -8,7 +8,11 @@
 import type { Brand } from './brand.js';
 import { AppError } from './errors.js';
 
-/** An angle in degrees, clockwise from image up. */
+/**
+ * An angle in degrees, clockwise from image up (an angle, or a difference of
+ * two). A plain number becomes Degrees through wrapDegrees / parseDegrees
+ * (checked), radToDeg, or a cast where the unit is known (a label read back).
+ */
 export type Degrees = Brand<number, 'Degrees'>;
 /** An angle in radians (only for trigonometry; never stored or exported). */
 export type Radians = Brand<number, 'Radians'>;
@@ -68,13 +72,17 @@ export function parseDegrees(text: string, period: AnglePeriod = 360, field = 'a
  * Smallest circular difference between two angles, in degrees, in [0, period/2].
  * angularErrorDeg(350, 10) = 20; angularErrorDeg(170, 10, 180) = 20.
  */
-export function angularErrorDeg(a: number, b: number, period: AnglePeriod = 360): number {
+export function angularErrorDeg(a: Degrees, b: Degrees, period: AnglePeriod = 360): Degrees {
   const d = Math.abs(a - b) % period;
-  return Math.min(d, period - d);
+  return Math.min(d, period - d) as Degrees;
 }
 
-export function degToRad(d: number): Radians {
+export function degToRad(d: Degrees): Radians {
   return ((d * Math.PI) / 180) as Radians;
+}
+
+export function radToDeg(r: Radians): Degrees {
+  return ((r * 180) / Math.PI) as Degrees;
 }
 
 /**
@@ -83,27 +91,28 @@ export function degToRad(d: number): Radians {
  * same point (Bishop's "doubled angle" trick for axial data).
  * Returns [sin, cos] of (k * angle) where k = 360 / period.
  */
-export function angleToSinCos(deg: number, period: AnglePeriod = 360): [number, number] {
-  const theta = degToRad((deg * 360) / period);
+export function angleToSinCos(deg: Degrees, period: AnglePeriod = 360): [number, number] {
+  const theta = degToRad(((deg * 360) / period) as Degrees);
   return [Math.sin(theta), Math.cos(theta)];
 }
 
 /** Inverse of angleToSinCos: atan2 back to degrees in [0, period). Any scale of (sin, cos) is fine. */
 export function sinCosToAngle(sin: number, cos: number, period: AnglePeriod = 360): Degrees {
-  const full = (Math.atan2(sin, cos) * 180) / Math.PI; // (-180, 180], clockwise-from-up in the k-fold space
+  const full = radToDeg(Math.atan2(sin, cos) as Radians); // (-180, 180], clockwise-from-up in the k-fold space
   return wrapDegrees((full * period) / 360, period);
 }
 
 /** Summary of angular errors (degrees): mean, median and share within 10 degrees. */
 export interface ErrorSummary {
-  readonly maeDeg: number;
-  readonly medianDeg: number;
+  readonly maeDeg: Degrees;
+  readonly medianDeg: Degrees;
   readonly within10: number;
   readonly n: number;
 }
 
 /**
  * Mean absolute, median and within-10-degrees share of circular errors.
+ * The arrays hold degrees (typed arrays cannot carry the brand per element).
  * @throws AppError('invalid-argument') when the arrays differ in length or are empty.
  */
 export function summarizeAngularErrors(
@@ -118,7 +127,7 @@ export function summarizeAngularErrors(
   let sum = 0;
   let within = 0;
   for (let i = 0; i < truth.length; i++) {
-    const e = angularErrorDeg(predicted[i]!, truth[i]!, period);
+    const e = angularErrorDeg(predicted[i]! as Degrees, truth[i]! as Degrees, period);
     errs[i] = e;
     sum += e;
     if (e <= 10) within++;
@@ -126,5 +135,5 @@ export function summarizeAngularErrors(
   errs.sort();
   const n = errs.length;
   const median = n % 2 === 1 ? errs[(n - 1) / 2]! : (errs[n / 2 - 1]! + errs[n / 2]!) / 2;
-  return { maeDeg: sum / n, medianDeg: median, within10: within / n, n };
+  return { maeDeg: (sum / n) as Degrees, medianDeg: median as Degrees, within10: within / n, n };
 }

@@ -31,6 +31,43 @@ import type {
 } from './types.js';
 import type { SerializedError } from './errors.js';
 
+/**
+ * What a labeling view asks the engine for with a label (or a skip, or on
+ * its own with queue:upcoming): the images to show after the ones it holds.
+ */
+export interface NextRequest {
+  /** Images the view already holds (on screen, prefetched): never offered again. */
+  readonly showing: readonly ImageId[];
+  /** Images skipped in this session: offered again only when nothing else is left in the queue. */
+  readonly skipped?: readonly ImageId[];
+  /** How many images to choose (1-4, default 1), each as if the earlier ones were labeled. */
+  readonly count?: number;
+  /** Attach the exemplar model's guess for the queue images among `showing` and the ones chosen. */
+  readonly guess?: boolean;
+}
+
+/** An image to show next and where it comes from. */
+export interface UpcomingImage {
+  readonly entry: QueueEntry;
+  /** 'test': a test-split image (starts at 0, never with a guess); 'queue': the queue's next. */
+  readonly mode: 'queue' | 'test';
+  /** A skipped image offered again because nothing else is left in the queue (the view forgets its skips). */
+  readonly reoffered: boolean;
+}
+
+/** The engine's answer: the project's status after the request, the images to show next, and their guesses. */
+export interface NextUp {
+  readonly status: ProjectStatus;
+  /** In showing order; empty when nothing is left to label. */
+  readonly upcoming: readonly UpcomingImage[];
+  /**
+   * Guesses for the queue images among `showing` and `upcoming` when asked;
+   * null when the model did not answer within the service's budget (ask
+   * queue:predict then); empty when not asked.
+   */
+  readonly guesses: readonly AnglePrediction[] | null;
+}
+
 export interface RecentProject {
   readonly path: string;
   readonly openedAt: string;
@@ -63,9 +100,15 @@ export interface ApiOperations {
   'order:run': { request: { readonly strategy?: StrategyName; readonly seed?: number }; response: { readonly strategy: string; readonly length: number } };
   /** The next images to label. mode 'test' returns unlabeled test-split images in random order. */
   'queue:next': { request: { readonly count: number; readonly mode?: 'queue' | 'test' }; response: readonly QueueEntry[] };
-  /** Commit one label; resolves only after it is in SQLite. */
+  /** The images to show after `showing`, test or queue by the test cadence (the engine's policy), with the status and guesses. */
+  'queue:upcoming': { request: NextRequest; response: NextUp };
   /** The exemplar model's angle for up to 64 images, from the labels so far (the widget's starting angle). */
   'queue:predict': { request: { readonly imageIds: readonly ImageId[] }; response: readonly AnglePrediction[] };
+  /**
+   * Commit one label; resolves only after it is in SQLite. With `next`, the
+   * answer also carries what the view shows next (null when that could not be
+   * worked out; the label is stored all the same).
+   */
   'label:set': {
     request: {
       readonly imageId: ImageId;
@@ -73,11 +116,13 @@ export interface ApiOperations {
       readonly durationMs?: number;
       readonly annotator?: string;
       readonly arm?: Arm;
+      readonly next?: NextRequest;
     };
-    response: LabelRecord;
+    response: LabelRecord & { readonly next?: NextUp | null };
   };
   'label:undo': { request: Record<string, never>; response: UndoneLabel | null };
-  'label:skip': { request: { readonly imageId: ImageId }; response: null };
+  /** Put an image at the end of the queue; with `next`, answers what the view shows next (as label:set). */
+  'label:skip': { request: { readonly imageId: ImageId; readonly next?: NextRequest }; response: NextUp | null };
   'labels:list': { request: Record<string, never>; response: readonly LabelRecord[] };
   /** Train on the labels so far and add a learning-curve point. Long. */
   'evaluate:run': { request: Record<string, never>; response: readonly CurvePoint[] };
@@ -138,6 +183,7 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   'embed:run',
   'order:run',
   'queue:next',
+  'queue:upcoming',
   'queue:predict',
   'label:set',
   'label:undo',

@@ -155,7 +155,7 @@ export const MIN_RELIABLE_TEST = 50;
 export interface AnglePrediction {
   readonly imageId: ImageId;
   /** Degrees clockwise from up, [0, period); null before the first angle label. */
-  readonly angle: number | null;
+  readonly angle: Degrees | null;
   /** Correlation with the nearest labeled image over all turns, [-1, 1]; null with angle. */
   readonly similarity: number | null;
   /** Angle labels the guess was made from. */

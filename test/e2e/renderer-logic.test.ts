@@ -1,12 +1,13 @@
 /**
  * The renderer's pure logic, with hand-worked values: the angle convention of
  * the widget (screen y grows downward; degrees clockwise from up), digit
- * shortcuts, learning-curve series, and when test images are asked for.
+ * shortcuts and learning-curve series. (When test images are asked for is the
+ * engine's label policy: test/policy/label-policy.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { angleFromPointer, digitAngle, wrap } from '../../src/renderer/lib/angle-ui.js';
+import { angleFromPointer, digitAngle } from '../../src/renderer/lib/angle-ui.js';
+import { wrapDegrees as wrap } from '../../src/shared/angle.js';
 import { buildSeries } from '../../src/renderer/lib/curve-series.js';
-import { nextIsTest, testLabelsWanted } from '../../src/renderer/lib/test-policy.js';
 import { jobRate, jobSecondsLeft, type JobState } from '../../src/renderer/lib/use-jobs.js';
 import type { CurvePoint, JobId } from '../../src/shared/types.js';
 
@@ -78,33 +79,6 @@ describe('learning-curve series', () => {
       ['Random baseline · exemplar model', [20, 30]],
       ['Random baseline · regressor model', [10]],
     ]);
-  });
-});
-
-describe('test-split policy', () => {
-  it('alternates test and queue images until 10 test labels, then shows one test image after every four training labels', () => {
-    const seq: string[] = [];
-    let train = 0;
-    let test = 0;
-    for (let i = 0; i < 60; i++) {
-      const t = nextIsTest({ labeled: train, testSplit: { size: 30, labeled: test } });
-      seq.push(t ? 'T' : 'Q');
-      if (t) test++;
-      else train++;
-    }
-    expect(seq.slice(0, 20).join('')).toBe('TQ'.repeat(10));
-    // then four queue images and one test image, over and over
-    expect(seq.slice(20, 60).join('')).toBe('QQQQT'.repeat(8));
-    expect(test).toBe(18);
-    // with the split exhausted, queue images only
-    expect(testLabelsWanted({ labeled: 14, testSplit: { size: 30, labeled: 0 } })).toBe(11);
-    expect(testLabelsWanted({ labeled: 200, testSplit: { size: 30, labeled: 0 } })).toBe(30);
-    expect(nextIsTest({ labeled: 200, testSplit: { size: 30, labeled: 30 } })).toBe(false);
-  });
-
-  it('never asks for test images when the split is fully labeled', () => {
-    expect(nextIsTest({ labeled: 0, testSplit: { size: 4, labeled: 4 } })).toBe(false);
-    expect(nextIsTest({ labeled: 0, testSplit: { size: 0, labeled: 0 } })).toBe(false);
   });
 });
 

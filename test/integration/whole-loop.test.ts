@@ -10,8 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeDemoSubset, type DemoSubset } from '../helpers/demo-subset.js';
 import { runCli } from '../helpers/run-cli.js';
-import { angularErrorDeg } from '../../src/shared/angle.js';
+import { angularErrorDeg as angularErrorDegrees, type Degrees, type AnglePeriod } from '../../src/shared/angle.js';
 import { DEFAULT_SETTINGS } from '../../src/shared/types.js';
+
+/** The angular error of plain numbers of degrees (the arrays and truth files here hold degrees). */
+const angularErrorDeg = (a: number, b: number, period?: AnglePeriod): number => angularErrorDegrees(a as Degrees, b as Degrees, period);
 
 let subset: DemoSubset;
 let project: string;

@@ -7,9 +7,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/main/ml/backend.js';
 import { centreOnCentroid, exemplarOptionsFor, isExemplarModel, matchExemplars, predictExemplarAngles, subsetMatches } from '../../src/main/ml/exemplar-orientation.js';
-import { angularErrorDeg } from '../../src/shared/angle.js';
+import { angularErrorDeg as angularErrorDegrees, type Degrees, type AnglePeriod } from '../../src/shared/angle.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mnistDigits, placeAndRotate } from './fixtures.js';
+
+/** The angular error of plain numbers of degrees (the arrays and truth files here hold degrees). */
+const angularErrorDeg = (a: number, b: number, period?: AnglePeriod): number => angularErrorDegrees(a as Degrees, b as Degrees, period);
 
 beforeAll(async () => {
   expect(await selectBackend('wasm')).toBe('wasm');

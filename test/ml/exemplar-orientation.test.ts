@@ -18,10 +18,13 @@ import sharp from 'sharp';
 import { selectBackend } from '../../src/main/ml/backend.js';
 import { rotate90Into } from '../../src/main/ml/orientation-model.js';
 import { ExemplarBank, matchExemplars, predictExemplarAngles, predictFromMatches } from '../../src/main/ml/exemplar-orientation.js';
-import { angularErrorDeg, summarizeAngularErrors } from '../../src/shared/angle.js';
+import { angularErrorDeg as angularErrorDegrees, summarizeAngularErrors, type Degrees, type AnglePeriod } from '../../src/shared/angle.js';
 import { isAppError } from '../../src/shared/errors.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mnistDigits, placeAndRotate } from './fixtures.js';
+
+/** The angular error of plain numbers of degrees (the arrays and truth files here hold degrees). */
+const angularErrorDeg = (a: number, b: number, period?: AnglePeriod): number => angularErrorDegrees(a as Degrees, b as Degrees, period);
 
 beforeAll(async () => {
   expect(await selectBackend('wasm')).toBe('wasm');

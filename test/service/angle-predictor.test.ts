@@ -10,8 +10,11 @@ import sharp from 'sharp';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
 import { makeDemoSubset, type DemoSubset } from '../helpers/demo-subset.js';
 import { tempDir } from '../helpers/synthetic-project.js';
-import { angularErrorDeg, wrapDegrees, type Degrees } from '../../src/shared/angle.js';
+import { angularErrorDeg as angularErrorDegrees, wrapDegrees, type Degrees, type AnglePeriod } from '../../src/shared/angle.js';
 import type { ImageId } from '../../src/shared/types.js';
+
+/** The angular error of plain numbers of degrees (the arrays and truth files here hold degrees). */
+const angularErrorDeg = (a: number, b: number, period?: AnglePeriod): number => angularErrorDegrees(a as Degrees, b as Degrees, period);
 
 let subset: DemoSubset;
 let svc: LabelerService;

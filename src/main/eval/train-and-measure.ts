@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
-import { angularErrorDeg, periodOf, summarizeAngularErrors, type AnglePeriod, type ErrorSummary } from '../../shared/angle.js';
+import { angularErrorDeg, periodOf, summarizeAngularErrors, type AnglePeriod, type Degrees, type ErrorSummary } from '../../shared/angle.js';
 import type { ImageId, OrientationModelKind } from '../../shared/types.js';
 import { exemplarOptionsFor, isExemplarModel, matchExemplars, predictFromMatches } from '../ml/exemplar-orientation.js';
 import type { ProjectStore } from '../store/project-store.js';
@@ -55,7 +55,8 @@ export type MeasuredErrors = ErrorSummary & { readonly errors: Float32Array };
 /** summarizeAngularErrors plus the per-image errors. */
 export function measureErrors(predicted: ArrayLike<number>, truth: ArrayLike<number>, period: AnglePeriod): MeasuredErrors {
   const errors = new Float32Array(truth.length);
-  for (let i = 0; i < truth.length; i++) errors[i] = angularErrorDeg(predicted[i]!, truth[i]!, period);
+  // both arrays hold degrees; typed arrays carry no brand per element
+  for (let i = 0; i < truth.length; i++) errors[i] = angularErrorDeg(predicted[i]! as Degrees, truth[i]! as Degrees, period);
   return { ...summarizeAngularErrors(predicted, truth, period), errors };
 }
 

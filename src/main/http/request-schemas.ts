@@ -31,6 +31,14 @@ const backend = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 /** Settings a new project may give: the store's own schema, every field optional. */
 const settings = z.strictObject(projectSettingsObject.shape).partial();
 
+/** What a labeling view asks to be shown next (see NextRequest); lists bounded so one request stays small. */
+const nextRequest = z.strictObject({
+  showing: z.array(imageId).max(16),
+  skipped: z.array(imageId).max(10_000).optional(),
+  count: z.number().int().min(1).max(4).optional(),
+  guess: z.boolean().optional(),
+});
+
 type Schemas = { readonly [K in OperationName]: z.ZodType<RequestOf<K>, unknown> };
 
 /** One schema per operation of the API contract. */
@@ -57,10 +65,12 @@ export const REQUEST_SCHEMAS: Schemas = {
     durationMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
     annotator: z.string().min(1).max(200).optional(),
     arm: z.enum(['novelty', 'random', 'test', 'none']).optional(),
+    next: nextRequest.optional(),
   }),
+  'queue:upcoming': nextRequest,
   'queue:predict': z.strictObject({ imageIds: z.array(imageId).max(64) }),
   'label:undo': empty,
-  'label:skip': z.strictObject({ imageId }),
+  'label:skip': z.strictObject({ imageId, next: nextRequest.optional() }),
   'labels:list': empty,
   'evaluate:run': empty,
   'compare:run': z.strictObject({

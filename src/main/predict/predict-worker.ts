@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../../shared/errors.js';
-import { periodOf, wrapDegrees } from '../../shared/angle.js';
+import { periodOf, wrapDegrees, type Degrees } from '../../shared/angle.js';
 import { DEFAULT_SETTINGS, type ImageId, type OrientationModelKind } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
@@ -71,7 +71,7 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
 }
 
 /** A guess to 0.1 degree (the readout's precision; accepted guesses are stored as shown), wrapped into [0, period). */
-function roundGuess(angle: number, axial: boolean): number {
+function roundGuess(angle: number, axial: boolean): Degrees {
   return wrapDegrees(Math.round(angle * 10) / 10, periodOf(axial));
 }
 

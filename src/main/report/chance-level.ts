@@ -10,7 +10,7 @@
  * angles answers them better than it would answer the next ones, so a small
  * test split would make chance look lower than it is).
  */
-import { angularErrorDeg, type AnglePeriod } from '../../shared/angle.js';
+import { angularErrorDeg, type AnglePeriod, type Degrees } from '../../shared/angle.js';
 
 export interface ChanceLevel {
   /** The smaller of uninformedDeg and circularMeanErrorDeg. */
@@ -39,7 +39,8 @@ export function chanceLevel(testAngles: ArrayLike<number>, period: AnglePeriod, 
   let mu = ((Math.atan2(s, c) * period) / (2 * Math.PI)) % period;
   if (mu < 0) mu += period;
   let err = 0;
-  for (let i = 0; i < testAngles.length; i++) err += angularErrorDeg(mu, testAngles[i]!, period);
+  // the test labels are degrees; typed arrays carry no brand per element
+  for (let i = 0; i < testAngles.length; i++) err += angularErrorDeg(mu as Degrees, testAngles[i]! as Degrees, period);
   err /= testAngles.length;
   const usable = testAngles.length >= (opts.minForCircularMean ?? 0);
   return { chanceDeg: usable ? Math.min(uninformedDeg, err) : uninformedDeg, uninformedDeg, circularMeanDeg: mu, circularMeanErrorDeg: err };

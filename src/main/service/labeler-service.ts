@@ -11,10 +11,8 @@ import { makeDirs } from '../io/guarded-write.js';
 import path from 'node:path';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { ApiEvents, EventName, OperationName, RequestOf, ResponseOf } from '../../shared/api.js';
+import type { ApiEvents, EventName, NextRequest, NextUp, OperationName, RequestOf, ResponseOf } from '../../shared/api.js';
 import { AppError, serializeError } from '../../shared/errors.js';
-import { periodOf, wrapDegrees } from '../../shared/angle.js';
-import { seededShuffle } from '../../shared/random.js';
 import {
   STRATEGIES,
   type BackendChoice,
@@ -25,7 +23,7 @@ import {
   type LabelId,
   type LabelRecord,
   type LatentPoint,
-  type QueueEntry,
+  type ProjectStatus,
   type StrategyName,
 } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
@@ -38,6 +36,8 @@ import { RecentProjects } from './recent-projects.js';
 import { defaultContrastiveEpochs } from '../ml/contrastive-defaults.js';
 import { AnglePredictor } from '../predict/angle-predictor.js';
 import type { EventListener, ImageBytes, ServiceHost } from './service-host.js';
+import { decideLabel, MIN_TEST } from '../policy/label-policy.js';
+import { GUESS_BUDGET_MS, nextUp, queueEntries, testEntries } from './label-path.js';
 
 export interface LabelerServiceOptions {
   /** Folder for app state (recent projects). */
@@ -50,6 +50,8 @@ export interface LabelerServiceOptions {
   readonly backend?: BackendChoice;
   /** Name recorded with each label (default: the OS user). */
   readonly annotator?: string;
+  /** How long a label's answer waits for the model's guesses before it goes without them (the view then asks queue:predict); default 400 ms. */
+  readonly guessBudgetMs?: number;
 }
 
 type Handler<K extends OperationName> = (request: RequestOf<K>) => Promise<ResponseOf<K>>;
@@ -58,7 +60,6 @@ type Handlers = { [K in OperationName]: Handler<K> };
 /** Learning-curve points are added when the labeled-set size has grown by this factor since the last point. */
 const AUTO_EVAL_GROWTH = 1.25;
 const AUTO_EVAL_MIN_TRAIN = 10;
-const AUTO_EVAL_MIN_TEST = 10;
 /** The app recomputes the queue in the background after this many new labels. */
 const REORDER_EVERY = 20;
 /** ...or after poolSize / REORDER_POOL_DIVISOR labels when that is more (200 at 100,000 images). */
@@ -283,26 +284,10 @@ export class LabelerService implements ServiceHost {
       'queue:next': async ({ count, mode }) => {
         const store = this.project;
         const n = Math.max(0, Math.min(1000, Math.floor(count)));
-        if (mode === 'test') {
-          const imgs = seededShuffle(store.unlabeledTestImages(), store.settings.seed).slice(0, n);
-          return imgs.map(
-            (img, rank): QueueEntry => ({
-              imageId: img.id,
-              path: img.path,
-              relPath: img.relPath,
-              rank,
-              coverageRadius: null,
-              arm: 'test',
-              width: img.width,
-              height: img.height,
-            }),
-          );
-        }
-        if (!store.hasActiveOrder()) {
-          throw new AppError('no-order', 'the project has no queue order yet; run "order" (after "embed") first');
-        }
-        return store.queue(n);
+        return mode === 'test' ? testEntries(store, n) : queueEntries(store, n);
       },
+
+      'queue:upcoming': async (req) => this.nextUp(req),
 
       'queue:predict': async ({ imageIds }) => {
         const store = this.project;
@@ -310,35 +295,24 @@ export class LabelerService implements ServiceHost {
         return this.predictor.predict(imageIds);
       },
 
-      'label:set': async ({ imageId, angle, durationMs, annotator, arm }) => {
+      'label:set': async ({ imageId, angle, durationMs, annotator, arm, next }) => {
         const store = this.project;
-        const given = store.getImage(imageId);
-        if (!given) throw new AppError('not-found', `no image with id ${imageId} in this project`);
-        if (given.status !== 'ready') {
-          throw new AppError(
-            'unreadable-image',
-            `image ${imageId} (${given.path}) is ${given.status}${given.error ? ` (${given.error})` : ''}; only readable images can be labeled`,
-          );
-        }
-        if (angle !== null && (typeof angle !== 'number' || !Number.isFinite(angle))) {
-          throw new AppError('invalid-angle', `angle must be a number of degrees or null for "no orientation"; got ${JSON.stringify(angle)}`);
-        }
-        // The store puts a label for an exact duplicate on its original (labelTarget); the arm is the original's.
-        const target = store.labelTarget(given);
-        const chosenArm = arm ?? (target.inTestSplit ? 'test' : this.armOf(target.id));
-        const label = store.addLabel({
-          imageId: given.id,
-          value: angle === null ? { kind: 'none' } : { kind: 'angle', angle: wrapDegrees(angle, periodOf(store.settings.axial)) },
+        // The policy checks the image and the angle and decides target, value and arm; the store only writes.
+        const d = decideLabel(
+          { imageId, angle, ...(arm ? { arm } : {}) },
+          { given: store.getImage(imageId), targetOf: (img) => store.labelTarget(img), queueArm: (id) => this.armOf(id), axial: store.settings.axial },
+        );
+        const label = store.insertLabel({
+          imageId: d.target.id,
+          value: d.value,
           annotator: this.annotator(annotator),
           durationMs: durationMs ?? null,
-          arm: chosenArm,
+          arm: d.arm,
           source: 'annotator',
         });
         this.sessionLabels.push(label.id);
-        this.emit('labels:changed', { labeled: store.labelCounts().labeled });
-        this.maybeAutoEvaluate();
-        this.maybeReorder();
-        return label;
+        const after = await this.labelsChanged(next);
+        return after === undefined ? label : { ...label, next: after };
       },
 
       'label:undo': async () => {
@@ -352,10 +326,10 @@ export class LabelerService implements ServiceHost {
         return { ...undone, image: img ? { path: img.path, relPath: img.relPath, width: img.width, height: img.height } : null };
       },
 
-      'label:skip': async ({ imageId }) => {
+      'label:skip': async ({ imageId, next }) => {
         if (!this.project.getImage(imageId)) throw new AppError('not-found', `no image with id ${imageId} in this project`);
         this.project.skipImage(imageId);
-        return null;
+        return next ? this.nextUpAfterWrite(next) : null;
       },
 
       'labels:list': async () => this.project.currentLabels(),
@@ -407,6 +381,39 @@ export class LabelerService implements ServiceHost {
     };
   }
 
+  /**
+   * After a label: tell every UI the counts, start background work the new
+   * count calls for, and (asked with `next`) answer what the view shows next.
+   * The label counts are read once: from the status when the answer carries
+   * one, else on their own.
+   */
+  private async labelsChanged(next: NextRequest | undefined): Promise<NextUp | null | undefined> {
+    const store = this.project;
+    const status = next ? store.status() : null;
+    const counts = status ? { labeled: status.labeled, testLabeled: status.testSplit.labeled } : store.labelCounts();
+    this.emit('labels:changed', { labeled: counts.labeled });
+    this.maybeAutoEvaluate(counts);
+    this.maybeReorder(counts.labeled);
+    return next ? this.nextUpAfterWrite(next, status ?? undefined) : undefined;
+  }
+
+  /** nextUp after a write that has succeeded: a failure here must not look like a failed write, so it answers null. */
+  private async nextUpAfterWrite(req: NextRequest, status?: ProjectStatus): Promise<NextUp | null> {
+    try {
+      return await this.nextUp(req, status);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The status, the images to show after `req.showing` and, when asked, their guesses (within the budget). */
+  private nextUp(req: NextRequest, known?: ProjectStatus): Promise<NextUp> {
+    return nextUp(this.project, req, known, (ids) => {
+      this.predictor ??= new AnglePredictor(this.project.path, this.backendChoice());
+      return this.predictor.predict(ids);
+    }, this.options.guessBudgetMs ?? GUESS_BUDGET_MS);
+  }
+
   /** Arm of the active order that queued this image (for interleaved queues). */
   private armOf(imageId: ImageId): 'novelty' | 'random' | 'none' {
     return this.project.armOf(imageId);
@@ -417,9 +424,8 @@ export class LabelerService implements ServiceHost {
    * labels, so it stays seeded with every label (labels taken out of queue
    * order, skips, and the typicality strategies' re-clustering).
    */
-  private maybeReorder(): void {
+  private maybeReorder(labels: number): void {
     if (!this.options.autoEvaluate || this.reorderRunning || !this.store || !this.store.embeddingInfo()) return;
-    const labels = this.store.labelCounts().labeled;
     // A full order costs O(n k d): at 100,000 images minutes of a worker's time, so large pools reorder less often.
     const every = Math.max(REORDER_EVERY, Math.ceil(this.store.poolSize() / REORDER_POOL_DIVISOR));
     if (labels - this.labelsAtLastReorder < every) return;
@@ -433,12 +439,10 @@ export class LabelerService implements ServiceHost {
   }
 
   /** In the app: retrain in the background when the labeled set has grown enough. */
-  private maybeAutoEvaluate(): void {
+  private maybeAutoEvaluate(counts: { readonly labeled: number; readonly testLabeled: number }): void {
     if (!this.options.autoEvaluate || this.autoEvalRunning || !this.store) return;
-    // Label counts only (not status()): this runs after every label:set.
-    const counts = this.store.labelCounts();
     const train = counts.labeled;
-    if (train < AUTO_EVAL_MIN_TRAIN || counts.testLabeled < AUTO_EVAL_MIN_TEST) return;
+    if (train < AUTO_EVAL_MIN_TRAIN || counts.testLabeled < MIN_TEST) return;
     if (train < Math.max(AUTO_EVAL_MIN_TRAIN, Math.ceil(this.lastAutoEvalSize * AUTO_EVAL_GROWTH))) return;
     if (!this.store.embeddingInfo()) return;
     this.autoEvalRunning = true;

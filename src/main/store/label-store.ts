@@ -1,7 +1,7 @@
 /** Labels (append-only with undo), skips and the label counts. */
 import { AppError } from '../../shared/errors.js';
 import { wrapDegrees, periodOf } from '../../shared/angle.js';
-import type { ImageId, ImageRecord, LabelId, LabelRecord } from '../../shared/types.js';
+import type { ImageId, ImageRecord, LabelId, LabelRecord, LabelValue } from '../../shared/types.js';
 import type { ProjectDatabase } from './database.js';
 import type { ImageStore } from './image-store.js';
 import { now, toLabel, type LabelRow } from './rows.js';
@@ -41,8 +41,18 @@ export class LabelStore {
   add(input: NewLabel): LabelRecord {
     const given = this.images.get(input.imageId);
     if (!given) throw new AppError('not-found', `no image with id ${input.imageId} in this project`);
-    const imageId = this.target(given).id;
-    const angle = input.value.kind === 'angle' ? wrapDegrees(input.value.angle, periodOf(this.settings.current.axial)) : null;
+    const value: LabelValue = input.value.kind === 'angle' ? { kind: 'angle', angle: wrapDegrees(input.value.angle, periodOf(this.settings.current.axial)) } : input.value;
+    return this.insert({ ...input, imageId: this.target(given).id, value });
+  }
+
+  /**
+   * Store a label already decided by the label policy (src/main/policy): on
+   * its target image, the angle wrapped. Nothing is checked or mapped again
+   * (add does that for writers without the policy: imports, tests).
+   */
+  insert(input: NewLabel): LabelRecord {
+    const imageId = input.imageId;
+    const angle = input.value.kind === 'angle' ? input.value.angle : null;
     const r = this.db
       .prepare(
         `INSERT INTO labels(image_id, angle_deg, no_orientation, annotator, created_at, duration_ms, arm, source)

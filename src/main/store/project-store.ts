@@ -152,6 +152,7 @@ export class ProjectStore {
   // labels (label-store.ts)
   labelTarget(img: ImageRecord, lookup?: (id: ImageId) => ImageRecord | null): ImageRecord { return this.#labels.target(img, lookup); }
   addLabel(input: NewLabel): LabelRecord { return this.#labels.add(input); }
+  insertLabel(input: NewLabel): LabelRecord { return this.#labels.insert(input); }
   addLabels(inputs: readonly NewLabel[]): number { return this.#labels.addMany(inputs); }
   undoLastLabel(annotator?: string): LabelRecord | null { return this.#labels.undoLast(annotator); }
   undoLabel(id: LabelId): LabelRecord | null { return this.#labels.undo(id); }

@@ -5,12 +5,13 @@
  * at the pointer. Axial projects draw a double-headed line.
  */
 import { useEffect, useRef, useState } from 'react';
-import { angleFromPointer, type Period } from '../lib/angle-ui.js';
+import type { AnglePeriod, Degrees } from '../../shared/angle.js';
+import { angleFromPointer } from '../lib/angle-ui.js';
 
 export interface AngleOverlayProps {
-  readonly angle: number;
-  readonly period: Period;
-  readonly onChange: (angle: number) => void;
+  readonly angle: Degrees;
+  readonly period: AnglePeriod;
+  readonly onChange: (angle: Degrees) => void;
   readonly disabled?: boolean;
 }
 

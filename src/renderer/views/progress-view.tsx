@@ -15,7 +15,7 @@ import { LearningCurveChart } from '../components/learning-curve-chart.js';
 import { LatentMap } from '../components/latent-map.js';
 import { JobCard } from '../components/job-card.js';
 import { latestJob, type JobState } from '../lib/use-jobs.js';
-import { MIN_TEST } from '../lib/test-policy.js';
+import { MIN_TEST } from '../../shared/test-cadence.js';
 import { strategyLabel } from '../lib/curve-series.js';
 
 export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<JobId, JobState> }): React.JSX.Element {
