@@ -8,13 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { parseDegrees, periodOf } from '../../shared/angle.js';
-import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type EmbedderKind, type ImageId, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type EmbedderKind, type JobId, type JobProgress, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
-import { mapStoreError } from '../store/project-store.js';
-import { readLabelsCsv } from '../io/labels-import.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { runDemo } from './demo.js';
-import { demoFolder } from './paths.js';
+import { printCompare } from './print-compare.js';
+import { demoFolder } from '../service/bundled-files.js';
 import { checkUserPath } from '../io/user-path.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -61,10 +60,10 @@ async function withProject<T>(projectPath: string, fn: (svc: LabelerService, pri
   const printer = new ProgressPrinter(process.stderr, opts.quiet ?? false);
   const running = new Set<string>();
   let interrupted = false;
-  const cancel = (id: string): void => void svc.invoke('job:cancel', { jobId: id as import('../../shared/types.js').JobId }).catch(() => undefined);
+  const cancel = (id: string): void => void svc.invoke('job:cancel', { jobId: id as JobId }).catch(() => undefined);
   svc.onEvent((event, payload) => {
     if (event === 'job:progress') {
-      const p = payload as import('../../shared/types.js').JobProgress;
+      const p = payload as JobProgress;
       // a job that starts after Ctrl+C is cancelled at once: it never commits
       if (interrupted && !running.has(p.jobId)) cancel(p.jobId);
       running.add(p.jobId);
@@ -82,28 +81,10 @@ async function withProject<T>(projectPath: string, fn: (svc: LabelerService, pri
   try {
     await svc.invoke('project:open', { path: projectPath });
     return await fn(svc, printer);
-  } catch (e) {
-    throw mapStoreError(e, path.resolve(projectPath));
   } finally {
     process.removeListener('SIGINT', onSigint);
     svc.close();
   }
-}
-
-/** An image given by id or by path (absolute, relative to the working folder, or relative to its imported folder). */
-function resolveImage(svc: LabelerService, ref: string): ImageId {
-  const store = svc.project;
-  if (/^\d+$/.test(ref)) {
-    const img = store.getImage(Number(ref) as ImageId);
-    if (!img) throw new AppError('not-found', `no image with id ${ref} in ${store.path}; "next --json" lists ids`);
-    return img.id;
-  }
-  const byAbs = store.findImageByPath(path.resolve(ref));
-  if (byAbs) return byAbs.id;
-  const byRel = store.findImagesByRelPath(ref.split(path.sep).join('/'));
-  if (byRel.length === 1) return byRel[0]!.id;
-  if (byRel.length > 1) throw new AppError('invalid-argument', `"${ref}" matches ${byRel.length} images in different folders; give the id or the absolute path`);
-  throw new AppError('not-found', `no image "${ref}" in ${store.path}; give its id (see "next --json") or its path`);
 }
 
 export function buildProgram(): Command {
@@ -202,7 +183,7 @@ export function buildProgram(): Command {
           );
           if (o.verbose) for (const q of problems) console.log(`  ${q.path}: ${q.error}`);
         }
-        const st = svc.project.status();
+        const st = await svc.invoke('project:status', {});
         const tf = st.testSplit.folders ?? [];
         console.log(`test split: ${st.testSplit.size} images` + (tf.length > 0 ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)` : st.settings.testFraction > 0 ? ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})` : ''));
       });
@@ -221,7 +202,7 @@ export function buildProgram(): Command {
         p,
         async (svc) => {
           const r = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend, ...(o.from ? { fromFile: o.from } : {}), ...(o.embedder ? { embedder: o.embedder } : {}) });
-          const kind = svc.project.settings.embedder;
+          const kind = (await svc.invoke('project:status', {})).settings.embedder;
           console.log(
             o.from
               ? `imported ${r.count} embeddings from ${o.from}`
@@ -274,8 +255,9 @@ export function buildProgram(): Command {
       if (o.none && angle !== undefined) throw new AppError('invalid-argument', 'give either an ANGLE in degrees or --none, not both');
       if (!o.none && angle === undefined) throw new AppError('invalid-argument', `give the ANGLE in degrees (clockwise from image up) after the image, e.g. "label ${p} ${image} 90", or --none for no orientation`);
       await withProject(p, async (svc) => {
-        const id = resolveImage(svc, image);
-        const deg = angle === undefined ? null : parseDegrees(angle, periodOf(svc.project.settings.axial), 'ANGLE');
+        const { imageId: id } = await svc.invoke('images:resolve', { ref: image });
+        const { settings } = await svc.invoke('project:status', {});
+        const deg = angle === undefined ? null : parseDegrees(angle, periodOf(settings.axial), 'ANGLE');
         const l = await svc.invoke('label:set', { imageId: id, angle: deg, ...(o.annotator ? { annotator: o.annotator } : {}) });
         console.log(`image ${id}: ${l.value.kind === 'angle' ? `${l.value.angle} deg` : 'no orientation'} (label ${l.id})`);
       }, { quiet: true });
@@ -289,14 +271,7 @@ export function buildProgram(): Command {
     .argument('<file>')
     .action(async (p: string, file: string) => {
       await withProject(p, async (svc) => {
-        const rows = await readLabelsCsv(svc.project, file);
-        // Which imported rows replace a different label already in the project (said, never silent).
-        const before = new Map(svc.project.currentLabels().map((l) => [l.imageId, l.value]));
-        const replaced = rows.filter((r) => {
-          const old = before.get(r.imageId);
-          return old !== undefined && JSON.stringify(old) !== JSON.stringify(r.value);
-        }).length;
-        const n = svc.project.addLabels(rows.map((r) => ({ imageId: r.imageId, value: r.value, annotator: 'import', source: 'import' as const })));
+        const { imported: n, replaced } = await svc.invoke('labels:import', { file });
         console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}` + (replaced > 0 ? ` (${replaced} replaced a different earlier label; the label history keeps the old ones)` : ''));
       }, { quiet: true });
     });
@@ -415,7 +390,7 @@ export function buildProgram(): Command {
         console.log(
           st.order
             ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` +
-                (svc.project.orderIsStale() ? ' - made from older embeddings or before the last import: run "order" again' : '')
+                (st.order.stale ? ' - made from older embeddings or before the last import: run "order" again' : '')
             : 'order: none (run "order")',
         );
         const byModel = [...new Set(st.curve.map((c) => c.model))].map((m) => `${st.curve.filter((c) => c.model === m).length} ${m}`);
@@ -440,29 +415,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-export function printCompare(r: import('../../shared/types.js').CompareResult): void {
-  if (r.report) {
-    printVerdictReport(r);
-    return;
-  }
-  const smallest = Math.min(...r.points.map((p) => p.size));
-  for (const n of r.labelsNeeded) {
-    // Reached already at the smallest size tried: the figure is an upper bound, not an interpolation.
-    const floor = n.size !== null && n.size <= smallest;
-    console.log(
-      n.size === null
-        ? `${n.strategy}: does not reach ${n.reference}'s ${n.targetMaeDeg.toFixed(1)} deg within the sizes tried`
-        : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg at ${n.referenceSize} labels) with ${floor ? `at most ${n.size} labels, the smallest size tried` : `${n.size} labels`}` +
-            (n.savedShare !== null ? ` (${floor ? 'at least ' : ''}${n.savedShare >= 0 ? `${Math.round(n.savedShare * 100)}% fewer` : `${Math.round(-n.savedShare * 100)}% more`})` : '') +
-            (n.seedSizes.length > 1 ? `; per seed: ${n.seedSizes.map((s) => s.size ?? 'not reached').join(', ')}` : ''),
-    );
-  }
-  if (r.verdict) console.log(r.verdict);
-  for (const note of r.notes ?? []) console.log(`note: ${note}`);
-  if (r.csvPath) console.log(`curve: ${r.csvPath}`);
-  if (r.svgPath) console.log(`chart: ${r.svgPath}`);
-}
-
 /** Entry point: parse argv, print clear errors, set the exit code. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   const program = buildProgram();
@@ -477,64 +429,4 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = 1;
     }
   }
-}
-
-const pctOf = (x: number): string => `${Math.round(x * 100)}%`;
-const pluralOf = (noun: string): string => (/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
-
-/** compare's summary from verdict.json: per strategy the curve with intervals, labels needed, coverage, the verdict. */
-/** A share of labels saved as a signed percentage: -12% means 12 % more labels. */
-function signedPct(x: number): string {
-  return `${x < 0 ? '-' : ''}${pctOf(Math.abs(x))}`;
-}
-
-function printVerdictReport(r: import('../../shared/types.js').CompareResult): void {
-  const rep = r.report!;
-  const smallest = Math.min(...rep.strategies.flatMap((s) => s.points.map((p) => p.size)));
-  console.log(
-    `chance level ${rep.chance.chanceDeg.toFixed(1)} deg (a guess that knows nothing: ${rep.chance.uninformedDeg} deg` +
-      (rep.chance.circularMeanErrorDeg !== null ? `; always answering the test split's circular mean: ${rep.chance.circularMeanErrorDeg.toFixed(1)} deg` : '') +
-      `); ${rep.testSize} test images; 95 % intervals from ${rep.resamples} bootstrap resamples`,
-  );
-  for (const s of rep.strategies) {
-    const how = s.oneOrder ? 'one order for every seed' : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'}`;
-    const curve = s.points.map((p) => `${p.size}: ${p.meanDeg.toFixed(1)} [${p.ciLow.toFixed(1)}, ${p.ciHigh.toFixed(1)}]`).join(', ');
-    console.log(`${s.strategy}: ${s.code} (${how}); mean error in deg [95 % interval] by labels: ${curve}`);
-    const l = s.labelsToReach;
-    if (l) {
-      const floor = l.size !== null && l.size <= smallest;
-      const at = `random's error at its largest size (${l.targetMaeDeg.toFixed(1)} deg at ${l.referenceSize} labels)`;
-      const range =
-        l.ciLow === null
-          ? '95 % interval: not reached within the sizes tried'
-          : `95 % interval ${Math.round(l.ciLow)} to ${l.ciHigh === null ? `more than ${l.referenceSize}` : Math.round(l.ciHigh)} labels`;
-      console.log(
-        l.size === null
-          ? `  does not reach ${at} within the sizes tried (${range})`
-          : `  reaches ${at} with ${floor ? `at most ${l.size} labels, the smallest size tried` : `${l.size} labels`}` +
-              ` (${floor ? 'at least ' : ''}${l.savedShare! >= 0 ? `${pctOf(l.savedShare!)} fewer` : `${pctOf(-l.savedShare!)} more`}; ${range}` +
-              // the saving is paired with what random itself needs in each resample, so its interval says the verdict
-              (l.referenceNeeded !== undefined && l.referenceNeeded < l.referenceSize ? `; random itself needs ${l.referenceNeeded}` : '') +
-              `; labels saved, 95 % interval ${l.savedLow === null ? 'unbounded below' : signedPct(l.savedLow)} to ${l.savedHigh === null ? 'unbounded' : signedPct(l.savedHigh)})`,
-      );
-    }
-    if (rep.groups && s.points.some((p) => p.groups)) {
-      console.log(`  distinct ${pluralOf(rep.groups.column)} among the first n labels: ${s.points.map((p) => (p.groups ? `${p.size}: ${p.groups.mean.toFixed(1)}` + (p.groups.perSeed.length > 1 && !s.oneOrder ? ` [${p.groups.ciLow.toFixed(1)}, ${p.groups.ciHigh.toFixed(1)}]` : '') : '')).filter(Boolean).join(', ')}`);
-    }
-  }
-  if (rep.groups) {
-    const g = rep.groups;
-    console.log(
-      `${pluralOf(g.column)}: ${g.inPool} in the pool; oracle min(n, ${g.inPool}): ${g.oracle.map((o) => `${o.size}: ${o.groups}`).join(', ')}` +
-        (g.nearestNeighbourSameGroup !== null
-          ? `; nearest neighbour in the embedding of the same ${g.column}: ${pctOf(g.nearestNeighbourSameGroup)} of images` +
-            (g.nearestNeighbourCeiling != null ? ` (at most ${pctOf(g.nearestNeighbourCeiling)}: the images whose ${g.column} has another image in the pool)` : '')
-          : ''),
-    );
-  }
-  console.log(rep.sentence);
-  for (const note of r.notes ?? []) console.log(`note: ${note}`);
-  if (r.csvPath) console.log(`curve: ${r.csvPath}`);
-  if (r.svgPath) console.log(`chart: ${r.svgPath}`);
-  if (r.verdictPath) console.log(`verdict: ${r.verdictPath}`);
 }

@@ -38,6 +38,7 @@ import { RecentProjects } from './recent-projects.js';
 import { defaultContrastiveEpochs } from '../ml/contrastive-defaults.js';
 import { AnglePredictor } from '../predict/angle-predictor.js';
 import type { EventListener, ImageBytes, ServiceHost } from './service-host.js';
+import { addProgramLabels, importLabelsFile, readLabelsFile, resolveImage } from './label-operations.js';
 
 export interface LabelerServiceOptions {
   /** Folder for app state (recent projects). */
@@ -104,7 +105,7 @@ export class LabelerService implements ServiceHost {
       return await handler(request);
     } catch (e) {
       // another process holding the project past the busy timeout: a clear "in use" answer, not a raw SQLITE_BUSY
-      throw mapStoreError(e, this.store?.path ?? null);
+      throw mapStoreError(e, this.store?.path ?? projectPathOf(request));
     }
   }
 
@@ -218,7 +219,10 @@ export class LabelerService implements ServiceHost {
         return null;
       },
 
-      'project:status': async () => this.project.status(),
+      'project:status': async () => {
+        const st = this.project.status();
+        return st.order ? { ...st, order: { ...st.order, stale: this.project.orderIsStale() } } : st;
+      },
 
       'project:set-strategy': async ({ strategy }) => {
         if (!STRATEGIES.includes(strategy)) {
@@ -251,6 +255,8 @@ export class LabelerService implements ServiceHost {
       },
 
       'images:unreadable': async () => this.project.listImages({ status: 'unreadable' }),
+
+      'images:resolve': async (request) => resolveImage(this.project, request),
 
       'embed:run': async ({ epochs, backend, fromFile, embedder }) => {
         if (embedder && !fromFile && embedder !== this.project.settings.embedder) this.project.updateSettings({ embedder });
@@ -360,6 +366,12 @@ export class LabelerService implements ServiceHost {
 
       'labels:list': async () => this.project.currentLabels(),
 
+      'labels:import': async (request) => this.labelsStored(importLabelsFile(this.project, request)),
+
+      'labels:read': async (request) => readLabelsFile(this.project, request),
+
+      'labels:add': async (request) => this.labelsStored(addProgramLabels(this.project, request)),
+
       'evaluate:run': async () => {
         const points = await this.runJob('evaluate', { kind: 'evaluate', backend: this.backendChoice() });
         this.emit('curve:changed', { points: this.project.curvePoints() });
@@ -405,6 +417,12 @@ export class LabelerService implements ServiceHost {
         return null;
       },
     };
+  }
+
+  /** After a batch of labels: tell the views, as label:set does. */
+  private labelsStored<T>(result: T): T {
+    this.emit('labels:changed', { labeled: this.project.labelCounts().labeled });
+    return result;
   }
 
   /** Arm of the active order that queued this image (for interleaved queues). */
@@ -453,6 +471,12 @@ export class LabelerService implements ServiceHost {
         this.autoEvalRunning = false;
       });
   }
+}
+
+/** The project file a request names (project:open, project:create), for messages about it. */
+function projectPathOf(request: unknown): string | null {
+  const p = (request as { path?: unknown } | null)?.path;
+  return typeof p === 'string' ? path.resolve(p) : null;
 }
 
 function safeUserName(): string {
