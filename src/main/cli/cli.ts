@@ -87,7 +87,13 @@ async function withProject<T>(projectPath: string, fn: (svc: LabelerService, pri
   }
 }
 
-export function buildProgram(): Command {
+/** Other ways in the CLI can start (the process entry wires them, so this host imports no other). */
+export interface CliLaunchers {
+  /** `serve`: the app in a local browser over the HTTP transport. */
+  readonly serve?: (o: { project?: string | undefined; port: number; dataDir: string }) => Promise<void>;
+}
+
+export function buildProgram(launchers: CliLaunchers = {}): Command {
   const program = new Command();
   program
     .name('novelty-labeler')
@@ -408,16 +414,16 @@ export function buildProgram(): Command {
     .argument('[project]', 'project to open')
     .option('--port <n>', 'port (0 = any free port)', int('--port', 0, 65535), 0)
     .action(async (p: string | undefined, o: { port: number }) => {
-      const { serveApp } = await import('./serve.js');
-      await serveApp({ project: p, port: o.port, dataDir: dataDir() });
+      if (!launchers.serve) throw new AppError('invalid-argument', 'serve is not available in this build');
+      await launchers.serve({ project: p, port: o.port, dataDir: dataDir() });
     });
 
   return program;
 }
 
 /** Entry point: parse argv, print clear errors, set the exit code. */
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  const program = buildProgram();
+export async function main(argv: readonly string[] = process.argv, launchers: CliLaunchers = {}): Promise<void> {
+  const program = buildProgram(launchers);
   try {
     await program.parseAsync(argv as string[]);
   } catch (e) {
