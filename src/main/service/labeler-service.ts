@@ -10,9 +10,8 @@ import { checkRequestPaths } from '../io/user-path.js';
 import { makeDirs } from '../io/guarded-write.js';
 import path from 'node:path';
 import fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import type { ApiEvents, EventName, OperationName, RequestOf, ResponseOf } from '../../shared/api.js';
-import { AppError, serializeError } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import { periodOf, wrapDegrees } from '../../shared/angle.js';
 import { seededShuffle } from '../../shared/random.js';
 import {
@@ -20,8 +19,6 @@ import {
   type BackendChoice,
   type ComputeBackend,
   type ImageId,
-  type JobId,
-  type JobProgress,
   type LabelId,
   type LabelRecord,
   type LatentPoint,
@@ -29,10 +26,9 @@ import {
   type StrategyName,
 } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
-import { importFolder } from '../import/import-folder.js';
 import { renderDisplayImage } from '../imaging/model-input.js';
 import { exportLabels } from '../export/export-labels.js';
-import { runJobInWorker, type RunningJob } from '../jobs/job-runner.js';
+import { JobBoard } from '../jobs/job-board.js';
 import type { JobSpec, JobResult } from '../jobs/job-types.js';
 import { RecentProjects } from './recent-projects.js';
 import { defaultContrastiveEpochs } from '../ml/contrastive-defaults.js';
@@ -70,7 +66,7 @@ export class LabelerService implements ServiceHost {
   /** Exemplar-model guesses for the labeling widget (a worker per open project). */
   private predictor: AnglePredictor | null = null;
   private readonly listeners = new Set<EventListener>();
-  private readonly jobs = new Map<JobId, { cancel(): void }>();
+  private readonly jobs = new JobBoard((event, payload) => this.emit(event, payload as ApiEvents[typeof event]));
   private readonly recent: RecentProjects;
   private lastBackend: ComputeBackend | null = null;
   private autoEvalRunning = false;
@@ -126,8 +122,7 @@ export class LabelerService implements ServiceHost {
   }
 
   close(): void {
-    for (const j of this.jobs.values()) j.cancel();
-    this.jobs.clear();
+    this.jobs.cancelAll();
     this.predictor?.close();
     this.predictor = null;
     this.store?.close();
@@ -161,25 +156,9 @@ export class LabelerService implements ServiceHost {
     return given ?? this.options.annotator ?? process.env.NL_ANNOTATOR ?? safeUserName();
   }
 
-  /** Run a heavy job in a worker, relaying progress as events. */
-  private async runJob<S extends JobSpec>(stage: JobProgress['stage'], spec: S): Promise<JobResult<S>> {
-    const store = this.project;
-    const jobId = randomUUID() as JobId;
-    const running: RunningJob<JobResult<S>> = runJobInWorker(store.path, spec, {
-      onProgress: (p) => this.emit('job:progress', { jobId, stage, ...p }),
-    });
-    this.jobs.set(jobId, running);
-    this.emit('job:progress', { jobId, stage, done: 0, total: 1, message: `${stage} started` });
-    try {
-      const value = await running.promise;
-      this.emit('job:done', { jobId, stage, error: null });
-      return value;
-    } catch (e) {
-      this.emit('job:done', { jobId, stage, error: serializeError(e) });
-      throw e;
-    } finally {
-      this.jobs.delete(jobId);
-    }
+  /** Run a job in a worker on the open project, relaying progress as events. */
+  private runJob<S extends JobSpec>(spec: S): Promise<JobResult<S>> {
+    return this.jobs.run(this.project.path, spec);
   }
 
   private backendChoice(given?: BackendChoice): BackendChoice {
@@ -233,26 +212,7 @@ export class LabelerService implements ServiceHost {
         return this.project.status();
       },
 
-      'images:import': async ({ folder, test }) => {
-        const store = this.project;
-        const jobId = randomUUID() as JobId;
-        const controller = new AbortController();
-        this.jobs.set(jobId, { cancel: () => controller.abort() });
-        try {
-          const report = await importFolder(store, path.resolve(folder), {
-            ...(test ? { role: 'test' as const } : {}),
-            signal: controller.signal,
-            onProgress: (done, total, message) => this.emit('job:progress', { jobId, stage: 'import', done, total, message }),
-          });
-          this.emit('job:done', { jobId, stage: 'import', error: null });
-          return report;
-        } catch (e) {
-          this.emit('job:done', { jobId, stage: 'import', error: serializeError(e) });
-          throw e;
-        } finally {
-          this.jobs.delete(jobId);
-        }
-      },
+      'images:import': async ({ folder, test }) => this.runJob({ kind: 'import', folder: path.resolve(folder), ...(test ? { test: true } : {}) }),
 
       'images:unreadable': async () => this.project.listImages({ status: 'unreadable' }),
 
@@ -268,7 +228,7 @@ export class LabelerService implements ServiceHost {
           seed: this.project.settings.seed,
           ...(fromFile ? { fromFile: path.resolve(fromFile) } : {}),
         };
-        const r = await this.runJob('embed', spec);
+        const r = await this.runJob(spec);
         if (r.backend) this.lastBackend = r.backend;
         return r;
       },
@@ -279,7 +239,7 @@ export class LabelerService implements ServiceHost {
         const s: StrategyName = strategy ?? store.settings.strategy;
         if (!STRATEGIES.includes(s)) throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(s)}"`);
         // the setting changes in the commit that makes the new queue active, never before it
-        const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
+        const r = await this.runJob({ kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
         // the worker's commit may have changed the strategy setting: this connection's copy is stale
         store.reloadSettings();
         this.emit('order:changed', r);
@@ -373,13 +333,13 @@ export class LabelerService implements ServiceHost {
       'labels:add': async (request) => this.labelsStored(addProgramLabels(this.project, request)),
 
       'evaluate:run': async () => {
-        const points = await this.runJob('evaluate', { kind: 'evaluate', backend: this.backendChoice() });
+        const points = await this.runJob({ kind: 'evaluate', backend: this.backendChoice() });
         this.emit('curve:changed', { points: this.project.curvePoints() });
         return points;
       },
 
       'compare:run': async ({ truthFile, sizes, seeds, strategies, outDir, overwrite, orientationModel }) => {
-        const r = await this.runJob('compare', {
+        const r = await this.runJob({
           kind: 'compare',
           backend: this.backendChoice(),
           ...(truthFile ? { truthFile: path.resolve(truthFile) } : {}),
@@ -413,7 +373,7 @@ export class LabelerService implements ServiceHost {
         exportLabels(this.project, { format, out: path.resolve(out), upright: upright ?? false, overwrite: overwrite ?? false }),
 
       'job:cancel': async ({ jobId }) => {
-        this.jobs.get(jobId)?.cancel();
+        this.jobs.cancel(jobId);
         return null;
       },
     };
