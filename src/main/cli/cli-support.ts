@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DEFAULT_SETTINGS, type BackendChoice, type JobId, type JobProgress } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
 import { demoFolder } from '../service/bundled-files.js';
-import { checkUserPath } from '../io/user-path.js';
+import { checkUserPath } from '../service/user-paths.js';
 import { ProgressPrinter } from './progress-printer.js';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;

@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type Backe
 import { LabelerService } from '../service/labeler-service.js';
 import { runDemo } from './demo.js';
 import { printCompare } from './print-compare.js';
-import { checkUserPath } from '../io/user-path.js';
+import { checkUserPath } from '../service/user-paths.js';
 import { BACKENDS, DEFAULT_COMPARE_STRATEGIES, dataDir, fraction, int, sizeList, withProject } from './cli-support.js';
 
 

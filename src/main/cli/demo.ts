@@ -13,8 +13,7 @@ import { LabelerService } from '../service/labeler-service.js';
 import { ProgressPrinter, formatSeconds } from './progress-printer.js';
 import { demoFolder, demoTruthFile } from '../service/bundled-files.js';
 import { printCompare } from './print-compare.js';
-import { checkUserPath } from '../io/user-path.js';
-import { makeDirs } from '../io/guarded-write.js';
+import { checkUserPath, makeDirs } from '../service/user-paths.js';
 
 export interface DemoOptions {
   readonly out: string;
