@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Command-line entry. Runs the compiled CLI (dist/, built by `npm install` / `npm run build`).
 import { existsSync } from 'node:fs';
-const compiled = new URL('../dist/main/cli/run-cli.js', import.meta.url);
+const compiled = new URL('../dist/main/entry/cli.js', import.meta.url);
 if (!existsSync(compiled)) {
   process.stderr.write('novelty-labeler is not built yet: run "npm install" (or "npm run build") in its folder first.\n');
   process.exit(1);

@@ -22,7 +22,7 @@ const args = process.argv.slice(2);
 function built() {
   return (
     existsSync(path.join(root, 'dist', 'renderer', 'index.html')) &&
-    existsSync(path.join(root, 'dist', 'main', 'cli', 'run-cli.js')) &&
+    existsSync(path.join(root, 'dist', 'main', 'entry', 'cli.js')) &&
     existsSync(path.join(root, 'dist', 'main', 'electron', 'main.js'))
   );
 }

@@ -22,6 +22,7 @@ import type {
   JobId,
   JobProgress,
   LabelRecord,
+  LabelValue,
   LatentPoint,
   ProjectSettings,
   ProjectStatus,
@@ -90,6 +91,8 @@ export interface ApiOperations {
   /** `test`: the folder's images become the test split, never queued (the random split is then off). */
   'images:import': { request: { readonly folder: string; readonly test?: boolean }; response: ImportReport };
   'images:unreadable': { request: Record<string, never>; response: readonly ImageRecord[] };
+  /** The image a reference names: its id, its path (absolute or relative to the working folder) or its path relative to its imported folder. */
+  'images:resolve': { request: { readonly ref: string }; response: { readonly imageId: ImageId } };
   /** Make the latent space with the embedder (the project's setting, or `embedder`, which then becomes the setting) and write embeddings (or import them from a file). Long for the trained embedders. */
   'embed:run': {
     request: { readonly epochs?: number; readonly backend?: BackendChoice; readonly fromFile?: string; readonly embedder?: EmbedderKind };
@@ -124,6 +127,22 @@ export interface ApiOperations {
   /** Put an image at the end of the queue; with `next`, answers what the view shows next (as label:set). */
   'label:skip': { request: { readonly imageId: ImageId; readonly next?: NextRequest }; response: NextUp | null };
   'labels:list': { request: Record<string, never>; response: readonly LabelRecord[] };
+  /**
+   * Store the labels of a CSV file (key column path, sha256 or id; angle): every row or none, in one transaction.
+   * `split: 'test'`: only the rows of unlabeled test-split images (arm test), as a simulated annotator labels the test split.
+   * `replaced`: rows that replace a different label already in the project (the label history keeps the old ones).
+   */
+  'labels:import': {
+    request: { readonly file: string; readonly annotator?: string; readonly source?: LabelSource; readonly split?: 'test' };
+    response: { readonly imported: number; readonly replaced: number };
+  };
+  /** The labels of a CSV file checked against the project's images, nothing stored (a simulated annotator's ground truth). */
+  'labels:read': { request: { readonly file: string }; response: readonly FileLabel[] };
+  /** Store labels a program gives (a simulated annotator, an import), all or none; the annotator's own labels go through label:set. */
+  'labels:add': {
+    request: { readonly labels: readonly ProgramLabel[]; readonly annotator: string; readonly source: LabelSource };
+    response: { readonly added: number };
+  };
   /** Train on the labels so far and add a learning-curve point. Long. */
   'evaluate:run': { request: Record<string, never>; response: readonly CurvePoint[] };
   'compare:run': {
@@ -144,6 +163,21 @@ export interface ApiOperations {
   'latent:map': { request: Record<string, never>; response: readonly LatentPoint[] };
   'export:run': { request: { readonly format: ExportFormat; readonly out: string; readonly upright?: boolean; /** Replace an existing output file (never the project, an image or a file in an imported folder). */ readonly overwrite?: boolean }; response: ExportReport };
   'job:cancel': { request: { readonly jobId: JobId }; response: null };
+}
+
+/** Where a label given by a program comes from. */
+export type LabelSource = 'import' | 'simulated';
+
+export interface FileLabel {
+  readonly imageId: ImageId;
+  readonly value: LabelValue;
+}
+
+export interface ProgramLabel {
+  readonly imageId: ImageId;
+  readonly value: LabelValue;
+  readonly arm?: Arm;
+  readonly durationMs?: number;
 }
 
 export type OperationName = keyof ApiOperations;
@@ -180,6 +214,7 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   'project:set-strategy',
   'images:import',
   'images:unreadable',
+  'images:resolve',
   'embed:run',
   'order:run',
   'queue:next',
@@ -189,6 +224,9 @@ export const OPERATION_NAMES: readonly OperationName[] = [
   'label:undo',
   'label:skip',
   'labels:list',
+  'labels:import',
+  'labels:read',
+  'labels:add',
   'evaluate:run',
   'compare:run',
   'curve:get',

@@ -311,7 +311,8 @@ export interface ProjectStatus {
    */
   readonly testSplit: { readonly size: number; readonly labeled: number; readonly folders?: readonly string[] };
   readonly embedding: EmbeddingInfo | null;
-  readonly order: { readonly strategy: string; readonly seed: number; readonly length: number; readonly remaining: number } | null;
+  /** `stale` (project:status only): made from older embeddings or before the last import, so "order" should run again. */
+  readonly order: { readonly strategy: string; readonly seed: number; readonly length: number; readonly remaining: number; readonly stale?: boolean } | null;
   readonly curve: readonly CurvePoint[];
   /** The last compare's verdict.json, if any. */
   readonly compareVerdict?: CompareVerdictReport | null;

@@ -118,9 +118,9 @@ export function spawnNode(script: string, args: readonly string[], env: Record<s
   };
 }
 
-/** Spawn the real CLI (src/main/cli/run-cli.ts through tsx). */
+/** Spawn the real CLI (src/main/entry/cli.ts through tsx). */
 export function spawnCli(args: readonly string[], env: Record<string, string>): Child {
-  return spawnNode('src/main/cli/run-cli.ts', args, env);
+  return spawnNode('src/main/entry/cli.ts', args, env);
 }
 
 /** Open a project file read-only with plain better-sqlite3 (not the product's store) and run fn. */

@@ -11,7 +11,7 @@ export interface CliResult {
 }
 
 export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/cli/run-cli.ts', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/entry/cli.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, NL_DATA_DIR: env.NL_DATA_DIR ?? fileURLToPath(new URL('../../test-output/app-data', import.meta.url)), ...env },

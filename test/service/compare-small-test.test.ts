@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
-import { printCompare } from '../../src/main/cli/cli.js';
+import { printCompare } from '../../src/main/cli/print-compare.js';
 import { loadTestSet, measureExemplarPrefixes, trainAndMeasure } from '../../src/main/eval/train-and-measure.js';
 import { selectBackend } from '../../src/main/ml/backend.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';

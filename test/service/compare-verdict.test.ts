@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
-import { printCompare } from '../../src/main/cli/cli.js';
+import { printCompare } from '../../src/main/cli/print-compare.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { makeDemoSubset } from '../helpers/demo-subset.js';
 import { tempDir } from '../helpers/synthetic-project.js';

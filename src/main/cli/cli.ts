@@ -2,111 +2,26 @@
  * The command-line interface: a thin layer over LabelerService, so the whole
  * product runs headless. `novelty-labeler --help` lists the commands.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { parseDegrees, periodOf } from '../../shared/angle.js';
-import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type EmbedderKind, type ImageId, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type EmbedderKind, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
-import { mapStoreError } from '../store/project-store.js';
-import { readLabelsCsv } from '../io/labels-import.js';
-import { ProgressPrinter } from './progress-printer.js';
 import { runDemo } from './demo.js';
-import { demoFolder } from './paths.js';
-import { checkUserPath } from '../io/user-path.js';
+import { printCompare } from './print-compare.js';
+import { checkUserPath } from '../service/user-paths.js';
+import { BACKENDS, DEFAULT_COMPARE_STRATEGIES, dataDir, fraction, int, sizeList, withProject } from './cli-support.js';
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
-/** Where the app keeps its own state (recent projects), overridable with NL_DATA_DIR. */
-export function dataDir(): string {
-  const fromEnv = process.env.NL_DATA_DIR?.trim();
-  if (fromEnv) return checkUserPath(fromEnv, 'a place for app data (NL_DATA_DIR)');
-  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'novelty-labeler');
+/** Other ways in the CLI can start (the process entry wires them, so this host imports no other). */
+export interface CliLaunchers {
+  /** `serve`: the app in a local browser over the HTTP transport. */
+  readonly serve?: (o: { project?: string | undefined; port: number; dataDir: string }) => Promise<void>;
 }
 
-/**
- * Strategies `compare` and `demo` run by default: the paper's fps, the random baseline and the project
- * default strategy (DEFAULT_SETTINGS.strategy, chosen from the evidence in README "Which strategy saves labels").
- */
-export const DEFAULT_COMPARE_STRATEGIES = [...new Set(['fps', 'random', DEFAULT_SETTINGS.strategy])].join(',');
-
-function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}; got "${v}"`);
-    return n;
-  };
-}
-
-function fraction(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 0.9) throw new InvalidArgumentError(`must be a number from 0 to 0.9; got "${v}"`);
-  return n;
-}
-
-function sizeList(v: string): number[] {
-  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
-  const out = parts.map((s) => Number(s));
-  if (out.length === 0 || out.some((n, i) => !/^\d+$/.test(parts[i]!) || n < 1)) {
-    throw new InvalidArgumentError(`must be a comma-separated list of positive whole numbers, e.g. 25,50,100; got "${v}"`);
-  }
-  return out;
-}
-
-/** Open a project in a fresh service, run fn, close. Progress goes to stderr; Ctrl+C cancels the running job. */
-async function withProject<T>(projectPath: string, fn: (svc: LabelerService, printer: ProgressPrinter) => Promise<T>, opts: { backend?: BackendChoice; quiet?: boolean } = {}): Promise<T> {
-  const svc = await LabelerService.create({ dataDir: dataDir(), demoFolder: demoFolder(), ...(opts.backend ? { backend: opts.backend } : {}) });
-  const printer = new ProgressPrinter(process.stderr, opts.quiet ?? false);
-  const running = new Set<string>();
-  let interrupted = false;
-  const cancel = (id: string): void => void svc.invoke('job:cancel', { jobId: id as import('../../shared/types.js').JobId }).catch(() => undefined);
-  svc.onEvent((event, payload) => {
-    if (event === 'job:progress') {
-      const p = payload as import('../../shared/types.js').JobProgress;
-      // a job that starts after Ctrl+C is cancelled at once: it never commits
-      if (interrupted && !running.has(p.jobId)) cancel(p.jobId);
-      running.add(p.jobId);
-      printer.update(p);
-    }
-  });
-  const onSigint = (): void => {
-    interrupted = true;
-    process.exitCode = 130;
-    printer.line('interrupted: cancelling; the project keeps everything committed so far');
-    for (const id of running) cancel(id);
-    setTimeout(() => process.exit(130), 4000).unref();
-  };
-  process.once('SIGINT', onSigint);
-  try {
-    await svc.invoke('project:open', { path: projectPath });
-    return await fn(svc, printer);
-  } catch (e) {
-    throw mapStoreError(e, path.resolve(projectPath));
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-    svc.close();
-  }
-}
-
-/** An image given by id or by path (absolute, relative to the working folder, or relative to its imported folder). */
-function resolveImage(svc: LabelerService, ref: string): ImageId {
-  const store = svc.project;
-  if (/^\d+$/.test(ref)) {
-    const img = store.getImage(Number(ref) as ImageId);
-    if (!img) throw new AppError('not-found', `no image with id ${ref} in ${store.path}; "next --json" lists ids`);
-    return img.id;
-  }
-  const byAbs = store.findImageByPath(path.resolve(ref));
-  if (byAbs) return byAbs.id;
-  const byRel = store.findImagesByRelPath(ref.split(path.sep).join('/'));
-  if (byRel.length === 1) return byRel[0]!.id;
-  if (byRel.length > 1) throw new AppError('invalid-argument', `"${ref}" matches ${byRel.length} images in different folders; give the id or the absolute path`);
-  throw new AppError('not-found', `no image "${ref}" in ${store.path}; give its id (see "next --json") or its path`);
-}
-
-export function buildProgram(): Command {
+export function buildProgram(launchers: CliLaunchers = {}): Command {
   const program = new Command();
   program
     .name('novelty-labeler')
@@ -202,7 +117,7 @@ export function buildProgram(): Command {
           );
           if (o.verbose) for (const q of problems) console.log(`  ${q.path}: ${q.error}`);
         }
-        const st = svc.project.status();
+        const st = await svc.invoke('project:status', {});
         const tf = st.testSplit.folders ?? [];
         console.log(`test split: ${st.testSplit.size} images` + (tf.length > 0 ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)` : st.settings.testFraction > 0 ? ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})` : ''));
       });
@@ -221,7 +136,7 @@ export function buildProgram(): Command {
         p,
         async (svc) => {
           const r = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend, ...(o.from ? { fromFile: o.from } : {}), ...(o.embedder ? { embedder: o.embedder } : {}) });
-          const kind = svc.project.settings.embedder;
+          const kind = (await svc.invoke('project:status', {})).settings.embedder;
           console.log(
             o.from
               ? `imported ${r.count} embeddings from ${o.from}`
@@ -276,8 +191,9 @@ export function buildProgram(): Command {
       if (o.none && angle !== undefined) throw new AppError('invalid-argument', 'give either an ANGLE in degrees or --none, not both');
       if (!o.none && angle === undefined) throw new AppError('invalid-argument', `give the ANGLE in degrees (clockwise from image up) after the image, e.g. "label ${p} ${image} 90", or --none for no orientation`);
       await withProject(p, async (svc) => {
-        const id = resolveImage(svc, image);
-        const deg = angle === undefined ? null : parseDegrees(angle, periodOf(svc.project.settings.axial), 'ANGLE');
+        const { imageId: id } = await svc.invoke('images:resolve', { ref: image });
+        const { settings } = await svc.invoke('project:status', {});
+        const deg = angle === undefined ? null : parseDegrees(angle, periodOf(settings.axial), 'ANGLE');
         const l = await svc.invoke('label:set', { imageId: id, angle: deg, ...(o.annotator ? { annotator: o.annotator } : {}) });
         console.log(`image ${id}: ${l.value.kind === 'angle' ? `${l.value.angle} deg` : 'no orientation'} (label ${l.id})`);
       }, { quiet: true });
@@ -291,14 +207,7 @@ export function buildProgram(): Command {
     .argument('<file>')
     .action(async (p: string, file: string) => {
       await withProject(p, async (svc) => {
-        const rows = await readLabelsCsv(svc.project, file);
-        // Which imported rows replace a different label already in the project (said, never silent).
-        const before = new Map(svc.project.currentLabels().map((l) => [l.imageId, l.value]));
-        const replaced = rows.filter((r) => {
-          const old = before.get(r.imageId);
-          return old !== undefined && JSON.stringify(old) !== JSON.stringify(r.value);
-        }).length;
-        const n = svc.project.addLabels(rows.map((r) => ({ imageId: r.imageId, value: r.value, annotator: 'import', source: 'import' as const })));
+        const { imported: n, replaced } = await svc.invoke('labels:import', { file });
         console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}` + (replaced > 0 ? ` (${replaced} replaced a different earlier label; the label history keeps the old ones)` : ''));
       }, { quiet: true });
     });
@@ -417,7 +326,7 @@ export function buildProgram(): Command {
         console.log(
           st.order
             ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` +
-                (svc.project.orderIsStale() ? ' - made from older embeddings or before the last import: run "order" again' : '')
+                (st.order.stale ? ' - made from older embeddings or before the last import: run "order" again' : '')
             : 'order: none (run "order")',
         );
         const byModel = [...new Set(st.curve.map((c) => c.model))].map((m) => `${st.curve.filter((c) => c.model === m).length} ${m}`);
@@ -435,39 +344,16 @@ export function buildProgram(): Command {
     .argument('[project]', 'project to open')
     .option('--port <n>', 'port (0 = any free port)', int('--port', 0, 65535), 0)
     .action(async (p: string | undefined, o: { port: number }) => {
-      const { serveApp } = await import('./serve.js');
-      await serveApp({ project: p, port: o.port, dataDir: dataDir() });
+      if (!launchers.serve) throw new AppError('invalid-argument', 'serve is not available in this build');
+      await launchers.serve({ project: p, port: o.port, dataDir: dataDir() });
     });
 
   return program;
 }
 
-export function printCompare(r: import('../../shared/types.js').CompareResult): void {
-  if (r.report) {
-    printVerdictReport(r);
-    return;
-  }
-  const smallest = Math.min(...r.points.map((p) => p.size));
-  for (const n of r.labelsNeeded) {
-    // Reached already at the smallest size tried: the figure is an upper bound, not an interpolation.
-    const floor = n.size !== null && n.size <= smallest;
-    console.log(
-      n.size === null
-        ? `${n.strategy}: does not reach ${n.reference}'s ${n.targetMaeDeg.toFixed(1)} deg within the sizes tried`
-        : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg at ${n.referenceSize} labels) with ${floor ? `at most ${n.size} labels, the smallest size tried` : `${n.size} labels`}` +
-            (n.savedShare !== null ? ` (${floor ? 'at least ' : ''}${n.savedShare >= 0 ? `${Math.round(n.savedShare * 100)}% fewer` : `${Math.round(-n.savedShare * 100)}% more`})` : '') +
-            (n.seedSizes.length > 1 ? `; per seed: ${n.seedSizes.map((s) => s.size ?? 'not reached').join(', ')}` : ''),
-    );
-  }
-  if (r.verdict) console.log(r.verdict);
-  for (const note of r.notes ?? []) console.log(`note: ${note}`);
-  if (r.csvPath) console.log(`curve: ${r.csvPath}`);
-  if (r.svgPath) console.log(`chart: ${r.svgPath}`);
-}
-
 /** Entry point: parse argv, print clear errors, set the exit code. */
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  const program = buildProgram();
+export async function main(argv: readonly string[] = process.argv, launchers: CliLaunchers = {}): Promise<void> {
+  const program = buildProgram(launchers);
   try {
     await program.parseAsync(argv as string[]);
   } catch (e) {
@@ -479,64 +365,4 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = 1;
     }
   }
-}
-
-const pctOf = (x: number): string => `${Math.round(x * 100)}%`;
-const pluralOf = (noun: string): string => (/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`);
-
-/** compare's summary from verdict.json: per strategy the curve with intervals, labels needed, coverage, the verdict. */
-/** A share of labels saved as a signed percentage: -12% means 12 % more labels. */
-function signedPct(x: number): string {
-  return `${x < 0 ? '-' : ''}${pctOf(Math.abs(x))}`;
-}
-
-function printVerdictReport(r: import('../../shared/types.js').CompareResult): void {
-  const rep = r.report!;
-  const smallest = Math.min(...rep.strategies.flatMap((s) => s.points.map((p) => p.size)));
-  console.log(
-    `chance level ${rep.chance.chanceDeg.toFixed(1)} deg (a guess that knows nothing: ${rep.chance.uninformedDeg} deg` +
-      (rep.chance.circularMeanErrorDeg !== null ? `; always answering the test split's circular mean: ${rep.chance.circularMeanErrorDeg.toFixed(1)} deg` : '') +
-      `); ${rep.testSize} test images; 95 % intervals from ${rep.resamples} bootstrap resamples`,
-  );
-  for (const s of rep.strategies) {
-    const how = s.oneOrder ? 'one order for every seed' : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'}`;
-    const curve = s.points.map((p) => `${p.size}: ${p.meanDeg.toFixed(1)} [${p.ciLow.toFixed(1)}, ${p.ciHigh.toFixed(1)}]`).join(', ');
-    console.log(`${s.strategy}: ${s.code} (${how}); mean error in deg [95 % interval] by labels: ${curve}`);
-    const l = s.labelsToReach;
-    if (l) {
-      const floor = l.size !== null && l.size <= smallest;
-      const at = `random's error at its largest size (${l.targetMaeDeg.toFixed(1)} deg at ${l.referenceSize} labels)`;
-      const range =
-        l.ciLow === null
-          ? '95 % interval: not reached within the sizes tried'
-          : `95 % interval ${Math.round(l.ciLow)} to ${l.ciHigh === null ? `more than ${l.referenceSize}` : Math.round(l.ciHigh)} labels`;
-      console.log(
-        l.size === null
-          ? `  does not reach ${at} within the sizes tried (${range})`
-          : `  reaches ${at} with ${floor ? `at most ${l.size} labels, the smallest size tried` : `${l.size} labels`}` +
-              ` (${floor ? 'at least ' : ''}${l.savedShare! >= 0 ? `${pctOf(l.savedShare!)} fewer` : `${pctOf(-l.savedShare!)} more`}; ${range}` +
-              // the saving is paired with what random itself needs in each resample, so its interval says the verdict
-              (l.referenceNeeded !== undefined && l.referenceNeeded < l.referenceSize ? `; random itself needs ${l.referenceNeeded}` : '') +
-              `; labels saved, 95 % interval ${l.savedLow === null ? 'unbounded below' : signedPct(l.savedLow)} to ${l.savedHigh === null ? 'unbounded' : signedPct(l.savedHigh)})`,
-      );
-    }
-    if (rep.groups && s.points.some((p) => p.groups)) {
-      console.log(`  distinct ${pluralOf(rep.groups.column)} among the first n labels: ${s.points.map((p) => (p.groups ? `${p.size}: ${p.groups.mean.toFixed(1)}` + (p.groups.perSeed.length > 1 && !s.oneOrder ? ` [${p.groups.ciLow.toFixed(1)}, ${p.groups.ciHigh.toFixed(1)}]` : '') : '')).filter(Boolean).join(', ')}`);
-    }
-  }
-  if (rep.groups) {
-    const g = rep.groups;
-    console.log(
-      `${pluralOf(g.column)}: ${g.inPool} in the pool; oracle min(n, ${g.inPool}): ${g.oracle.map((o) => `${o.size}: ${o.groups}`).join(', ')}` +
-        (g.nearestNeighbourSameGroup !== null
-          ? `; nearest neighbour in the embedding of the same ${g.column}: ${pctOf(g.nearestNeighbourSameGroup)} of images` +
-            (g.nearestNeighbourCeiling != null ? ` (at most ${pctOf(g.nearestNeighbourCeiling)}: the images whose ${g.column} has another image in the pool)` : '')
-          : ''),
-    );
-  }
-  console.log(rep.sentence);
-  for (const note of r.notes ?? []) console.log(`note: ${note}`);
-  if (r.csvPath) console.log(`curve: ${r.csvPath}`);
-  if (r.svgPath) console.log(`chart: ${r.svgPath}`);
-  if (r.verdictPath) console.log(`verdict: ${r.verdictPath}`);
 }

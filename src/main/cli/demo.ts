@@ -8,15 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { wrapDegrees } from '../../shared/angle.js';
-import { DEFAULT_SETTINGS, type BackendChoice, type ImageId, type JobProgress } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, type BackendChoice, type ImageId, type JobProgress, type LabelValue } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
-import { readLabelsCsv } from '../io/labels-import.js';
 import { ProgressPrinter, formatSeconds } from './progress-printer.js';
-import { demoFolder, demoTruthFile } from './paths.js';
-import { printCompare } from './cli.js';
-import { checkUserPath } from '../io/user-path.js';
-import { makeDirs } from '../io/guarded-write.js';
+import { demoFolder, demoTruthFile } from '../service/bundled-files.js';
+import { printCompare } from './print-compare.js';
+import { checkUserPath, makeDirs } from '../service/user-paths.js';
 
 export interface DemoOptions {
   readonly out: string;
@@ -67,7 +64,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     await svc.invoke('project:create', { path: project, settings: { inputSize: DEMO_INPUT_SIZE, latentDim: 32, testFraction: 0.1, seed: 1, strategy: DEFAULT_SETTINGS.strategy } });
 
     const imp = await svc.invoke('images:import', { folder: images });
-    printer.line(`imported ${imp.ready} images (${imp.unreadable.length} unreadable, ${imp.duplicates} duplicates); test split ${svc.project.status().testSplit.size}`);
+    printer.line(`imported ${imp.ready} images (${imp.unreadable.length} unreadable, ${imp.duplicates} duplicates); test split ${(await svc.invoke('project:status', {})).testSplit.size}`);
     stage('import');
 
     const emb = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend });
@@ -79,19 +76,17 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     stage('order');
 
     // The simulated annotator: labels come from the ground truth.
-    const truth = new Map<ImageId, number>();
-    for (const r of await readLabelsCsv(svc.project, truthFile)) if (r.value.kind === 'angle') truth.set(r.imageId, r.value.angle);
-    const store = svc.project;
-    const testImages = store.unlabeledTestImages();
-    store.addLabels(testImages.filter((i) => truth.has(i.id)).map((i) => ({ imageId: i.id, value: { kind: 'angle', angle: wrapDegrees(truth.get(i.id)!) } as const, annotator: 'simulated', arm: 'test' as const, source: 'simulated' as const })));
-    printer.line(`simulated annotator labeled the test split (${testImages.length} images)`);
+    const truth = new Map<ImageId, LabelValue>();
+    for (const r of await svc.invoke('labels:read', { file: truthFile })) if (r.value.kind === 'angle') truth.set(r.imageId, r.value);
+    const test = await svc.invoke('labels:import', { file: truthFile, split: 'test', annotator: 'simulated', source: 'simulated' });
+    printer.line(`simulated annotator labeled the test split (${test.imported} images)`);
     const checkpoints = new Set(o.sizes.filter((s) => s <= o.labels));
     let labeled = 0;
     while (labeled < o.labels) {
       const [next] = await svc.invoke('queue:next', { count: 1 });
       if (!next) break;
-      const angle = truth.get(next.imageId);
-      store.addLabel({ imageId: next.imageId, value: angle === undefined ? { kind: 'none' } : { kind: 'angle', angle: wrapDegrees(angle) }, annotator: 'simulated', arm: next.arm, source: 'simulated', durationMs: 0 });
+      const value: LabelValue = truth.get(next.imageId) ?? { kind: 'none' };
+      await svc.invoke('labels:add', { labels: [{ imageId: next.imageId, value, arm: next.arm, durationMs: 0 }], annotator: 'simulated', source: 'simulated' });
       labeled++;
       if (checkpoints.has(labeled)) {
         const [pt] = await svc.invoke('evaluate:run', {});

@@ -27,8 +27,8 @@ import { serializeError } from '../../shared/errors.js';
 import type { ImageId } from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
 import type { ServiceHost } from '../service/service-host.js';
-import { parseRequest } from '../http/request-schemas.js';
-import { demoFolder as bundledDemoFolder } from '../cli/paths.js';
+import { parseRequest } from '../service/request-schemas.js';
+import { demoFolder as bundledDemoFolder } from '../service/bundled-files.js';
 import {
   APP_HOST,
   APP_SCHEME,

@@ -27,7 +27,8 @@ import { renderCurveSvg } from '../report/curve-svg.js';
 import { curveCsv } from '../report/curve-csv.js';
 import { labelsNeeded } from '../report/labels-needed.js';
 import { strategyVerdict } from '../report/strategy-verdict.js';
-import type { JobContext, JobSpec } from '../jobs/job-types.js';
+import type { WorkerContext as JobContext } from '../workers/protocol.js';
+import type { CompareSpec } from './eval-specs.js';
 import { poolEmbeddings } from './pool-embeddings.js';
 import { checkOutputDir, checkOutputFile, guardOf, writeOutputs } from '../io/guarded-write.js';
 import { loadEncoder, loadTestSet, measureErrors, measureExemplarPrefixes, trainAndMeasure, type MeasuredErrors } from './train-and-measure.js';
@@ -39,7 +40,7 @@ type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 const COMPARE_OUTPUTS = ['curve.csv', 'curve.svg', 'verdict.json'] as const;
 
 
-export async function runCompareJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 'compare' }>, ctx: JobContext): Promise<CompareResult> {
+export async function runCompareJob(store: ProjectStore, spec: CompareSpec, ctx: JobContext): Promise<CompareResult> {
   const strategies = spec.strategies.map((s) => {
     if (!STRATEGIES.includes(s as StrategyName) || s === 'interleaved') {
       throw new AppError('invalid-argument', `--strategies: unknown strategy "${s}"; use ${STRATEGIES.filter((x) => x !== 'interleaved').join(', ')}`);

@@ -9,7 +9,8 @@ import { AppError } from '../../shared/errors.js';
 import { MIN_RELIABLE_TEST, type CurvePoint, type ImageId } from '../../shared/types.js';
 import type { ProjectStore, NewCurvePoint } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
-import type { JobContext, JobSpec } from '../jobs/job-types.js';
+import type { WorkerContext as JobContext } from '../workers/protocol.js';
+import type { EvaluateSpec } from './eval-specs.js';
 import { periodOf } from '../../shared/angle.js';
 import { BOOTSTRAP_RESAMPLES, meanInterval } from '../report/curve-bootstrap.js';
 import { chanceLevel } from '../report/chance-level.js';
@@ -20,7 +21,7 @@ const MIN_ARM_SIZE = 5;
 
 export async function runEvaluateJob(
   store: ProjectStore,
-  spec: Extract<JobSpec, { kind: 'evaluate' }>,
+  spec: EvaluateSpec,
   ctx: JobContext,
 ): Promise<CurvePoint[]> {
   await selectBackend(spec.backend);

@@ -49,7 +49,7 @@ import type { ApiResult, EventName } from '../../shared/api.js';
 import { AppError, serializeError, type ErrorCode, type SerializedError } from '../../shared/errors.js';
 import type { ImageId } from '../../shared/types.js';
 import type { ServiceHost } from '../service/service-host.js';
-import { isOperationName, parseRequest } from './request-schemas.js';
+import { isOperationName, parseRequest } from '../service/request-schemas.js';
 
 export interface HttpTransportOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */

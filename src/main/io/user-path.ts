@@ -72,6 +72,7 @@ const PATH_FIELDS: Readonly<Record<string, string>> = {
   outDir: 'a place for compare outputs',
   truthFile: 'a truth file',
   fromFile: 'an embeddings file',
+  file: 'a labels file',
 };
 
 /**

@@ -5,19 +5,16 @@
  * (src/main/ml/exemplar-orientation.ts) against the labels committed so far.
  * A worker that fails is replaced at the next request; close() ends it.
  */
-import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.js';
 import type { AnglePrediction, BackendChoice, ImageId } from '../../shared/types.js';
-import { startWorker } from '../jobs/worker-path.js';
-import type { PredictRequest, PredictResponse, PredictWorkerInput } from './predict-protocol.js';
+import { WorkerClient } from '../workers/worker-client.js';
+import type { PredictRequest, PredictWorkerInput } from './predict-protocol.js';
 
 /** Most images one request may ask about. */
 export const MAX_PREDICT_IMAGES = 64;
 
 export class AnglePredictor {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve(p: readonly AnglePrediction[]): void; reject(e: unknown): void }>();
+  private worker: WorkerClient<PredictRequest, readonly AnglePrediction[]> | null = null;
 
   constructor(
     private readonly projectPath: string,
@@ -35,47 +32,26 @@ export class AnglePredictor {
       return Promise.reject(new AppError('invalid-argument', `imageIds: at most ${MAX_PREDICT_IMAGES} images per request, got ${imageIds.length}`));
     }
     if (imageIds.length === 0) return Promise.resolve([]);
-    const w = this.ensureWorker();
-    const id = this.nextId++;
-    w.ref(); // keep the process alive while an answer is due
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, imageIds: [...imageIds] } satisfies PredictRequest);
-    });
+    return this.ensureWorker().request({ imageIds: [...imageIds] });
   }
 
   close(): void {
     const w = this.worker;
     this.worker = null;
-    this.failAll(new AppError('cancelled', 'the project was closed'));
-    void w?.terminate();
+    void w?.terminate(new AppError('cancelled', 'the project was closed'));
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const input: PredictWorkerInput = { projectPath: this.projectPath, backend: this.backend };
-    const w = startWorker(import.meta.url, './predict-worker', { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
-    w.on('message', (m: PredictResponse) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) w.unref(); // idle: never hold the process open
-      if (m.ok) p.resolve(m.predictions);
-      else p.reject(new AppError(m.error.code, m.error.message));
+  /** The running worker; one that failed is replaced here, at the next request. */
+  private ensureWorker(): WorkerClient<PredictRequest, readonly AnglePrediction[]> {
+    if (this.worker && !this.worker.closed) return this.worker;
+    const data: PredictWorkerInput = { projectPath: this.projectPath, backend: this.backend };
+    this.worker = new WorkerClient(import.meta.url, './predict-worker', {
+      data,
+      resourceLimits: { maxOldGenerationSizeMb: 2048 },
+      unrefWhenIdle: true,
+      lost: (loss) =>
+        new AppError('internal', `the angle predictor stopped (${loss.kind === 'error' ? loss.error.message : `exit code ${loss.code}`}); the next request starts a new one`),
     });
-    const lost = (why: string): void => {
-      if (this.worker === w) this.worker = null;
-      this.failAll(new AppError('internal', `the angle predictor stopped (${why}); the next request starts a new one`));
-    };
-    w.on('error', (e) => lost(e.message));
-    w.on('exit', (code) => lost(`exit code ${code}`));
-    this.worker = w;
-    return w;
-  }
-
-  private failAll(e: unknown): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(e);
+    return this.worker;
   }
 }

@@ -7,20 +7,18 @@
  * The guess is the default exemplar model's (GUESS_MODEL), whatever model the
  * project's learning curve measures: it is the most accurate one measured.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError } from '../../shared/errors.js';
 import { periodOf, wrapDegrees, type Degrees } from '../../shared/angle.js';
-import { DEFAULT_SETTINGS, type ImageId, type OrientationModelKind } from '../../shared/types.js';
+import { DEFAULT_SETTINGS, type AnglePrediction, type ImageId, type OrientationModelKind } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import { ExemplarBank, exemplarOptionsFor, isExemplarModel, predictFromMatches } from '../ml/exemplar-orientation.js';
-import type { PredictRequest, PredictResponse, PredictWorkerInput } from './predict-protocol.js';
+import { serveRequests, workerStartData } from '../workers/serve-requests.js';
+import type { PredictRequest, PredictWorkerInput } from './predict-protocol.js';
 
 /** The model the labeling widget's guess comes from: the default orientation model (the aligned exemplar model if the default is ever a trained one). */
 const GUESS_MODEL: OrientationModelKind = isExemplarModel(DEFAULT_SETTINGS.orientationModel) ? DEFAULT_SETTINGS.orientationModel : 'aligned-exemplar';
 
-const input = workerData as PredictWorkerInput;
-const port = parentPort!;
+const input = workerStartData<PredictWorkerInput>();
 let store: ProjectStore | null = null;
 let backendReady: Promise<unknown> | null = null;
 /** The labeled images already in the bank, in bank order: "imageId:angle". */
@@ -28,7 +26,7 @@ let bankKeys: string[] = [];
 let bank: ExemplarBank | null = null;
 let bankAngles: number[] = [];
 
-async function answer(req: PredictRequest): Promise<PredictResponse> {
+async function answer(req: PredictRequest): Promise<readonly AnglePrediction[]> {
   backendReady ??= selectBackend(input.backend);
   await backendReady;
   store ??= ProjectStore.open(input.projectPath, { readonly: true });
@@ -52,22 +50,18 @@ async function answer(req: PredictRequest): Promise<PredictResponse> {
   }
   const wanted = req.imageIds.filter((id) => store!.getImage(id)?.status === 'ready');
   if (labels.length === 0 || wanted.length === 0) {
-    return { id: req.id, ok: true, predictions: req.imageIds.map((imageId) => ({ imageId, angle: null, similarity: null, exemplars: labels.length })) };
+    return req.imageIds.map((imageId) => ({ imageId, angle: null, similarity: null, exemplars: labels.length }));
   }
   const { data, channels, size } = store.getModelInputs(wanted);
   if (!bank || size !== bank.s || channels !== bank.ch) throw new Error(`model inputs changed shape (${size} px x ${channels}); reopen the project`);
   const p = predictFromMatches(bank.match(data, wanted.length), bankAngles, bankAngles.length, store.settings.axial);
   const byId = new Map<ImageId, number>(wanted.map((id, i) => [id, i]));
-  return {
-    id: req.id,
-    ok: true,
-    predictions: req.imageIds.map((imageId) => {
-      const i = byId.get(imageId);
-      return i === undefined
-        ? { imageId, angle: null, similarity: null, exemplars: labels.length }
-        : { imageId, angle: roundGuess(p.anglesDeg[i]!, store!.settings.axial), similarity: Math.round(p.similarity[i]! * 1000) / 1000, exemplars: labels.length };
-    }),
-  };
+  return req.imageIds.map((imageId) => {
+    const i = byId.get(imageId);
+    return i === undefined
+      ? { imageId, angle: null, similarity: null, exemplars: labels.length }
+      : { imageId, angle: roundGuess(p.anglesDeg[i]!, store!.settings.axial), similarity: Math.round(p.similarity[i]! * 1000) / 1000, exemplars: labels.length };
+  });
 }
 
 /** A guess to 0.1 degree (the readout's precision; accepted guesses are stored as shown), wrapped into [0, period). */
@@ -75,12 +69,10 @@ function roundGuess(angle: number, axial: boolean): Degrees {
   return wrapDegrees(Math.round(angle * 10) / 10, periodOf(axial));
 }
 
-port.on('message', (req: PredictRequest) => {
-  answer(req)
-    .then((r) => port.postMessage(r))
-    .catch((e: unknown) => port.postMessage({ id: req.id, ok: false, error: serializeError(mapStoreError(e, input.projectPath)) } satisfies PredictResponse));
-});
-port.on('close', () => {
-  bank?.dispose();
-  store?.close();
+serveRequests<PredictRequest, readonly AnglePrediction[]>(answer, {
+  mapError: (e) => mapStoreError(e, input.projectPath),
+  onClose: () => {
+    bank?.dispose();
+    store?.close();
+  },
 });

@@ -10,7 +10,8 @@ import { availableParallelism } from 'node:os';
 import { AppError } from '../../shared/errors.js';
 import { checkInput } from './types.js';
 import { firstPickForSeed } from './first-pick.js';
-import { startSelectionWorker } from './worker-script.js';
+import { startWorker } from '../workers/start-worker.js';
+import type { FromWorker, WorkerBoot } from '../workers/protocol.js';
 import type { FpsOptions, FpsResult } from './furthest-point-sampling.js';
 import type { FpsWorkerData } from './furthest-point-sampling-worker.js';
 import { chooseFpsKernel, createSimdMemory, SimdKernel, simdLayout, simdRanges, type WasmMemory, type SimdLayout } from './fps-simd.js';
@@ -107,11 +108,14 @@ export async function furthestPointSamplingParallel(
           dataBuffer, dataOffset, n, d, mindBuffer, ctrlBuffer, resBuffer, orderBuffer, radiusBuffer,
           labeled, first, k, w, threads: T, start, end, simd,
         };
-        const worker = startSelectionWorker('furthest-point-sampling-worker', { workerData: wd });
+        // lockstep workers over shared memory: no requests, only the start-up data; progress and the end as protocol messages
+        const boot: WorkerBoot<FpsWorkerData> = { data: wd, cancelFlag: new SharedArrayBuffer(4) };
+        const worker = startWorker(import.meta.url, './furthest-point-sampling-worker', { workerData: boot });
         workers.push(worker);
-        worker.on('message', (m: { type: string; done?: number }) => {
-          if (m.type === 'progress') opts.onProgress?.(m.done ?? 0, k);
-          else if (m.type === 'done' && ++done === T && !settled) {
+        worker.on('message', (m: FromWorker<null>) => {
+          if (m.type === 'progress') opts.onProgress?.(m.done, k);
+          else if (m.type === 'error') fail(new AppError('internal', `furthest point sampling worker failed: ${m.error.message}`));
+          else if (m.type === 'result' && ++done === T && !settled) {
             settled = true;
             opts.signal?.removeEventListener('abort', onAbort);
             resolve();

@@ -5,7 +5,9 @@
  * then reduces the per-worker maxima in the same order, so all agree on the next
  * pick without a round trip to the main thread. Worker 0 writes the order.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { workerStartData } from '../workers/serve-requests.js';
+import type { FromWorker } from '../workers/protocol.js';
 import { loadRow, updateMinDistRange } from './fps-kernel.js';
 import { SimdKernel, type SimdLayout, type WasmMemory } from './fps-simd.js';
 
@@ -30,6 +32,8 @@ export interface FpsWorkerData {
   /** Set when the wasm SIMD kernel runs: the shared wasm memory holding rows and keys (then dataBuffer and mindBuffer are empty). */
   readonly simd: { readonly memory: WasmMemory; readonly layout: SimdLayout } | null;
 }
+
+const post = (m: FromWorker<null>): void => parentPort!.postMessage(m);
 
 const COUNT = 0;
 const GEN = 1;
@@ -101,7 +105,7 @@ function run(wd: FpsWorkerData): void {
     if (w === 0) {
       order[t] = pick;
       radius[t] = Math.sqrt(out[0]!);
-      if (t % every === 0) parentPort!.postMessage({ type: 'progress', done: t });
+      if (t % every === 0) post({ type: 'progress', id: 0, done: t, total: k, message: 'furthest point sampling' });
     }
     if (pick >= start && pick < end) markCentre(pick);
     if (t + 1 < k) {
@@ -109,7 +113,7 @@ function run(wd: FpsWorkerData): void {
       publish();
     }
   }
-  parentPort!.postMessage({ type: 'done' });
+  post({ type: 'result', id: 0, value: null });
 }
 
-run(workerData as FpsWorkerData);
+run(workerStartData<FpsWorkerData>());

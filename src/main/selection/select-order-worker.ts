@@ -1,13 +1,8 @@
 /** Worker thread of selectOrderAsync: runs selectOrder on a copy of the embeddings. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { selectOrder, type StrategyOptions } from './select-order.js';
-import type { SelectionInput, SelectionStrategy } from './types.js';
-import { isAppError } from '../../shared/errors.js';
+import { serveRequests } from '../workers/serve-requests.js';
+import { selectOrder, type SelectOrderRequest } from './select-order.js';
+import type { SelectionResult } from './types.js';
 
-const wd = workerData as SelectionInput & { strategy: SelectionStrategy; options: StrategyOptions };
-try {
-  const r = selectOrder(wd.strategy, { data: wd.data, n: wd.n, d: wd.d, labeled: wd.labeled, seed: wd.seed, k: wd.k }, wd.options);
-  parentPort!.postMessage({ ok: true, order: r.order, coverageRadius: r.coverageRadius });
-} catch (e) {
-  parentPort!.postMessage({ ok: false, code: isAppError(e) ? e.code : 'internal', message: e instanceof Error ? e.message : String(e) });
-}
+serveRequests<SelectOrderRequest, SelectionResult>((r) =>
+  selectOrder(r.strategy, { data: r.data, n: r.n, d: r.d, labeled: r.labeled, seed: r.seed, k: r.k }, r.options),
+);

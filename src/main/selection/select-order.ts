@@ -2,7 +2,7 @@
  * One entry point for every queue strategy (issue 6), used by the order job,
  * compare and the app. See README.md in this folder for the rules of each.
  */
-import { AppError } from '../../shared/errors.js';
+import { AppError, isAppError } from '../../shared/errors.js';
 import { SELECTION_STRATEGIES, type SelectionInput, type SelectionResult, type SelectionStrategy } from './types.js';
 import { furthestPointSampling } from './furthest-point-sampling.js';
 import { furthestPointSamplingParallel } from './furthest-point-sampling-parallel.js';
@@ -11,7 +11,7 @@ import { typiclust, type TypiclustOptions } from './typiclust.js';
 import { probcover, type ProbCoverOptions } from './probcover.js';
 import { guardedFps, type GuardedFpsOptions } from './guarded-fps.js';
 import { fpsMedoid, type FpsMedoidOptions } from './fps-medoid.js';
-import { startSelectionWorker } from './worker-script.js';
+import { WorkerClient } from '../workers/worker-client.js';
 
 /**
  * ProbCover's purity threshold in the product (the paper's 0.95 stays probcover()'s own default).
@@ -33,6 +33,9 @@ export interface StrategyOptions {
 
 export { interleaveOrders, type InterleaveArm } from './interleave.js';
 export type { SelectionInput, SelectionResult, SelectionStrategy } from './types.js';
+
+/** One ordering asked of selectOrderAsync's worker (select-order-worker.ts). */
+export type SelectOrderRequest = SelectionInput & { readonly strategy: SelectionStrategy; readonly options: StrategyOptions };
 
 function checkStrategy(strategy: string): asserts strategy is SelectionStrategy {
   if (!SELECTION_STRATEGIES.includes(strategy as SelectionStrategy)) {
@@ -91,23 +94,25 @@ export async function selectOrderAsync(
     });
   }
   if (opts.signal?.aborted) throw new AppError('cancelled', 'ordering was cancelled');
-  const labeled = input.labeled ? Array.from(input.labeled) : undefined;
-  const worker = startSelectionWorker('select-order-worker', {
-    workerData: { strategy, data: input.data, n: input.n, d: input.d, labeled, seed: input.seed, k: input.k, options: opts.options ?? {} },
+  const worker = new WorkerClient<SelectOrderRequest, SelectionResult>(import.meta.url, './select-order-worker', {
+    data: null,
+    lost: (loss) =>
+      loss.kind === 'error'
+        ? new AppError('internal', `ordering worker failed: ${loss.error.message}`, { cause: loss.error })
+        : new AppError('internal', `ordering worker exited with code ${loss.code}`),
   });
+  const onAbort = (): void => void worker.terminate(new AppError('cancelled', 'ordering was cancelled'));
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await new Promise<SelectionResult>((resolve, reject) => {
-      const onAbort = (): void => reject(new AppError('cancelled', 'ordering was cancelled'));
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      worker.on('message', (m: { ok: true; order: Int32Array; coverageRadius: Float64Array | null } | { ok: false; code: string; message: string }) => {
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (m.ok) resolve({ order: m.order, coverageRadius: m.coverageRadius });
-        else reject(new AppError(m.code === 'invalid-argument' ? 'invalid-argument' : 'internal', m.message));
-      });
-      worker.on('error', (e) => reject(new AppError('internal', `ordering worker failed: ${e.message}`, { cause: e })));
-      worker.on('exit', (code) => { if (code !== 0) reject(new AppError('internal', `ordering worker exited with code ${code}`)); });
-    });
+    // labeled as a plain array: a typed-array view would copy its whole buffer to the worker
+    const labeled = input.labeled ? Array.from(input.labeled) : undefined;
+    const r = await worker.request({ strategy, data: input.data, n: input.n, d: input.d, labeled, seed: input.seed, k: input.k, options: opts.options ?? {} });
+    return { order: r.order, coverageRadius: r.coverageRadius };
+  } catch (e) {
+    // the worker's own refusals keep their code only when it is a bad input
+    throw isAppError(e) && e.code !== 'invalid-argument' && e.code !== 'cancelled' && e.code !== 'internal' ? new AppError('internal', e.message) : e;
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
   }
 }

@@ -10,16 +10,13 @@ import { checkRequestPaths } from '../io/user-path.js';
 import { makeDirs } from '../io/guarded-write.js';
 import path from 'node:path';
 import fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import type { ApiEvents, EventName, NextRequest, NextUp, OperationName, RequestOf, ResponseOf } from '../../shared/api.js';
-import { AppError, serializeError } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import {
   STRATEGIES,
   type BackendChoice,
   type ComputeBackend,
   type ImageId,
-  type JobId,
-  type JobProgress,
   type LabelId,
   type LabelRecord,
   type LatentPoint,
@@ -27,10 +24,9 @@ import {
   type StrategyName,
 } from '../../shared/types.js';
 import { ProjectStore, mapStoreError } from '../store/project-store.js';
-import { importFolder } from '../import/import-folder.js';
 import { renderDisplayImage } from '../imaging/model-input.js';
 import { exportLabels } from '../export/export-labels.js';
-import { runJobInWorker, type RunningJob } from '../jobs/job-runner.js';
+import { JobBoard } from '../jobs/job-board.js';
 import type { JobSpec, JobResult } from '../jobs/job-types.js';
 import { RecentProjects } from './recent-projects.js';
 import { defaultContrastiveEpochs } from '../ml/contrastive-defaults.js';
@@ -38,6 +34,7 @@ import { AnglePredictor } from '../predict/angle-predictor.js';
 import type { EventListener, ImageBytes, ServiceHost } from './service-host.js';
 import { decideLabel, MIN_TEST } from '../policy/label-policy.js';
 import { GUESS_BUDGET_MS, nextUp, queueEntries, testEntries } from './label-path.js';
+import { addProgramLabels, importLabelsFile, readLabelsFile, resolveImage } from './label-operations.js';
 
 export interface LabelerServiceOptions {
   /** Folder for app state (recent projects). */
@@ -70,7 +67,7 @@ export class LabelerService implements ServiceHost {
   /** Exemplar-model guesses for the labeling widget (a worker per open project). */
   private predictor: AnglePredictor | null = null;
   private readonly listeners = new Set<EventListener>();
-  private readonly jobs = new Map<JobId, { cancel(): void }>();
+  private readonly jobs = new JobBoard((event, payload) => this.emit(event, payload as ApiEvents[typeof event]));
   private readonly recent: RecentProjects;
   private lastBackend: ComputeBackend | null = null;
   private autoEvalRunning = false;
@@ -105,7 +102,7 @@ export class LabelerService implements ServiceHost {
       return await handler(request);
     } catch (e) {
       // another process holding the project past the busy timeout: a clear "in use" answer, not a raw SQLITE_BUSY
-      throw mapStoreError(e, this.store?.path ?? null);
+      throw mapStoreError(e, this.store?.path ?? projectPathOf(request));
     }
   }
 
@@ -126,8 +123,7 @@ export class LabelerService implements ServiceHost {
   }
 
   close(): void {
-    for (const j of this.jobs.values()) j.cancel();
-    this.jobs.clear();
+    this.jobs.cancelAll();
     this.predictor?.close();
     this.predictor = null;
     this.store?.close();
@@ -161,25 +157,9 @@ export class LabelerService implements ServiceHost {
     return given ?? this.options.annotator ?? process.env.NL_ANNOTATOR ?? safeUserName();
   }
 
-  /** Run a heavy job in a worker, relaying progress as events. */
-  private async runJob<S extends JobSpec>(stage: JobProgress['stage'], spec: S): Promise<JobResult<S>> {
-    const store = this.project;
-    const jobId = randomUUID() as JobId;
-    const running: RunningJob<JobResult<S>> = runJobInWorker(store.path, spec, {
-      onProgress: (p) => this.emit('job:progress', { jobId, stage, ...p }),
-    });
-    this.jobs.set(jobId, running);
-    this.emit('job:progress', { jobId, stage, done: 0, total: 1, message: `${stage} started` });
-    try {
-      const value = await running.promise;
-      this.emit('job:done', { jobId, stage, error: null });
-      return value;
-    } catch (e) {
-      this.emit('job:done', { jobId, stage, error: serializeError(e) });
-      throw e;
-    } finally {
-      this.jobs.delete(jobId);
-    }
+  /** Run a job in a worker on the open project, relaying progress as events. */
+  private runJob<S extends JobSpec>(spec: S): Promise<JobResult<S>> {
+    return this.jobs.run(this.project.path, spec);
   }
 
   private backendChoice(given?: BackendChoice): BackendChoice {
@@ -219,7 +199,10 @@ export class LabelerService implements ServiceHost {
         return null;
       },
 
-      'project:status': async () => this.project.status(),
+      'project:status': async () => {
+        const st = this.project.status();
+        return st.order ? { ...st, order: { ...st.order, stale: this.project.orderIsStale() } } : st;
+      },
 
       'project:set-strategy': async ({ strategy }) => {
         if (!STRATEGIES.includes(strategy)) {
@@ -230,28 +213,11 @@ export class LabelerService implements ServiceHost {
         return this.project.status();
       },
 
-      'images:import': async ({ folder, test }) => {
-        const store = this.project;
-        const jobId = randomUUID() as JobId;
-        const controller = new AbortController();
-        this.jobs.set(jobId, { cancel: () => controller.abort() });
-        try {
-          const report = await importFolder(store, path.resolve(folder), {
-            ...(test ? { role: 'test' as const } : {}),
-            signal: controller.signal,
-            onProgress: (done, total, message) => this.emit('job:progress', { jobId, stage: 'import', done, total, message }),
-          });
-          this.emit('job:done', { jobId, stage: 'import', error: null });
-          return report;
-        } catch (e) {
-          this.emit('job:done', { jobId, stage: 'import', error: serializeError(e) });
-          throw e;
-        } finally {
-          this.jobs.delete(jobId);
-        }
-      },
+      'images:import': async ({ folder, test }) => this.runJob({ kind: 'import', folder: path.resolve(folder), ...(test ? { test: true } : {}) }),
 
       'images:unreadable': async () => this.project.listImages({ status: 'unreadable' }),
+
+      'images:resolve': async (request) => resolveImage(this.project, request),
 
       'embed:run': async ({ epochs, backend, fromFile, embedder }) => {
         const kind = embedder && !fromFile ? embedder : this.project.settings.embedder;
@@ -263,7 +229,7 @@ export class LabelerService implements ServiceHost {
           seed: this.project.settings.seed,
           ...(fromFile ? { fromFile: path.resolve(fromFile) } : {}),
         };
-        const r = await this.runJob('embed', spec);
+        const r = await this.runJob(spec);
         if (r.backend) this.lastBackend = r.backend;
         return r;
       },
@@ -274,7 +240,7 @@ export class LabelerService implements ServiceHost {
         const s: StrategyName = strategy ?? store.settings.strategy;
         if (!STRATEGIES.includes(s)) throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(s)}"`);
         // the setting changes in the commit that makes the new queue active, never before it
-        const r = await this.runJob('order', { kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
+        const r = await this.runJob({ kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
         // the worker's commit may have changed the strategy setting: this connection's copy is stale
         store.reloadSettings();
         this.emit('order:changed', r);
@@ -334,14 +300,20 @@ export class LabelerService implements ServiceHost {
 
       'labels:list': async () => this.project.currentLabels(),
 
+      'labels:import': async (request) => this.labelsStored(importLabelsFile(this.project, request)),
+
+      'labels:read': async (request) => readLabelsFile(this.project, request),
+
+      'labels:add': async (request) => this.labelsStored(addProgramLabels(this.project, request)),
+
       'evaluate:run': async () => {
-        const points = await this.runJob('evaluate', { kind: 'evaluate', backend: this.backendChoice() });
+        const points = await this.runJob({ kind: 'evaluate', backend: this.backendChoice() });
         this.emit('curve:changed', { points: this.project.curvePoints() });
         return points;
       },
 
       'compare:run': async ({ truthFile, sizes, seeds, strategies, outDir, overwrite, orientationModel }) => {
-        const r = await this.runJob('compare', {
+        const r = await this.runJob({
           kind: 'compare',
           backend: this.backendChoice(),
           ...(truthFile ? { truthFile: path.resolve(truthFile) } : {}),
@@ -375,7 +347,7 @@ export class LabelerService implements ServiceHost {
         exportLabels(this.project, { format, out: path.resolve(out), upright: upright ?? false, overwrite: overwrite ?? false }),
 
       'job:cancel': async ({ jobId }) => {
-        this.jobs.get(jobId)?.cancel();
+        this.jobs.cancel(jobId);
         return null;
       },
     };
@@ -412,6 +384,12 @@ export class LabelerService implements ServiceHost {
       this.predictor ??= new AnglePredictor(this.project.path, this.backendChoice());
       return this.predictor.predict(ids);
     }, this.options.guessBudgetMs ?? GUESS_BUDGET_MS);
+  }
+
+  /** After a batch of labels: tell the views, as label:set does. */
+  private labelsStored<T>(result: T): T {
+    this.emit('labels:changed', { labeled: this.project.labelCounts().labeled });
+    return result;
   }
 
   /** Arm of the active order that queued this image (for interleaved queues). */
@@ -453,6 +431,12 @@ export class LabelerService implements ServiceHost {
         this.autoEvalRunning = false;
       });
   }
+}
+
+/** The project file a request names (project:open, project:create), for messages about it. */
+function projectPathOf(request: unknown): string | null {
+  const p = (request as { path?: unknown } | null)?.path;
+  return typeof p === 'string' ? path.resolve(p) : null;
 }
 
 function safeUserName(): string {

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { LabelerService } from '../service/labeler-service.js';
-import { startHttpTransport } from '../http/http-transport.js';
-import { demoFolder, packageRoot } from './paths.js';
+import { startHttpTransport } from './http-transport.js';
+import { demoFolder, packageRoot } from '../service/bundled-files.js';
 
 export async function serveApp(o: { project?: string | undefined; port: number; dataDir: string }): Promise<void> {
   const staticDir = path.join(packageRoot(), 'dist', 'renderer');

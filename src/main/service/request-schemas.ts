@@ -27,6 +27,11 @@ const degrees = z
   .finite()
   .transform((n) => n as Degrees);
 const strategy = z.enum(STRATEGIES);
+const arm = z.enum(['novelty', 'random', 'test', 'none']);
+const labelSource = z.enum(['import', 'simulated']);
+const annotator = z.string().min(1).max(200);
+const durationMs = z.number().int().min(0).max(7 * 24 * 3600 * 1000);
+const labelValue = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('angle'), angle: degrees }), z.strictObject({ kind: z.literal('none') })]);
 const backend = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 /** Settings a new project may give: the store's own schema, every field optional. */
 const settings = z.strictObject(projectSettingsObject.shape).partial();
@@ -51,6 +56,7 @@ export const REQUEST_SCHEMAS: Schemas = {
   'project:set-strategy': z.strictObject({ strategy }),
   'images:import': z.strictObject({ folder: pathText, test: z.boolean().optional() }),
   'images:unreadable': empty,
+  'images:resolve': z.strictObject({ ref: z.string().min(1).max(4096) }),
   'embed:run': z.strictObject({
     epochs: z.number().int().min(1).max(10_000).optional(),
     backend: backend.optional(),
@@ -62,9 +68,9 @@ export const REQUEST_SCHEMAS: Schemas = {
   'label:set': z.strictObject({
     imageId,
     angle: degrees.nullable(),
-    durationMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
-    annotator: z.string().min(1).max(200).optional(),
-    arm: z.enum(['novelty', 'random', 'test', 'none']).optional(),
+    durationMs: durationMs.optional(),
+    annotator: annotator.optional(),
+    arm: arm.optional(),
     next: nextRequest.optional(),
   }),
   'queue:upcoming': nextRequest,
@@ -72,6 +78,13 @@ export const REQUEST_SCHEMAS: Schemas = {
   'label:undo': empty,
   'label:skip': z.strictObject({ imageId, next: nextRequest.optional() }),
   'labels:list': empty,
+  'labels:import': z.strictObject({ file: pathText, annotator: annotator.optional(), source: labelSource.optional(), split: z.literal('test').optional() }),
+  'labels:read': z.strictObject({ file: pathText }),
+  'labels:add': z.strictObject({
+    labels: z.array(z.strictObject({ imageId, value: labelValue, arm: arm.optional(), durationMs: durationMs.optional() })).max(100_000),
+    annotator,
+    source: labelSource,
+  }),
   'evaluate:run': empty,
   'compare:run': z.strictObject({
     truthFile: pathText.optional(),
