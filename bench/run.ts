@@ -7,7 +7,7 @@
  * python3-torch; they are installed here when missing (as root) and their
  * versions are reported by the benchmarks that use them.
  *
- * Usage: npm run bench [-- name ...]   (names: fps, autoencoder, contrastive, polar, import, large, orientation, demo)
+ * Usage: npm run bench [-- name ...]   (names: fps, autoencoder, contrastive, polar, first, import, large, orientation, demo)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -24,6 +24,7 @@ const BENCHES: Record<string, string> = {
   autoencoder: './autoencoder-speed.ts',
   contrastive: './contrastive-speed.ts',
   polar: './polar-fourier-speed.ts',
+  first: './first-image.ts',
   import: './import-speed.ts',
   large: './large-project.ts',
   orientation: './orientation-learning.ts',
