@@ -5,7 +5,7 @@ import { csvParse } from 'd3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportLabels, csvSidecarPath, sidecarPath } from '../../src/main/export/export-labels.js';
-import { parseLabelsCsv, readLabelsCsv } from '../../src/main/io/labels-import.js';
+import { parseLabelsCsv, readLabelsCsv } from '../../src/main/import/labels-import.js';
 import type { ProjectStore } from '../../src/main/store/project-store.js';
 import type { ImageId } from '../../src/shared/types.js';
 import { makeProject, tmpDir, type FixtureImage } from '../io/make-project.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsvTable, parseStrictNumber, readCsvTable } from '../../src/main/io/csv-table.js';
-import { readLabelsCsv } from '../../src/main/io/labels-import.js';
+import { readLabelsCsv } from '../../src/main/import/labels-import.js';
 import { makeProject, tmpDir } from './make-project.js';
 
 const TEXT = '# comment\npath,angle\nä/img.jpg,90\n';

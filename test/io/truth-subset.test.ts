@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readLabelsCsv } from '../../src/main/io/labels-import.js';
+import { readLabelsCsv } from '../../src/main/import/labels-import.js';
 import { syntheticProject } from '../helpers/synthetic-project.js';
 
 describe('readLabelsCsv with skipUnknownImages', () => {

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseLabelsCsv } from '../../src/main/io/labels-import.js';
+import { parseLabelsCsv } from '../../src/main/import/labels-import.js';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
 import type { ProjectStore } from '../../src/main/store/project-store.js';
 import type { Degrees } from '../../src/shared/angle.js';

@@ -17,7 +17,7 @@ import { MIN_RELIABLE_TEST, STRATEGIES, type CompareResult, type CurvePoint, typ
 import type { NewCurvePoint, ProjectStore } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import { selectOrder } from '../selection/select-order.js';
-import { readLabelsCsv } from '../io/labels-import.js';
+import { readLabelsCsv } from '../import/labels-import.js';
 import { readCsvTable } from '../io/csv-table.js';
 import { BOOTSTRAP_RESAMPLES, bootstrapCurves } from '../report/curve-bootstrap.js';
 import { chanceLevel } from '../report/chance-level.js';

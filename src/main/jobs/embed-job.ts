@@ -14,7 +14,7 @@ import { serializeModel } from '../ml/model-io.js';
 import { trainContrastive, encodeContrastive, DEFAULT_TEMPERATURE } from '../ml/contrastive.js';
 import { pca2d } from '../ml/pca.js';
 import { polarFourierEmbeddings } from '../ml/polar-fourier.js';
-import { readEmbeddingsFile } from '../io/embeddings-import.js';
+import { readEmbeddingsFile } from '../import/embeddings-import.js';
 import type { EmbedResult, JobContext, JobSpec } from './job-types.js';
 import type { ComputeBackend, ImageId } from '../../shared/types.js';
 

@@ -9,7 +9,7 @@ import type { FileLabel, RequestOf, ResponseOf } from '../../shared/api.js';
 import { AppError } from '../../shared/errors.js';
 import type { ImageId } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { readLabelsCsv } from '../io/labels-import.js';
+import { readLabelsCsv } from '../import/labels-import.js';
 
 /** An image given by id or by path (absolute, relative to the working folder, or relative to its imported folder). */
 export function resolveImage(store: ProjectStore, { ref }: RequestOf<'images:resolve'>): ResponseOf<'images:resolve'> {

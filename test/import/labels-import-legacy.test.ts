@@ -9,8 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportLabels } from '../../src/main/export/export-labels.js';
 import { wrapDegrees } from '../../src/shared/angle.js';
-import { parseLabelsCsv, readLabelsCsv } from '../../src/main/io/labels-import.js';
-import { makeProject, tmpDir } from './make-project.js';
+import { parseLabelsCsv, readLabelsCsv } from '../../src/main/import/labels-import.js';
+import { makeProject, tmpDir } from '../io/make-project.js';
 
 function project() {
   const dir = tmpDir('nl-legacy-');

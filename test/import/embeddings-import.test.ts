@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEmbeddingsCsv, readEmbeddingsFile } from '../../src/main/io/embeddings-import.js';
+import { parseEmbeddingsCsv, readEmbeddingsFile } from '../../src/main/import/embeddings-import.js';
 import { writeNpy } from '../../src/main/io/npy.js';
-import { makeProject, tmpDir } from './make-project.js';
+import { makeProject, tmpDir } from '../io/make-project.js';
 
 /** A project of 4 pool images (+ one exact duplicate and one unreadable file, not in the pool). */
 function project() {

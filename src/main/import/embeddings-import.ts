@@ -26,9 +26,9 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ImageId } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from './csv-table.js';
+import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from '../io/csv-table.js';
 import { ImageKeyIndex, KEY_COLUMNS, pickKeyColumn, type KeyKind } from './image-keys.js';
-import { readNpy } from './npy.js';
+import { readNpy } from '../io/npy.js';
 
 export interface ImportedEmbeddings {
   /** Pool image ids in increasing order; row i of `data` belongs to ids[i]. */

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLabelsCsv, readLabelsCsv } from '../../src/main/io/labels-import.js';
-import { makeProject, tmpDir } from './make-project.js';
+import { parseLabelsCsv, readLabelsCsv } from '../../src/main/import/labels-import.js';
+import { makeProject, tmpDir } from '../io/make-project.js';
 
 function project(settings = {}) {
   const dir = tmpDir();

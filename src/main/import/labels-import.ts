@@ -35,7 +35,7 @@ import { AppError } from '../../shared/errors.js';
 import { periodOf, wrapDegrees } from '../../shared/angle.js';
 import type { ImageId, ImageRecord, LabelValue } from '../../shared/types.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from './csv-table.js';
+import { parseCsvTable, parseStrictNumber, readCsvTable, type CsvTable } from '../io/csv-table.js';
 import { ImageKeyIndex, pickKeyColumn, type KeyKind } from './image-keys.js';
 
 export interface ImportedLabel {

@@ -20,7 +20,7 @@
 import path from 'node:path';
 import type { ProjectStore } from '../store/project-store.js';
 import type { ImageId, ImageRecord } from '../../shared/types.js';
-import { unquoteSafeCell } from './csv-formula.js';
+import { unquoteSafeCell } from '../io/csv-formula.js';
 
 export const KEY_COLUMNS = ['path', 'sha256', 'id'] as const;
 export type KeyKind = (typeof KEY_COLUMNS)[number];

@@ -15,7 +15,7 @@ async function open(file: string, annotator = 'alice'): Promise<LabelerService> 
   return svc;
 }
 
-describe('review regressions', () => {
+describe('service edge cases: replaced embeddings, duplicates, undo scope, interleaved radii, stale orders', () => {
   it('embeddings can be replaced again and again while an order refers to an older set', () => {
     const { store, ids, data } = syntheticProject(20, 4);
     const save = (): number => store.saveEmbeddings({ modelId: null, source: 'x', backend: null, loss: null, ids, dim: 4, data, pca: null });
