@@ -3,6 +3,7 @@
 // the renderer reaches the main process only through the API contract.
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { codeLayers, LAYERS } from './eslint/code-layers.js';
 
 const nodeModules = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'http', 'net', 'stream'];
 
@@ -82,5 +83,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Domain layering: hosts -> service -> jobs / store -> pure -> shared (docs/architecture.md, "Rooms").
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'src/**/*.cts'],
+    plugins: { local: { rules: { 'code-layers': codeLayers } } },
+    rules: { 'local/code-layers': ['error', LAYERS] },
   },
 );
