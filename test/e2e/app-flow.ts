@@ -4,6 +4,7 @@
  * check reads the project file itself with better-sqlite3, so the steps do not
  * depend on how the page reaches the service.
  */
+import { MIN_VIEW_MS } from '../../src/renderer/lib/labeling-session.js';
 import { expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,6 +68,8 @@ async function actionBoxes(page: Page): Promise<string> {
 }
 
 async function acceptAndWait(page: Page, prev: number): Promise<number> {
+  // the app takes a label only from an image on screen for MIN_VIEW_MS (a double Enter must not label the next one)
+  await page.waitForTimeout(MIN_VIEW_MS);
   await page.keyboard.press('Enter');
   await page.waitForFunction((id) => document.querySelector('[data-testid="stage"]')?.getAttribute('data-image-id') !== String(id), prev, { timeout: 20_000 });
   return shownImageId(page);

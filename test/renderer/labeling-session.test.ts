@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { NextUp, UpcomingImage } from '../../src/shared/api.js';
 import type { AnglePrediction, ImageId, LabelId, ProjectStatus, QueueEntry, UndoneLabel } from '../../src/shared/types.js';
 import type { Degrees } from '../../src/shared/angle.js';
-import { LabelingSession, MAX_HISTORY } from '../../src/renderer/lib/labeling-session.js';
+import { LabelingSession, MAX_HISTORY, MIN_VIEW_MS } from '../../src/renderer/lib/labeling-session.js';
 import { keyAction, type KeyPress } from '../../src/renderer/lib/labeling-keys.js';
 
 const entry = (id: number, arm: QueueEntry['arm'] = 'none'): QueueEntry => ({ imageId: id as ImageId, path: `/i/${id}.png`, relPath: `${id}.png`, rank: id, coverageRadius: null, arm, width: 8, height: 8 });
@@ -24,6 +24,37 @@ function clock(): { now: () => number; advance: (ms: number) => void } {
 }
 
 describe('LabelingSession', () => {
+  it('a prefetch answer that lands while a label is in flight never puts the image on screen behind itself', () => {
+    const s = new LabelingSession(360, false);
+    s.takeNext(answer([up(1), up(2)])); // 1 on screen, 2 behind
+    const ticket = s.begin(); // a new order: what comes after 1 is asked again
+    const req = s.labelRequest(10); // the annotator labels 1; the engine is asked what follows the held 2
+    expect(req.next!.showing).toEqual([2]);
+    expect(s.takePrefetch(ticket, answer([up(7)]))).toBe(true); // the new order puts 7 behind 1 (2 is dropped)
+    s.takeNext(answer([up(7), up(8)])); // the label's answer, computed before it knew of 7 on hold
+    expect(s.current?.entry.imageId).toBe(7);
+    expect(s.upcoming?.entry.imageId).toBe(8);
+  });
+
+  it('takes an action only on an image that has been on screen for MIN_VIEW_MS (a double Enter does not label the next image)', () => {
+    const c = clock();
+    const s = new LabelingSession(360, true, c.now);
+    expect(s.readyForAction()).toBe(false); // nothing on screen
+    s.takeNext(answer([up(1), up(2)], []));
+    expect(s.readyForAction()).toBe(false);
+    c.advance(MIN_VIEW_MS - 1);
+    expect(s.readyForAction()).toBe(false);
+    c.advance(1);
+    expect(s.readyForAction()).toBe(true);
+    // the next image on screen starts its own wait
+    s.recordLabel(s.current!, 10);
+    s.takeNext(answer([up(3, 'test')], []));
+    expect(s.current?.entry.imageId).toBe(2);
+    expect(s.readyForAction()).toBe(false);
+    c.advance(MIN_VIEW_MS);
+    expect(s.readyForAction()).toBe(true);
+  });
+
   it('first answer: the first image on screen at its guess, the second prefetched', () => {
     const c = clock();
     const s = new LabelingSession(360, true, c.now);

@@ -85,4 +85,22 @@ describe('probcover beyond maxGraphRows', () => {
       centres.push(got);
     }
   });
+
+  it('many identical rows (blank images): the sample halves until the ball graph fits, and every row is ordered', () => {
+    const n = 3000;
+    const d = 4;
+    const data = points(n, d, 5);
+    // 1,200 identical rows: alone they make 1,200 x 1,199 edges, more than the 1,000,000 allowed
+    for (let i = 0; i < 1200; i++) data.fill(0.5, i * d, (i + 1) * d);
+    const r = probcover({ data, n, d, labeled: [], seed: 3, maxEdges: 1_000_000 });
+    expect(r.order.length).toBe(n);
+    expect(new Set(r.order).size).toBe(n);
+    // the identical rows form the largest ball: the first pick is one of them, and no second pick comes from them
+    // while the cover lasts (they are all covered by the first)
+    expect(r.order[0]!).toBeLessThan(1200);
+    const early = Array.from(r.order.subarray(0, 20)).filter((x) => x < 1200);
+    expect(early).toHaveLength(1);
+    // with an explicit radius there is nothing to shrink: the refusal stays
+    expect(() => probcover({ data, n, d, labeled: [], seed: 3, maxEdges: 1_000_000, delta: 0.1 })).toThrow(/edges/);
+  });
 });

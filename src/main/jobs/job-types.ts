@@ -22,6 +22,9 @@ export type JobSpec =
   | EvaluateSpec
   | CompareSpec;
 
+/** What a cancelled embed says, whichever embedder ran. */
+export const EMBED_CANCELLED = 'embedding was cancelled; the previous embeddings stay in use';
+
 export interface EmbedResult {
   readonly modelId: number | null;
   readonly backend: ComputeBackend | null;

@@ -66,6 +66,9 @@ export interface ProbCoverOptions {
  */
 export const PROBCOVER_MAX_GRAPH_ROWS = 30_000;
 
+/** The sample never halves below this many rows. */
+const MIN_SAMPLE_ROWS = 1_000;
+
 /**
  * delta = largest ball radius with purity >= alpha on the given pseudo-labels
  * (see file comment). Infinity when there is a single pseudo-label.
@@ -107,69 +110,85 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
   if (ties !== 'random' && ties !== 'index') throw new AppError('invalid-argument', `probcover: ties must be 'random' or 'index', got ${String(ties)}`);
   const maxGraphRows = input.maxGraphRows ?? PROBCOVER_MAX_GRAPH_ROWS;
   if (!(Number.isInteger(maxGraphRows) && maxGraphRows >= 2)) throw new AppError('invalid-argument', `probcover: maxGraphRows must be an integer >= 2, got ${maxGraphRows}`);
-  // The rows purity, graph and greedy cover run on: all of them, or (large pools) every labeled row
-  // and a seeded random sample of the others; g-indices below index into `rows`.
-  let rows: Int32Array | null = null;
-  if (n > maxGraphRows) {
-    const isLabeled = new Uint8Array(n);
-    for (const l of labeled) isLabeled[l] = 1;
-    const pick: number[] = [...new Set(labeled)];
-    const want = Math.max(maxGraphRows, pick.length + 1);
-    for (const r of randomOrder(n, { seed })) {
-      if (pick.length >= want) break;
-      if (!isLabeled[r]) pick.push(r);
-    }
-    rows = Int32Array.from(pick);
-  }
-  const gn = rows ? rows.length : n;
-  const gData = rows ? new Float32Array(gn * d) : data;
-  if (rows) rows.forEach((r, g) => gData.set(data.subarray(r * d, (r + 1) * d), g * d));
-  const full = (g: number): number => (rows ? rows[g]! : g);
-  let delta: number;
-  if (input.delta !== undefined) {
-    if (!(input.delta >= 0)) throw new AppError('invalid-argument', `probcover: delta must be >= 0, got ${input.delta}`);
-    delta = input.delta;
-  } else if (gn <= 1) {
-    delta = 0;
-  } else {
-    const K = Math.min(input.clusters ?? 10, gn);
-    if (!Number.isInteger(K) || K < 2) throw new AppError('invalid-argument', `probcover: clusters must be an integer >= 2, got ${input.clusters}`);
-    const km = kmeans(gData, gn, d, { k: K, seed, maxIterations: input.kmeansIterations ?? 30 });
-    delta = purityDelta(gData, gn, d, km.assignment, alpha);
-  }
   const order = new Int32Array(k);
   const coverageRadius = new Float64Array(k);
+  // The rows purity, graph and greedy cover run on: all of them, or (large pools) every labeled row
+  // and a seeded random sample of the others; g-indices below index into `rows`. When the graph
+  // would exceed maxEdges (many identical embeddings, e.g. blank images, fall in one ball), the
+  // sample halves until it fits: the cover then works on fewer rows and the order continues by
+  // furthest point sampling over all of them.
+  let limit = Math.min(n, maxGraphRows);
+  let built: ReturnType<typeof buildGraph> = null;
+  for (;;) {
+    built = buildGraph(limit);
+    if (built || input.delta !== undefined || limit <= MIN_SAMPLE_ROWS) break;
+    limit = Math.max(MIN_SAMPLE_ROWS, Math.floor(limit / 2));
+  }
+  if (!built) {
+    throw new AppError('invalid-argument', `probcover: the ball graph has more than ${maxEdges} edges even on ${limit} rows; pass a smaller delta or more clusters`);
+  }
+  const { rows, gn, delta, deg, pairs, edges } = built;
   if (k === 0) return { order, coverageRadius, delta };
+  const full = (g: number): number => (rows ? rows[g]! : g);
 
-  // graph in CSR: neighbours with |x - y| < delta (squared compare on delta^2)
-  const deg = new Int32Array(gn);
-  const pairs: Int32Array[] = [];
-  let cur = new Int32Array(1 << 16);
-  let fill = 0;
-  let edges = 0;
-  for (let a = 0; a < gn; a++) {
-    const oa = a * d;
-    for (let b = a + 1; b < gn; b++) {
-      const ob = b * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const t = gData[oa + j]! - gData[ob + j]!;
-        s += t * t;
+  function buildGraph(rowLimit: number) {
+    let rows: Int32Array | null = null;
+    if (n > rowLimit) {
+      const isLabeled = new Uint8Array(n);
+      for (const l of labeled) isLabeled[l] = 1;
+      const pick: number[] = [...new Set(labeled)];
+      const want = Math.max(rowLimit, pick.length + 1);
+      for (const r of randomOrder(n, { seed })) {
+        if (pick.length >= want) break;
+        if (!isLabeled[r]) pick.push(r);
       }
-      if (Math.sqrt(s) < delta) {
-        if (fill === cur.length) { pairs.push(cur); cur = new Int32Array(1 << 16); fill = 0; }
-        cur[fill++] = a;
-        cur[fill++] = b;
-        deg[a]!++;
-        deg[b]!++;
-        edges += 2;
-        if (edges > maxEdges) {
-          throw new AppError('invalid-argument', `probcover: the delta = ${delta.toPrecision(4)} graph has more than ${maxEdges} edges; pass a smaller delta or more clusters`);
+      rows = Int32Array.from(pick);
+    }
+    const gn = rows ? rows.length : n;
+    const gData = rows ? new Float32Array(gn * d) : data;
+    if (rows) rows.forEach((r, g) => gData.set(data.subarray(r * d, (r + 1) * d), g * d));
+    let delta: number;
+    if (input.delta !== undefined) {
+      if (!(input.delta >= 0)) throw new AppError('invalid-argument', `probcover: delta must be >= 0, got ${input.delta}`);
+      delta = input.delta;
+    } else if (gn <= 1) {
+      delta = 0;
+    } else {
+      const K = Math.min(input.clusters ?? 10, gn);
+      if (!Number.isInteger(K) || K < 2) throw new AppError('invalid-argument', `probcover: clusters must be an integer >= 2, got ${input.clusters}`);
+      const km = kmeans(gData, gn, d, { k: K, seed, maxIterations: input.kmeansIterations ?? 30 });
+      delta = purityDelta(gData, gn, d, km.assignment, alpha);
+    }
+    // graph in CSR: neighbours with |x - y| < delta (squared compare on delta^2)
+    const deg = new Int32Array(gn);
+    const pairs: Int32Array[] = [];
+    let cur = new Int32Array(1 << 16);
+    let fill = 0;
+    let edges = 0;
+    if (k === 0) return { rows, gn, delta, deg, pairs, edges };
+    for (let a = 0; a < gn; a++) {
+      const oa = a * d;
+      for (let b = a + 1; b < gn; b++) {
+        const ob = b * d;
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const t = gData[oa + j]! - gData[ob + j]!;
+          s += t * t;
+        }
+        if (Math.sqrt(s) < delta) {
+          if (fill === cur.length) { pairs.push(cur); cur = new Int32Array(1 << 16); fill = 0; }
+          cur[fill++] = a;
+          cur[fill++] = b;
+          deg[a]!++;
+          deg[b]!++;
+          edges += 2;
+          if (edges > maxEdges) return null;
         }
       }
     }
+    pairs.push(cur.subarray(0, fill));
+    return { rows, gn, delta, deg, pairs, edges };
   }
-  pairs.push(cur.subarray(0, fill));
   const start = new Int32Array(gn + 1);
   for (let i = 0; i < gn; i++) start[i + 1] = start[i]! + deg[i]!;
   const adj = new Int32Array(edges);

@@ -14,7 +14,7 @@ import type { ProjectStore } from '../store/project-store.js';
 /** Most images one request may ask to be chosen. */
 export const MAX_UPCOMING = 4;
 /** How long an answer waits for the model's guesses by default (LabelerServiceOptions.guessBudgetMs). */
-export const GUESS_BUDGET_MS = 400;
+export const GUESS_BUDGET_MS = 100;
 
 /** The first `n` unlabeled test-split images in the project's seeded random order. */
 export function testEntries(store: ProjectStore, n: number): QueueEntry[] {
@@ -64,7 +64,8 @@ export function chooseUpcoming(store: ProjectStore, status: ProjectStatus, req: 
     let pick: UpcomingImage | null = null;
     for (const mode of nextModes(status, showingTest, showingTrain)) {
       const want = showing.size + skipped.size + 2;
-      const candidates = mode === 'test' ? testEntries(store, want) : queueEntries(store, want);
+      // Before the first order there is no queue yet: test images can still be handed out.
+      const candidates = mode === 'test' ? testEntries(store, want) : store.hasActiveOrder() ? queueEntries(store, want) : [];
       pick = pickNext(mode, candidates, showing, skipped, remaining, showingTrain);
       if (pick) break;
     }

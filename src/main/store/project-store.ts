@@ -102,7 +102,13 @@ export class ProjectStore {
    * @throws AppError('project-in-use') when another process holds the lock too long.
    */
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn);
+    try {
+      return this.#db.transaction(fn);
+    } catch (e) {
+      // a settings change inside the rolled-back transaction must not survive in the cache
+      this.#settings.forget();
+      throw e;
+    }
   }
 
   // settings (settings-store.ts)

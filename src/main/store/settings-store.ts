@@ -28,6 +28,11 @@ export class SettingsStore {
   constructor(private readonly db: ProjectDatabase) {}
 
   /** Read the settings from the file again (another connection, such as a job's worker, changed them). */
+  /** Forget the cached settings (read again at next use): after a rolled-back transaction that may have changed them. */
+  forget(): void {
+    this.cached = null;
+  }
+
   reload(): ProjectSettings {
     this.cached = null;
     return this.current;

@@ -56,6 +56,13 @@ export function entryFromUndone(rec: UndoneLabel, mode: Mode): QueueEntry {
   };
 }
 
+/**
+ * An image must have been on screen this long before a label or skip counts:
+ * a second Enter pressed right after the first would otherwise label the next
+ * image (a test image starts at 0 degrees) before the annotator has seen it.
+ */
+export const MIN_VIEW_MS = 250;
+
 export class LabelingSession {
   private shownNow: Shown | null = null;
   private prefetched: Shown | null = null;
@@ -98,6 +105,10 @@ export class LabelingSession {
   }
   get useGuess(): boolean {
     return this.guessOn;
+  }
+  /** Whether the image on screen has been seen long enough to take a label or a skip (MIN_VIEW_MS). */
+  readyForAction(): boolean {
+    return this.shownNow !== null && this.now() - this.shownAt >= MIN_VIEW_MS;
   }
   /** Labels this session can take back with their view state. */
   get historySize(): number {
@@ -220,11 +231,11 @@ export class LabelingSession {
     let after: Shown | null;
     if (held) {
       next = held.mode === 'queue' && this.guessOn && nu.guesses !== null ? { ...held, guess: guessOf(nu.guesses, held.entry.imageId) } : held;
-      after = this.toShown(nu.upcoming[0], nu.guesses);
     } else {
       next = this.toShown(nu.upcoming[0], nu.guesses);
-      after = this.toShown(nu.upcoming[1], nu.guesses);
     }
+    // Never the image on screen again behind itself (an answer computed before a newer prefetch may name it).
+    after = this.toShown(nu.upcoming.find((u, i) => (held || i > 0) && u.entry.imageId !== next?.entry.imageId), nu.guesses);
     this.show(next);
     this.prefetched = after;
     this.changed();
@@ -237,7 +248,8 @@ export class LabelingSession {
       this.takeNext(nu);
       return true;
     }
-    this.prefetched = this.toShown(nu.upcoming[0], nu.guesses);
+    const shownId = this.shownNow.entry.imageId;
+    this.prefetched = this.toShown(nu.upcoming.find((u) => u.entry.imageId !== shownId), nu.guesses);
     this.changed();
     return true;
   }

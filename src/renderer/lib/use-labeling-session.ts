@@ -152,7 +152,7 @@ export function useLabelingSession(api: DesktopApi, period: AnglePeriod, status:
     (value: number | null): Promise<void> =>
       run(async () => {
         const shown = session.current;
-        if (!shown) return;
+        if (!shown || !session.readyForAction()) return;
         const label = await api.invoke('label:set', session.labelRequest(value));
         session.recordLabel(shown, value);
         setMessage(label.value.kind === 'none' ? `Saved: no orientation (${shown.entry.relPath})` : `Saved ${formatAngle(label.value.angle)} (${shown.entry.relPath})`);
@@ -165,7 +165,7 @@ export function useLabelingSession(api: DesktopApi, period: AnglePeriod, status:
     (): Promise<void> =>
       run(async () => {
         const shown = session.current;
-        if (!shown) return;
+        if (!shown || !session.readyForAction()) return;
         const nu = await api.invoke('label:skip', session.skipRequest());
         setMessage(`Skipped ${shown.entry.relPath}; it comes back at the end of the queue`);
         await advance(nu);
