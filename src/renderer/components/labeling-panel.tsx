@@ -108,7 +108,7 @@ export function LabelingPanel(props: LabelingPanelProps): React.JSX.Element {
             className="novelty"
             title={
               novelty?.share != null
-                ? `Coverage radius ${entry!.coverageRadius!.toFixed(3)} latent units: how far this image is from the nearest image picked or labeled before it, in the autoencoder's latent space. ` +
+                ? `Coverage radius ${entry!.coverageRadius!.toFixed(3)} latent units: how far this image is from the nearest image picked or labeled before it, in the project's latent space. ` +
                   `Shown as a share of the largest radius in this order (${novelty.scale!.toFixed(3)}, its most novel pick): 100 % is as novel as that pick; near 0 % means something very like it is already in the labeled set.`
                 : 'How far this image is from everything picked or labeled before it, in the latent space (furthest point sampling shows the most novel first)'
             }

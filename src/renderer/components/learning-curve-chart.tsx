@@ -86,7 +86,7 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
 
     chances.forEach((c, i) => {
       g.append('line').attr('class', 'chance-line').attr('x1', 0).attr('x2', w).attr('y1', y(c)).attr('y2', y(c));
-      const which = chances.length > 1 ? ` (${[...chanceOf.get(c)!].map((k) => (k === 'compare' ? 'compare' : 'live curve')).join(', ')})` : ' (a guess that knows nothing)';
+      const which = chances.length > 1 ? ` (${[...chanceOf.get(c)!].map((k) => (k === 'compare' ? 'compare' : 'live curve')).join(', ')})` : ` (no skill: ${Math.abs(c - 90) < 0.05 || Math.abs(c - 45) < 0.05 ? 'a blind guess' : "always the test split's mean angle"})`;
       // Two lines close together: labels at opposite ends, the lower one below its line.
       g.append('text')
         .attr('class', 'chance-label')

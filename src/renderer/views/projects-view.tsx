@@ -67,8 +67,9 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
       <section className="hero">
         <h1>Novelty Labeler</h1>
         <p>
-          Label object orientation most-novel-first: images are ordered by novelty in an autoencoder&apos;s latent space (furthest point sampling
-          and typicality-aware variants), the widget starts at the model&apos;s guess, and a live learning curve shows what each label buys.
+          Label object orientation most-novel-first: images are ordered by novelty in a latent space where a turned, shifted or relit copy of
+          an object is not new (coverage-based and furthest point orders), the widget starts at the model&apos;s guess, and a live learning
+          curve shows what each label buys.
         </p>
       </section>
       {props.error && (

@@ -1,6 +1,6 @@
 /**
  * Project setup pipeline with progress: create or open the project, import the
- * folder, train the autoencoder (embeddings), compute the queue order. Each
+ * folder, embed the images (the project's embedder), compute the queue order. Each
  * long step shows count, rate, time left (and the loss per epoch) and can be
  * cancelled; unreadable files are listed with the decoder's reason.
  */
@@ -116,7 +116,7 @@ export function SetupView(props: {
   const steps: readonly { id: Step; name: string }[] = [
     { id: 'project', name: props.plan.kind === 'create' ? 'Create project' : 'Open project' },
     ...(props.plan.kind !== 'open' ? [{ id: 'import' as const, name: 'Import images' }] : []),
-    { id: 'embed', name: 'Train autoencoder' },
+    { id: 'embed', name: 'Embed the images' },
     { id: 'order', name: 'Order queue' },
   ];
   const order: Step[] = ['project', 'import', 'embed', 'order', 'done'];
