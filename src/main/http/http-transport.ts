@@ -39,17 +39,20 @@
  * - Every response carries a CSP: default-src 'self'; script-src 'self' (no
  *   inline or remote script); img-src 'self' data: blob:.
  */
-import { RENDERER_MIME, mimeOf, rendererCsp, resolveRendererFile } from '../security/renderer-files.js';
+import { mimeOf, resolveRendererFile } from '../security/renderer-files.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ApiResult, EventName } from '../../shared/api.js';
-import { AppError, serializeError, type ErrorCode, type SerializedError } from '../../shared/errors.js';
+import type { EventName } from '../../shared/api.js';
+import { AppError, serializeError } from '../../shared/errors.js';
 import type { ImageId } from '../../shared/types.js';
 import type { ServiceHost } from '../service/service-host.js';
 import { isOperationName, parseRequest } from '../service/request-schemas.js';
+import { HttpError, MIME, STATUS_OF_CODE, baseHeaders, readBody, sameSecret, sendError, sendJson } from './http-responses.js';
+
+export { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES } from './http-responses.js';
 
 export interface HttpTransportOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -75,87 +78,9 @@ export interface HttpTransport {
 /** The only address this transport ever binds. */
 export const LOOPBACK = '127.0.0.1';
 export const TOKEN_HEADER = 'x-nl-token';
-export const MAX_BODY_BYTES = 1 << 20;
 /** View keys (image capability URLs) alive at once: one per page load; the oldest is dropped. */
 export const MAX_VIEW_KEYS = 64;
 
-export const CONTENT_SECURITY_POLICY = rendererCsp();
-
-const MIME = RENDERER_MIME;
-
-const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
-  'invalid-argument': 400,
-  'invalid-angle': 400,
-  'invalid-file': 400,
-  'not-a-project': 400,
-  'project-too-new': 400,
-  'unreadable-image': 422,
-  'not-found': 404,
-  forbidden: 403,
-  'project-in-use': 409,
-  'no-project-open': 409,
-  'no-embedding': 409,
-  'no-order': 409,
-  'not-enough-labels': 409,
-  cancelled: 409,
-  'backend-unavailable': 503,
-  'training-failed': 500,
-  internal: 500,
-};
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function sameSecret(given: string, secret: Buffer): boolean {
-  const g = Buffer.from(given, 'utf8');
-  return g.length === secret.length && timingSafeEqual(g, secret);
-}
-
-function baseHeaders(): Record<string, string> {
-  return {
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-  };
-}
-
-function sendJson(res: ServerResponse, status: number, body: ApiResult<unknown>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, status: number, error: SerializedError): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  sendJson(res, status, { ok: false, error });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'invalid-argument', `request body over ${MAX_BODY_BYTES} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'invalid-argument', `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * Start the local HTTP transport for `host`.
