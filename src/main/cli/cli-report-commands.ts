@@ -112,7 +112,7 @@ export function addReportCommands(program: Command): void {
         const pool = st.images.ready - st.duplicates;
         console.log(
           st.embedding
-            ? `embedding: ${st.embedding.count} x ${st.embedding.latentDim} from ${st.embedding.source} (${st.embedding.backend ?? 'imported'}` +
+            ? `embedding: ${st.embedding.count} x ${st.embedding.latentDim} from ${st.embedding.source} (${st.embedding.backend ?? (st.embedding.source === 'polar-fourier' ? 'no training' : 'imported')}` +
                 (st.embedding.turns !== null ? `, ${st.embedding.turns === 1 ? 'plain latent vectors' : `rotation-pooled over ${st.embedding.turns} turns`})` : ')') +
                 (st.embedding.turns !== null && st.embedding.turns !== st.settings.embeddingTurns
                   ? ` - the settings ask for ${st.settings.embeddingTurns} turns: run "embed" again`

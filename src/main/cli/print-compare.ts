@@ -44,7 +44,7 @@ function printVerdictReport(r: CompareResult): void {
   for (const s of rep.strategies) {
     const how = s.oneOrder ? 'one order for every seed' : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'}`;
     const curve = s.points.map((p) => `${p.size}: ${p.meanDeg.toFixed(1)} [${p.ciLow.toFixed(1)}, ${p.ciHigh.toFixed(1)}]`).join(', ');
-    console.log(`${s.strategy}: ${s.code} (${how}); mean error in deg [95 % interval] by labels: ${curve}`);
+    console.log(`${s.strategy}: ${s.strategy === rep.reference ? 'reference' : s.code} (${how}); mean error in deg [95 % interval] by labels: ${curve}`);
     const l = s.labelsToReach;
     if (l) {
       const floor = l.size !== null && l.size <= smallest;
