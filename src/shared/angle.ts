@@ -1,7 +1,7 @@
 /**
  * Angle math for orientation labels.
  *
- * Convention (DESIGN.md "angle"): degrees in [0, period), clockwise from image
+ * Convention (docs/architecture.md, "angle"): degrees in [0, period), clockwise from image
  * up, of the direction the object's front points, in the EXIF-corrected image.
  * period = 360, or 180 for an axial project (objects with no front).
  */

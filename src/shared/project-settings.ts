@@ -1,6 +1,6 @@
 /**
  * Project settings and the names they choose among (embedders, orientation
- * models, queue strategies). Terms follow DESIGN.md; re-exported by types.ts.
+ * models, queue strategies). Terms follow docs/architecture.md; re-exported by types.ts.
  */
 
 export type ColorMode = 'gray' | 'rgb';

@@ -1,6 +1,6 @@
 /**
  * Domain model of a Novelty Labeler project, shared by engine, CLI and UI.
- * Terms follow DESIGN.md. All records are readonly plain data (JSON-safe).
+ * Terms follow docs/architecture.md. All records are readonly plain data (JSON-safe).
  */
 import type { Brand } from './brand.js';
 import type { Degrees } from './angle.js';

@@ -2,7 +2,7 @@
  * Electron main process: owns the LabelerService (project store, jobs in
  * worker threads) and one window running the React renderer.
  *
- * Hardening (issue 3 "How it is built", issue 5 "Local security"):
+ * Hardening (Electron's security checklist; docs/architecture.md, "Security"):
  * - BrowserWindow: contextIsolation, sandbox, no nodeIntegration, webSecurity,
  *   no webview; the preload exposes only window.noveltyLabeler.
  * - The renderer is served from the custom scheme nl-app://app/ (standard,

@@ -1,5 +1,5 @@
 /**
- * Compare (DESIGN pipeline 6; the paper's Fig. 2): on a labeled pool, retrain
+ * Compare (docs/architecture.md, pipeline stage 6; the paper's Fig. 2): on a labeled pool, retrain
  * the orientation model on the first n images of each strategy's order, for
  * a schedule of sizes and several seeds, and measure every model on the same
  * labeled test split. Writes curve.csv, curve.svg and verdict.json: every

@@ -1,5 +1,5 @@
 /**
- * Live evaluation (DESIGN pipeline 5): train the orientation model on the
+ * Live evaluation (docs/architecture.md, pipeline stage 5): train the orientation model on the
  * labels so far and add a learning-curve point measured on the labeled test
  * split. With an interleaved queue, the novelty and random arms each get
  * their own point, so both curves grow from the same annotator's labels.

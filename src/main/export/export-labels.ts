@@ -1,5 +1,5 @@
 /**
- * Export the labeled images (DESIGN.md pipeline stage 7) as CSV, JSONL,
+ * Export the labeled images (docs/architecture.md, pipeline stage 7) as CSV, JSONL,
  * COCO-style JSON or an image folder with a manifest.
  *
  * Every output states the angle convention (degrees, clockwise from image up,

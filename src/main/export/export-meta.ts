@@ -1,6 +1,6 @@
 /**
  * The metadata every export carries: the angle convention and the project's
- * settings (DESIGN.md "angle", issue 2 "Exports say the angle convention").
+ * settings (docs/architecture.md, "angle").
  * CSV and JSONL exports write it to a sidecar JSON file (sidecarPath in
  * export-labels.ts) and repeat the short convention (AngleConvention.short)
  * in an `angle_convention` column/key of every record; COCO puts it in
@@ -48,7 +48,7 @@ export const FORMULA_NOTE =
   "text cells starting with = + - @ (or tab, CR) are prefixed with a single quote ' so spreadsheets do not run them as formulas; drop that quote to get the value";
 
 /**
- * The angle convention of a project (DESIGN.md "angle"): degrees, clockwise
+ * The angle convention of a project (docs/architecture.md, "angle"): degrees, clockwise
  * from image up, range [0, 360), or [0, 180) when `axial`.
  */
 export function angleConvention(axial: boolean): AngleConvention {

@@ -1,5 +1,5 @@
 /**
- * Decoding one image file into the model input (DESIGN.md pipeline stage 1)
+ * Decoding one image file into the model input (docs/architecture.md, pipeline stage 1)
  * and into an upright preview for the UI.
  *
  * Decoder: sharp (libvips) for JPEG, PNG, WebP, TIFF, GIF and AVIF; BMP, which

@@ -1,5 +1,5 @@
 /**
- * Read embeddings made elsewhere (DESIGN.md pipeline stage 2, "import
+ * Read embeddings made elsewhere (docs/architecture.md, pipeline stage 2, "import
  * embeddings") and match their rows to the project's pool images.
  *
  * Accepted files:

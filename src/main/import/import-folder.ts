@@ -1,5 +1,5 @@
 /**
- * Import a folder of images into a project (DESIGN.md pipeline stage 1), and
+ * Import a folder of images into a project (docs/architecture.md, pipeline stage 1), and
  * re-link a moved folder by content hash.
  *
  * importFolder:

@@ -18,7 +18,7 @@
  * see csv-table.ts); in semicolon- and tab-separated files an angle may use a
  * decimal comma (`img.jpg;12,5`), as spreadsheets in many locales write it.
  *
- * - `angle`: degrees clockwise from image up (DESIGN.md), any finite decimal,
+ * - `angle`: degrees clockwise from image up (docs/architecture.md), any finite decimal,
  *   wrapped into [0, 360) or [0, 180) when the project is axial (store.settings.axial).
  *   The text `none` (any case) means "no orientation / not applicable".
  * - optional `none` or `no_orientation`: 1/true/yes/y/x marks "no orientation"

@@ -1,5 +1,5 @@
 /**
- * Recursive listing of the image files under a folder (DESIGN.md pipeline
+ * Recursive listing of the image files under a folder (docs/architecture.md, pipeline
  * stage 1, import).
  *
  * - Extensions: IMAGE_EXTENSIONS, case-insensitive (IMG.JPG counts).

@@ -1,5 +1,5 @@
 /**
- * Order stage (DESIGN pipeline 3): compute the queue over the active
+ * Order stage (docs/architecture.md, pipeline stage 3): compute the queue over the active
  * embeddings of the pool (test split excluded), seeded with every labeled
  * image so the queue adapts to labels.
  */

@@ -1,6 +1,6 @@
 /**
  * Convolutional autoencoder that gives every image its embedding
- * (DESIGN.md pipeline stage 2; Philipsen & Moeslund, arXiv 2003.14043, use an
+ * (docs/architecture.md, pipeline stage 2; Philipsen & Moeslund, arXiv 2003.14043, use an
  * autoencoder's latent space as the space novelty is measured in).
  *
  * Architecture for an S x S x C input (S a multiple of 8), f = `filters`:

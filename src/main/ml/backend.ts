@@ -1,5 +1,5 @@
 /**
- * Compute backend selection for TensorFlow.js (DESIGN.md "Compute backends").
+ * Compute backend selection for TensorFlow.js (docs/architecture.md, "Compute backends").
  *
  * Preference for 'auto': @tensorflow/tfjs-node-gpu (CUDA) > @tensorflow/tfjs-node
  * (native CPU) > @tensorflow/tfjs-backend-wasm (SIMD, one thread in Node) > cpu

@@ -1,6 +1,6 @@
 /**
  * Orientation model: an angle regressor with a (sin, cos) output, initialised
- * from the autoencoder's encoder (DESIGN.md pipeline stage 5).
+ * from the autoencoder's encoder (docs/architecture.md, pipeline stage 5).
  *
  * Network: a copy of the encoder's conv layers with their trained weights
  * (fine-tuned; see OrientationTrunk) -> dense(64, relu) -> dense(2, linear) = (sin, cos) of k * angle, where

@@ -6,7 +6,7 @@
  * labeled image stands for its whole rotation orbit: training on random
  * rotations with the label shifted to match makes a copy of an already-labeled
  * image at another angle worth (almost) nothing new, which is exactly the
- * redundancy a novelty order is meant to skip (DESIGN.md; issue 6).
+ * redundancy a novelty order is meant to skip (docs/architecture.md).
  * Any-angle rotation interpolates (bilinear) and fills uncovered corners with
  * black; the 90-degree rotations (rotate90Into) are exact.
  * Source of the transform convention: tf.image.transform (TensorFlow's

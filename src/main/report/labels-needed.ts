@@ -1,7 +1,7 @@
 /**
  * "Labels saved": how many labels a strategy needs to reach the error another
  * strategy (the reference, default random) reaches at its largest labeled-set
- * size (DESIGN.md pipeline stage 6; issue 6's labels-saved ratio).
+ * size (docs/architecture.md, pipeline stage 6).
  *
  * Target T = the reference's mean (over seeds) MAE at its largest size N_ref.
  * For strategy s with mean curve (n_1, m_1) .. (n_k, m_k), ascending sizes:

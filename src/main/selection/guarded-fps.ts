@@ -1,5 +1,5 @@
 /**
- * Guarded furthest point sampling (issue 6): the paper's furthest point
+ * Guarded furthest point sampling: the paper's furthest point
  * sampling (Philipsen & Moeslund, arXiv 2003.14043) with a density guard so it
  * does not spend labels on outliers, falling back to density-weighted
  * coverage where plain coverage stops paying. Rules (exact, deterministic):

@@ -1,5 +1,5 @@
 /**
- * Interleaved queue (DESIGN pipeline 6, live variant): alternates a novelty
+ * Interleaved queue (docs/architecture.md, pipeline stage 6, live variant): alternates a novelty
  * order and a random order so both learning curves grow from the same
  * annotator's labels, tagging each entry with the arm that chose it.
  */

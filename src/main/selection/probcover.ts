@@ -16,8 +16,8 @@
  *    most uncovered rows and mark its ball covered. Ties go to the row that
  *    comes first in the seeded random order of the rows (random-order.ts,
  *    randomOrder(n, { seed })), or with `ties: 'index'` to the lowest index
- *    (the reference code's argmax). Why seeded ties by default (issue 6,
- *    evidence in README "Which strategy saves labels"): on autoencoder
+ *    (the reference code's argmax). Why seeded ties by default (evidence in
+ *    README "Which strategy saves labels"): on autoencoder
  *    embeddings the purity delta is often below the median nearest-neighbour
  *    distance, so more than half of the rows are alone in their ball and the
  *    order's tail is a long run of gain-1 ties. Lowest-index ties then pick

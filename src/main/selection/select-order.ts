@@ -1,5 +1,5 @@
 /**
- * One entry point for every queue strategy (issue 6), used by the order job,
+ * One entry point for every queue strategy, used by the order job,
  * compare and the app. See README.md in this folder for the rules of each.
  */
 import { AppError, isAppError } from '../../shared/errors.js';

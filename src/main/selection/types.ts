@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../shared/errors.js';
 
-/** The strategies of issue 6 that produce an order ('interleaved' is built from two of them). */
+/** The strategies that produce an order ('interleaved' is built from two of them). */
 export type SelectionStrategy = 'fps' | 'random' | 'typiclust' | 'probcover' | 'guarded-fps' | 'fps-medoid';
 
 export const SELECTION_STRATEGIES: readonly SelectionStrategy[] = ['fps', 'random', 'typiclust', 'probcover', 'guarded-fps', 'fps-medoid'];
