@@ -29,7 +29,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeModules, message: 'src/shared must not import Node modules: it runs in every layer.' },
-            { group: ['electron', 'react', 'react-dom', 'better-sqlite3', 'sharp', '@tensorflow/*'], message: 'src/shared holds types and pure functions only.' },
+            {
+              group: ['electron', 'react', 'react-dom', 'better-sqlite3', 'sharp', '@tensorflow/*'],
+              message: 'src/shared holds types and pure functions only.',
+            },
             { group: ['**/main/**', '**/renderer/**', '../main/*', '../renderer/*'], message: 'src/shared must not import from main or renderer.' },
           ],
         },
@@ -46,7 +49,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeModules, message: 'The renderer has no Node: talk to the service through the API contract.' },
-            { group: ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*'], message: 'The renderer reaches the main process only through the API contract (src/shared/api.ts).' },
+            {
+              group: ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*'],
+              message: 'The renderer reaches the main process only through the API contract (src/shared/api.ts).',
+            },
             { group: ['**/main/**', '../main/*', '../../main/*'], message: 'The renderer must not import main-process code.' },
           ],
         },

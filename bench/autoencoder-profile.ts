@@ -31,8 +31,11 @@ const agg = new Map<string, number>();
 for (const k of prof.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + (k.kernelTimeMs as number));
 const total = [...agg.values()].reduce((a, b) => a + b, 0);
 console.log(`backend ${backend}, ${s}px, batch ${batch}: kernel time ${total.toFixed(1)} ms per step`);
-for (const [k, v] of [...agg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${k.padEnd(24)} ${v.toFixed(1).padStart(7)} ms  ${((100 * v) / total).toFixed(0)} %`);
-if (process.argv.includes("--detail")) for (const k of prof.kernels.filter((q) => (q.kernelTimeMs as number) > 0.5)) console.log(`    ${k.name} ${JSON.stringify(k.inputShapes)} ${(k.kernelTimeMs as number).toFixed(1)} ms`);
+for (const [k, v] of [...agg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12))
+  console.log(`  ${k.padEnd(24)} ${v.toFixed(1).padStart(7)} ms  ${((100 * v) / total).toFixed(0)} %`);
+if (process.argv.includes('--detail'))
+  for (const k of prof.kernels.filter((q) => (q.kernelTimeMs as number) > 0.5))
+    console.log(`    ${k.name} ${JSON.stringify(k.inputShapes)} ${(k.kernelTimeMs as number).toFixed(1)} ms`);
 const reps = 10;
 const t0 = performance.now();
 for (let i = 0; i < reps; i++) step();

@@ -69,7 +69,16 @@ export function fashionSet(n: number, size: number): Uint8Array {
 }
 
 /** Train once and measure. `all` holds n + N_TEST images of size x size. */
-export async function measure(backend: ComputeBackend, all: Uint8Array, size: number, filters: number, batchSize: number, n: number, epochs: number, latentDim = 32): Promise<SpeedRow> {
+export async function measure(
+  backend: ComputeBackend,
+  all: Uint8Array,
+  size: number,
+  filters: number,
+  batchSize: number,
+  n: number,
+  epochs: number,
+  latentDim = 32,
+): Promise<SpeedRow> {
   const got = await selectBackend(backend);
   const per = size * size;
   const train = all.subarray(0, n * per);
@@ -129,17 +138,43 @@ function pythonWithTorch(): string | null {
 }
 
 /** The PyTorch CPU reference, or the reason it could not run. threads 0 = PyTorch's default. */
-function torchReference(size: number, filters: number, batch: number, n: number, threads = 0): { train: number; encode: number; version: string; threads: number; loss: number[] } | string {
+function torchReference(
+  size: number,
+  filters: number,
+  batch: number,
+  n: number,
+  threads = 0,
+): { train: number; encode: number; version: string; threads: number; loss: number[] } | string {
   const py = pythonWithTorch();
   if (!py) return 'PyTorch reference not run: no python3 here imports torch (apt-get install python3-torch)';
   const script = fileURLToPath(new URL('./autoencoder-torch.py', import.meta.url));
-  const args = [script, '--size', String(size), '--filters', String(filters), '--batch', String(batch), '--n', String(n), '--epochs', '1', '--threads', String(threads)];
+  const args = [
+    script,
+    '--size',
+    String(size),
+    '--filters',
+    String(filters),
+    '--batch',
+    String(batch),
+    '--n',
+    String(n),
+    '--epochs',
+    '1',
+    '--threads',
+    String(threads),
+  ];
   const p = spawnSync(py, args, {
     encoding: 'utf8',
     timeout: 900_000,
   });
   if (p.status !== 0) return `PyTorch reference failed: ${(p.stderr || p.error?.message || '').trim().split('\n').pop()}`;
-  const j = JSON.parse(p.stdout.trim().split('\n').pop()!) as { trainImagesPerSecond: number; encodeImagesPerSecond: number; torch: string; threads: number; loss: number[] };
+  const j = JSON.parse(p.stdout.trim().split('\n').pop()!) as {
+    trainImagesPerSecond: number;
+    encodeImagesPerSecond: number;
+    torch: string;
+    threads: number;
+    loss: number[];
+  };
   return { train: j.trainImagesPerSecond, encode: j.encodeImagesPerSecond, version: j.torch, threads: j.threads, loss: j.loss };
 }
 
@@ -160,7 +195,10 @@ export async function run(): Promise<BenchResult[]> {
   const torch = torchReference(size, filters, batch, n);
   const arch = `conv3x3/2 ${filters}-${2 * filters}-${4 * filters}, dense 32, mirrored convT decoder (src/main/ml/autoencoder.ts; same in bench/autoencoder-torch.py)`;
   const common = `${N_DISTINCT} Fashion-MNIST images (vendored sample) repeated with rotations to ${n}, letterboxed to ${size}x${size} gray; ${arch}; Adam 2e-3, MSE, batch ${batch}; steady state (first 2 batches excluded).`;
-  const torchNote = typeof torch === 'string' ? torch : `PyTorch ${torch.version} CPU, ${torch.threads} threads; its epoch loss ${torch.loss.map((l) => l.toFixed(4)).join(', ')}.`;
+  const torchNote =
+    typeof torch === 'string'
+      ? torch
+      : `PyTorch ${torch.version} CPU, ${torch.threads} threads; its epoch loss ${torch.loss.map((l) => l.toFixed(4)).join(', ')}.`;
   const trainRow: BenchResult = {
     name: `autoencoder training, no native TensorFlow (${n} images, ${size}x${size} gray)`,
     figures: {
@@ -171,7 +209,9 @@ export async function run(): Promise<BenchResult[]> {
       'cpu backend images/s': cpu.imagesPerSecond,
       'PyTorch CPU images/s': typeof torch === 'string' ? 'n/a' : Math.round(torch.train),
     },
-    ...(typeof torch === 'string' ? {} : { ratio: { value: wasm.imagesPerSecond / torch.train, goal: 1, description: 'ours (wasm) / PyTorch CPU training images/s, goal >= 1' } }),
+    ...(typeof torch === 'string'
+      ? {}
+      : { ratio: { value: wasm.imagesPerSecond / torch.train, goal: 1, description: 'ours (wasm) / PyTorch CPU training images/s, goal >= 1' } }),
     met: typeof torch === 'string' ? false : wasm.imagesPerSecond >= torch.train,
     notes: `${common} ${torchNote} cpu backend timed on 96 images.`,
   };
@@ -182,7 +222,9 @@ export async function run(): Promise<BenchResult[]> {
       'cpu backend images/s': cpu.encodeImagesPerSecond,
       'PyTorch CPU images/s': typeof torch === 'string' ? 'n/a' : Math.round(torch.encode),
     },
-    ...(typeof torch === 'string' ? {} : { ratio: { value: wasm.encodeImagesPerSecond / torch.encode, goal: 1, description: 'ours (wasm) / PyTorch CPU inference images/s, goal >= 1' } }),
+    ...(typeof torch === 'string'
+      ? {}
+      : { ratio: { value: wasm.encodeImagesPerSecond / torch.encode, goal: 1, description: 'ours (wasm) / PyTorch CPU inference images/s, goal >= 1' } }),
     met: typeof torch === 'string' ? false : wasm.encodeImagesPerSecond >= torch.encode,
     notes: `Batches of 256, ${N_TEST} images. ${torchNote}`,
   };

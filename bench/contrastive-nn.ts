@@ -55,7 +55,10 @@ async function main(): Promise<void> {
   const ti = process.argv.indexOf('--truth');
   const bySource = new Map<string, string>();
   if (ti > 0) {
-    const lines = fs.readFileSync(process.argv[ti + 1]!, 'utf8').trim().split('\n');
+    const lines = fs
+      .readFileSync(process.argv[ti + 1]!, 'utf8')
+      .trim()
+      .split('\n');
     const head = lines[0]!.split(',');
     const pc = head.indexOf('path');
     const sc = head.indexOf('source');
@@ -87,7 +90,9 @@ async function main(): Promise<void> {
     const n = emb.ids.length;
     const e = nearestNeighbourSameRate(emb.data, n, emb.dim, groups, 'euclidean');
     const c = nearestNeighbourSameRate(emb.data, n, emb.dim, groups, 'cosine');
-    console.log(`${project}: ${info?.source} ${n} x ${emb.dim}; nearest-neighbour same-source rate: euclidean ${e.toFixed(3)}, cosine ${c.toFixed(3)} (${new Set(groups).size} sources)`);
+    console.log(
+      `${project}: ${info?.source} ${n} x ${emb.dim}; nearest-neighbour same-source rate: euclidean ${e.toFixed(3)}, cosine ${c.toFixed(3)} (${new Set(groups).size} sources)`,
+    );
   } finally {
     store.close();
   }

@@ -52,7 +52,10 @@ function torchReference(dataFile: string, n: number): TorchFigures | string {
   const py = pythonWithTorch();
   if (!py) return 'PyTorch reference not run: no python3 here imports torch (apt-get install python3-torch)';
   const script = fileURLToPath(new URL('./contrastive-torch.py', import.meta.url));
-  const p = spawnSync(py, [script, '--data', dataFile, '--n', String(n), '--size', String(SIZE), '--batch', String(BATCH), '--epochs', '1'], { encoding: 'utf8', timeout: 1_800_000 });
+  const p = spawnSync(py, [script, '--data', dataFile, '--n', String(n), '--size', String(SIZE), '--batch', String(BATCH), '--epochs', '1'], {
+    encoding: 'utf8',
+    timeout: 1_800_000,
+  });
   if (p.status !== 0) return `PyTorch reference failed: ${(p.stderr || p.error?.message || '').trim().split('\n').pop()}`;
   return JSON.parse(p.stdout.trim().split('\n').pop()!) as TorchFigures;
 }
@@ -114,7 +117,11 @@ async function embedChild(total: number): Promise<EmbedFigures> {
 
 function embedInChild(total: number): EmbedFigures | string {
   const self = fileURLToPath(import.meta.url);
-  const p = spawnSync(process.execPath, ['--import', 'tsx', self, '--embed', String(total)], { encoding: 'utf8', timeout: 3_600_000, cwd: fileURLToPath(new URL('../', import.meta.url)) });
+  const p = spawnSync(process.execPath, ['--import', 'tsx', self, '--embed', String(total)], {
+    encoding: 'utf8',
+    timeout: 3_600_000,
+    cwd: fileURLToPath(new URL('../', import.meta.url)),
+  });
   if (p.status !== 0) return `embedding run failed: ${(p.stderr || '').trim().split('\n').pop()}`;
   return JSON.parse(p.stdout.trim().split('\n').pop()!) as EmbedFigures;
 }
@@ -140,7 +147,11 @@ export async function run(): Promise<BenchResult[]> {
       'ours epoch loss': +ours.loss[0]!.toFixed(4),
       ...(typeof torch === 'string' ? {} : { 'PyTorch epoch loss': +torch.loss[0]!.toFixed(4) }),
     },
-    ...(typeof torch === 'string' ? {} : { ratio: { value: ours.imagesPerSecond / torch.trainImagesPerSecond, goal: 1, description: 'ours (wasm) / PyTorch CPU training images/s, goal >= 1' } }),
+    ...(typeof torch === 'string'
+      ? {}
+      : {
+          ratio: { value: ours.imagesPerSecond / torch.trainImagesPerSecond, goal: 1, description: 'ours (wasm) / PyTorch CPU training images/s, goal >= 1' },
+        }),
     met: typeof torch === 'string' ? false : ours.imagesPerSecond >= torch.trainImagesPerSecond,
     notes: `${arch}; ${typeof torch === 'string' ? torch : `PyTorch ${torch.torch} CPU, ${torch.threads} threads`}; ${load} (wall figures follow the load; the per-CPU-second ratio is the fairer one on a shared machine: both sides run one thread).`,
   };

@@ -14,7 +14,11 @@ export async function run(): Promise<BenchResult> {
   const out = path.join(ROOT, 'bench-output', 'demo');
   fs.rmSync(out, { recursive: true, force: true });
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/entry/cli.ts', 'demo', '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NL_DATA_DIR: path.join(out, 'app-data') } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/entry/cli.ts', 'demo', '--out', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NL_DATA_DIR: path.join(out, 'app-data') },
+  });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`demo failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const figures: Record<string, number | string> = { 'wall s': wall };

@@ -57,7 +57,14 @@ async function once(embedder: EmbedderKind): Promise<Record<string, number>> {
       const bytes = first ? await svc.imageBytes(first.imageId) : null;
       if (!bytes) throw new Error('no first image');
       const show = lap();
-      return { 'create s': create, 'import s': imp, 'embed s': embed, 'order s': order, 'first image bytes s': show, 'total s': (performance.now() - t0) / 1000 };
+      return {
+        'create s': create,
+        'import s': imp,
+        'embed s': embed,
+        'order s': order,
+        'first image bytes s': show,
+        'total s': (performance.now() - t0) / 1000,
+      };
     } finally {
       svc.close();
     }

@@ -67,7 +67,10 @@ function clustered(n: number, d: number, seed: number): Float32Array {
   for (let i = 0; i < n; i++) {
     let u = r() * wsum;
     let c = 0;
-    while (c < C - 1 && u > weights[c]!) { u -= weights[c]!; c++; }
+    while (c < C - 1 && u > weights[c]!) {
+      u -= weights[c]!;
+      c++;
+    }
     for (let j = 0; j < d; j++) a[i * d + j] = centres[c]![j]! + gauss() * spread[c]!;
   }
   return a;
@@ -93,7 +96,12 @@ async function timed<T>(f: () => T | Promise<T>): Promise<{ value: T; wall: numb
 
 const same = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
-interface NumpyOut { seconds: number; cpu_seconds: number; order: number[]; numpy: string }
+interface NumpyOut {
+  seconds: number;
+  cpu_seconds: number;
+  order: number[];
+  numpy: string;
+}
 
 /** Runs bench/fps-numpy.py on the same data and first pick; null (with the reason) when python3/numpy is missing. */
 function runNumpy(data: Float32Array, o: FpsBenchOptions, picks: number, first: number): NumpyOut | string {
@@ -142,8 +150,11 @@ export async function measure(kind: Kind, o: FpsBenchOptions): Promise<Record<st
     const stats = { prunedWork: 0, fellBackAt: -1 };
     const pr = await timed(() => furthestPointSamplingPruned(data, N, D, { ...opts, stats }));
     pruned = {
-      wall: pr.wall, cpu: pr.cpu, same: same(pr.value.order, single.value.order) && pr.value.coverageRadius.every((v, i) => v === single.value.coverageRadius[i]),
-      touched: stats.prunedWork / (N * (stats.fellBackAt < 0 ? K : stats.fellBackAt)), fellBackAt: stats.fellBackAt,
+      wall: pr.wall,
+      cpu: pr.cpu,
+      same: same(pr.value.order, single.value.order) && pr.value.coverageRadius.every((v, i) => v === single.value.coverageRadius[i]),
+      touched: stats.prunedWork / (N * (stats.fellBackAt < 0 ? K : stats.fellBackAt)),
+      fellBackAt: stats.fellBackAt,
     };
   }
   // next queue entry after one out-of-order label
@@ -182,10 +193,17 @@ export async function measure(kind: Kind, o: FpsBenchOptions): Promise<Record<st
       }
       const sec = np.seconds * scale;
       numpy = {
-        variant: o.numpy, version: np.numpy, picksRun: picks, sec: +sec.toFixed(3), cpuSec: +(np.cpu_seconds * scale).toFixed(3),
-        samePicks: eq === picks, equalPicks: eq, firstDifferenceRelativeGap: nearTieGap,
+        variant: o.numpy,
+        version: np.numpy,
+        picksRun: picks,
+        sec: +sec.toFixed(3),
+        cpuSec: +(np.cpu_seconds * scale).toFixed(3),
+        samePicks: eq === picks,
+        equalPicks: eq,
+        firstDifferenceRelativeGap: nearTieGap,
         differenceIsFloat32NearTie: nearTieGap === null ? null : nearTieGap >= 0 && nearTieGap < 1e-5,
-        overSingle: +(sec / single.wall).toFixed(2), overParallel: +(sec / par.wall).toFixed(2),
+        overSingle: +(sec / single.wall).toFixed(2),
+        overParallel: +(sec / par.wall).toFixed(2),
         cpuOverSingle: +((np.cpu_seconds * scale) / single.cpu).toFixed(2),
         overPruned: pruned ? +(sec / pruned.wall).toFixed(2) : null,
       };
@@ -194,22 +212,37 @@ export async function measure(kind: Kind, o: FpsBenchOptions): Promise<Record<st
   const sameAll = (r: { order: Int32Array; coverageRadius: Float64Array }): boolean =>
     same(r.order, single.value.order) && r.coverageRadius.every((v, i) => v === single.value.coverageRadius[i]);
   return {
-    data: kind, n: N, d: D, k: K, threads: o.threads,
-    kernel: single.value.kernel ?? 'js', parallelKernel: par.value.kernel ?? 'js',
-    singleSec: +single.wall.toFixed(3), singleCpuSec: +single.cpu.toFixed(3),
-    parallelSec: +par.wall.toFixed(3), parallelCpuSec: +par.cpu.toFixed(3), parallelStartupSec: +startup.wall.toFixed(3),
-    jsParallelSec: +jsPar.wall.toFixed(3), jsParallelCpuSec: +jsPar.cpu.toFixed(3),
+    data: kind,
+    n: N,
+    d: D,
+    k: K,
+    threads: o.threads,
+    kernel: single.value.kernel ?? 'js',
+    parallelKernel: par.value.kernel ?? 'js',
+    singleSec: +single.wall.toFixed(3),
+    singleCpuSec: +single.cpu.toFixed(3),
+    parallelSec: +par.wall.toFixed(3),
+    parallelCpuSec: +par.cpu.toFixed(3),
+    parallelStartupSec: +startup.wall.toFixed(3),
+    jsParallelSec: +jsPar.wall.toFixed(3),
+    jsParallelCpuSec: +jsPar.cpu.toFixed(3),
     jsOverParallel: +(jsPar.wall / par.wall).toFixed(2),
-    prunedSec: pruned ? +pruned.wall.toFixed(3) : null, prunedCpuSec: pruned ? +pruned.cpu.toFixed(3) : null,
-    prunedRowsTouchedShare: pruned ? +pruned.touched.toFixed(3) : null, prunedFellBackAt: pruned ? pruned.fellBackAt : null,
-    simdFloorSec: floor ? +floor.wall.toFixed(3) : null, simdFloorCpuSec: floor ? +floor.cpu.toFixed(3) : null, simdFloorPasses: floor ? floorPasses : null,
+    prunedSec: pruned ? +pruned.wall.toFixed(3) : null,
+    prunedCpuSec: pruned ? +pruned.cpu.toFixed(3) : null,
+    prunedRowsTouchedShare: pruned ? +pruned.touched.toFixed(3) : null,
+    prunedFellBackAt: pruned ? pruned.fellBackAt : null,
+    simdFloorSec: floor ? +floor.wall.toFixed(3) : null,
+    simdFloorCpuSec: floor ? +floor.cpu.toFixed(3) : null,
+    simdFloorPasses: floor ? floorPasses : null,
     singleOverFloor: floor ? +(single.wall / floor.wall).toFixed(2) : null,
     singleCpuOverFloorCpu: floor ? +(single.cpu / floor.cpu).toFixed(2) : null,
     parallelSamePicks: sameAll(par.value),
     jsParallelSamePicks: sameAll(jsPar.value),
     prunedSamePicks: pruned ? pruned.same : null,
-    nextAfterLabelMedianMs: +lat[10]!.toFixed(2), nextAfterLabelMaxMs: +lat[20]!.toFixed(2),
-    rssMB: Math.round(rss / 2 ** 20), dataMB: Math.round(data.byteLength / 2 ** 20),
+    nextAfterLabelMedianMs: +lat[10]!.toFixed(2),
+    nextAfterLabelMaxMs: +lat[20]!.toFixed(2),
+    rssMB: Math.round(rss / 2 ** 20),
+    dataMB: Math.round(data.byteLength / 2 ** 20),
     loadAverage1m: +os.loadavg()[0]!.toFixed(2),
     numpy,
     floorSink: floor ? Number.isFinite(floor.value) : null,
@@ -221,23 +254,36 @@ function describe(r: Record<string, unknown>): string {
   return (
     `[${r.data}] N=${r.n} d=${r.d} k=${r.k}, kernel ${r.kernel}: single ${r.singleSec}s (cpu ${r.singleCpuSec}s), parallel(${r.threads}, ${r.parallelKernel}) ${r.parallelSec}s (cpu, all threads ${r.parallelCpuSec}s) ` +
     `(worker start-up ${r.parallelStartupSec}s); JS kernel parallel(${r.threads}) ${r.jsParallelSec}s (cpu ${r.jsParallelCpuSec}s, ${r.jsOverParallel}x ours)` +
-    (r.prunedSec === null ? '' : `, pruned ${r.prunedSec}s (cpu ${r.prunedCpuSec}s, touched ${r.prunedRowsTouchedShare} of rows per pick, fell back at ${r.prunedFellBackAt})`) +
-    (r.simdFloorSec === null ? '\n  no SIMD floor (no wasm SIMD here)' :
-      `\n  SIMD floor (read N x d k times, f32x4, 1 thread${r.simdFloorPasses !== r.k ? `, scaled from ${r.simdFloorPasses} passes` : ''}) ${r.simdFloorSec}s (cpu ${r.simdFloorCpuSec}s); single / floor ${r.singleOverFloor}x (cpu ${r.singleCpuOverFloorCpu}x)`) +
+    (r.prunedSec === null
+      ? ''
+      : `, pruned ${r.prunedSec}s (cpu ${r.prunedCpuSec}s, touched ${r.prunedRowsTouchedShare} of rows per pick, fell back at ${r.prunedFellBackAt})`) +
+    (r.simdFloorSec === null
+      ? '\n  no SIMD floor (no wasm SIMD here)'
+      : `\n  SIMD floor (read N x d k times, f32x4, 1 thread${r.simdFloorPasses !== r.k ? `, scaled from ${r.simdFloorPasses} passes` : ''}) ${r.simdFloorSec}s (cpu ${r.simdFloorCpuSec}s); single / floor ${r.singleOverFloor}x (cpu ${r.singleCpuOverFloorCpu}x)`) +
     `\n  same picks: parallel ${r.parallelSamePicks}, JS kernel ${r.jsParallelSamePicks}${r.prunedSamePicks === null ? '' : `, pruned ${r.prunedSamePicks}`}; next entry after one label: median ${r.nextAfterLabelMedianMs} ms, max ${r.nextAfterLabelMaxMs} ms; rss ${r.rssMB} MB (data ${r.dataMB} MB); load average ${r.loadAverage1m}` +
-    (np === null ? '' : np.error ? `\n  ${np.error}` :
-      `\n  NumPy ${np.version} (${np.variant}, ${np.picksRun} picks run) ${np.sec}s (cpu ${np.cpuSec}s): same picks ${np.samePicks}` +
-      (np.samePicks ? '' : ` (first ${np.equalPicks} equal; then a float32 near-tie: ${np.differenceIsFloat32NearTie}, relative key gap ${np.firstDifferenceRelativeGap})`) +
-      `; NumPy / ours: single ${np.overSingle}x (cpu ${np.cpuOverSingle}x), parallel ${np.overParallel}x${np.overPruned === null ? '' : `, pruned ${np.overPruned}x`}`)
+    (np === null
+      ? ''
+      : np.error
+        ? `\n  ${np.error}`
+        : `\n  NumPy ${np.version} (${np.variant}, ${np.picksRun} picks run) ${np.sec}s (cpu ${np.cpuSec}s): same picks ${np.samePicks}` +
+          (np.samePicks
+            ? ''
+            : ` (first ${np.equalPicks} equal; then a float32 near-tie: ${np.differenceIsFloat32NearTie}, relative key gap ${np.firstDifferenceRelativeGap})`) +
+          `; NumPy / ours: single ${np.overSingle}x (cpu ${np.cpuOverSingle}x), parallel ${np.overParallel}x${np.overPruned === null ? '' : `, pruned ${np.overPruned}x`}`)
   );
 }
 
 function toResult(name: string, r: Record<string, unknown>): BenchResult {
   const np = r.numpy as Record<string, unknown> | null;
   const figures: Record<string, number | string> = {};
-  for (const [key, v] of Object.entries(r)) if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') figures[key] = typeof v === 'boolean' ? String(v) : v;
+  for (const [key, v] of Object.entries(r))
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') figures[key] = typeof v === 'boolean' ? String(v) : v;
   if (np) for (const [key, v] of Object.entries(np)) if (v !== null) figures[`numpy ${key}`] = typeof v === 'number' || typeof v === 'string' ? v : String(v);
-  const exactOk = r.parallelSamePicks === true && r.jsParallelSamePicks === true && r.prunedSamePicks !== false && (np === null || np.samePicks === true || np.differenceIsFloat32NearTie === true);
+  const exactOk =
+    r.parallelSamePicks === true &&
+    r.jsParallelSamePicks === true &&
+    r.prunedSamePicks !== false &&
+    (np === null || np.samePicks === true || np.differenceIsFloat32NearTie === true);
   const speedup = np && typeof np.overParallel === 'number' ? np.overParallel : null;
   // wall on a shared machine swings with the load; CPU seconds of the same thread count are the steadier ratio
   const best = r.singleCpuOverFloorCpu === null ? Infinity : Number(r.singleCpuOverFloorCpu);
@@ -249,7 +295,9 @@ function toResult(name: string, r: Record<string, unknown>): BenchResult {
     notes:
       `kernel ${r.kernel} (worker threads: ${r.parallelKernel}); single-thread ours / SIMD streaming floor = ${r.singleOverFloor}x wall, ${r.singleCpuOverFloorCpu}x CPU (goal <= 1.5); load average ${r.loadAverage1m} on ${os.availableParallelism()} cores (wall times on a shared machine are noisy; CPU seconds are in the figures). ` +
       (exactOk ? 'Picks identical across our variants' : 'PICKS DIFFER') +
-      (np && np.samePicks === false ? `; NumPy float32 first differs at pick ${np.equalPicks}, a float32 near-tie (relative key gap ${np.firstDifferenceRelativeGap})` : '') +
+      (np && np.samePicks === false
+        ? `; NumPy float32 first differs at pick ${np.equalPicks}, a float32 near-tie (relative key gap ${np.firstDifferenceRelativeGap})`
+        : '') +
       (np && np.picksRun !== r.k ? `; NumPy ran ${np.picksRun} of ${r.k} picks, time scaled linearly` : ''),
   };
 }

@@ -106,8 +106,18 @@ export async function run(): Promise<BenchResult> {
     ready = o.ready;
   }
   const best = (xs: Timed[]): number => Math.min(...xs.map((x) => x.seconds));
-  const median = (xs: Timed[]): number => quantile(xs.map((x) => x.seconds), 0.5);
-  const cpuPerImageMs = (xs: Timed[]): number => (quantile(xs.map((x) => x.cpuSeconds), 0.5) / count) * 1000;
+  const median = (xs: Timed[]): number =>
+    quantile(
+      xs.map((x) => x.seconds),
+      0.5,
+    );
+  const cpuPerImageMs = (xs: Timed[]): number =>
+    (quantile(
+      xs.map((x) => x.cpuSeconds),
+      0.5,
+    ) /
+      count) *
+    1000;
   const bareRate = count / best(bare);
   const oursRate = count / best(ours);
   const ratio = oursRate / bareRate;
@@ -119,7 +129,7 @@ export async function run(): Promise<BenchResult> {
       'MB total': photos.bytes / 1e6,
       concurrency,
       'libvips threads': sharp.concurrency(),
-      'UV_THREADPOOL_SIZE': process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
       'ours images/s (best round)': oursRate,
       'bare sharp images/s (best round)': bareRate,
       'ours images/s (median)': count / median(ours),
@@ -137,7 +147,11 @@ export async function run(): Promise<BenchResult> {
       sharp: sharp.versions.sharp ?? 'unknown',
       libvips: sharp.versions.vips,
     },
-    ratio: { value: ratio, goal: GOAL, description: 'our import throughput / bare sharp decode-and-resize throughput (same files, same concurrency); goal at least' },
+    ratio: {
+      value: ratio,
+      goal: GOAL,
+      description: 'our import throughput / bare sharp decode-and-resize throughput (same files, same concurrency); goal at least',
+    },
     met: ratio >= GOAL && ready === count,
     notes: `${photos.provenance}. Best of ${reps} alternating rounds per side, files in the page cache. Ours includes SHA-256, header check, EXIF orientation, SQLite writes (WAL, synchronous=FULL) and the test split.`,
   };

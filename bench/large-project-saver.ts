@@ -30,17 +30,19 @@ process.once('message', () => {
   if (mode === 'chunked') {
     store.saveOrder({ strategy: order.strategy, seed: order.seed, embeddingSetId: order.embeddingSetId, entries });
   } else {
-    raw.transaction(() => {
-      const id = Number(
-        raw
-          .prepare("INSERT INTO orders(strategy, seed, embedding_set_id, params, created_at, active) VALUES (?, ?, ?, '{}', ?, 0)")
-          .run(order.strategy, order.seed, order.embeddingSetId, new Date().toISOString()).lastInsertRowid,
-      );
-      const ins = raw.prepare('INSERT INTO order_entries(order_id, rank, image_id, coverage_radius, arm) VALUES (?, ?, ?, ?, ?)');
-      entries.forEach((e, rank) => ins.run(id, rank, e.imageId, e.coverageRadius, e.arm));
-      raw.prepare('UPDATE orders SET active = (id = ?)').run(id);
-      raw.prepare('DELETE FROM orders WHERE active = 0').run();
-    }).immediate();
+    raw
+      .transaction(() => {
+        const id = Number(
+          raw
+            .prepare("INSERT INTO orders(strategy, seed, embedding_set_id, params, created_at, active) VALUES (?, ?, ?, '{}', ?, 0)")
+            .run(order.strategy, order.seed, order.embeddingSetId, new Date().toISOString()).lastInsertRowid,
+        );
+        const ins = raw.prepare('INSERT INTO order_entries(order_id, rank, image_id, coverage_radius, arm) VALUES (?, ?, ?, ?, ?)');
+        entries.forEach((e, rank) => ins.run(id, rank, e.imageId, e.coverageRadius, e.arm));
+        raw.prepare('UPDATE orders SET active = (id = ?)').run(id);
+        raw.prepare('DELETE FROM orders WHERE active = 0').run();
+      })
+      .immediate();
   }
   const ms = performance.now() - t0;
   store.close();

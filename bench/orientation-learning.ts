@@ -50,7 +50,9 @@ export interface OrientationPoint {
   readonly seconds: number;
 }
 
-export async function learningCurve(o: OrientationBenchOptions): Promise<{ backend: ComputeBackend; aeSeconds: number; aeImagesPerSecond: number; points: OrientationPoint[] }> {
+export async function learningCurve(
+  o: OrientationBenchOptions,
+): Promise<{ backend: ComputeBackend; aeSeconds: number; aeImagesPerSecond: number; points: OrientationPoint[] }> {
   const backend = await selectBackend(o.backend);
   const total = o.pool + o.test;
   const { pixels, digits } = mnistDigits(total, 0, o.digits);
@@ -61,9 +63,20 @@ export async function learningCurve(o: OrientationBenchOptions): Promise<{ backe
   const per = o.size * o.size;
 
   const t0 = performance.now();
-  const ae = await trainAutoencoder(images, { n: total, inputSize: o.size, channels: 1, latentDim: 32, filters: o.filters, epochs: o.aeEpochs, batchSize: 32, seed: 1 });
+  const ae = await trainAutoencoder(images, {
+    n: total,
+    inputSize: o.size,
+    channels: 1,
+    latentDim: 32,
+    filters: o.filters,
+    epochs: o.aeEpochs,
+    batchSize: 32,
+    seed: 1,
+  });
   const aeSeconds = (performance.now() - t0) / 1000;
-  o.log(`backend ${backend}; autoencoder ${o.size}px f=${o.filters} on ${total} images x ${o.aeEpochs} epochs: ${aeSeconds.toFixed(1)} s, ${Math.round(ae.imagesPerSecond)} img/s, loss ${ae.loss.map((l) => l.toFixed(4)).join(' ')}`);
+  o.log(
+    `backend ${backend}; autoencoder ${o.size}px f=${o.filters} on ${total} images x ${o.aeEpochs} epochs: ${aeSeconds.toFixed(1)} s, ${Math.round(ae.imagesPerSecond)} img/s, loss ${ae.loss.map((l) => l.toFixed(4)).join(' ')}`,
+  );
   // pretrain false: the same regressor from an untrained (randomly initialised) encoder, for comparison.
   const untrained = o.pretrain ? null : createAutoencoder({ inputSize: o.size, channels: 1, latentDim: 32, filters: o.filters, seed: 1 });
   const startEncoder = untrained ? untrained.encoder : ae.encoder;
@@ -83,7 +96,7 @@ export async function learningCurve(o: OrientationBenchOptions): Promise<{ backe
         epochs,
         batchSize: 32,
         seed,
-        augment: o.augment ? "rot90" : "none",
+        augment: o.augment ? 'rot90' : 'none',
         trunk: o.trunk,
       });
       const pred = predictAngles(model, testX, o.test);
@@ -91,7 +104,12 @@ export async function learningCurve(o: OrientationBenchOptions): Promise<{ backe
       const s2 = summarizeAngularErrors(predictAngles(model, testX, o.test, { rot90Average: false }), testY);
       const perDigit = o.digits.map((d) => {
         const idx = [...Array(o.test).keys()].filter((j) => digits[o.pool + j] === d);
-        return idx.length ? `${d}:${summarizeAngularErrors(idx.map((j) => pred[j]!), idx.map((j) => testY[j]!)).maeDeg.toFixed(0)}` : `${d}:-`;
+        return idx.length
+          ? `${d}:${summarizeAngularErrors(
+              idx.map((j) => pred[j]!),
+              idx.map((j) => testY[j]!),
+            ).maeDeg.toFixed(0)}`
+          : `${d}:-`;
       });
       const seconds = (performance.now() - t1) / 1000;
       points.push({ n, seed, epochs, maeDeg: s.maeDeg, medianDeg: s.medianDeg, within10: s.within10, maeNoTtaDeg: s2.maeDeg, seconds });

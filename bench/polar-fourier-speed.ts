@@ -64,15 +64,28 @@ export async function run(): Promise<BenchResult[]> {
     const file = path.join(dir, 'inputs.u8');
     fs.writeFileSync(file, data);
     const self = fileURLToPath(import.meta.url);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', file, String(N)], { encoding: 'utf8', cwd: fileURLToPath(new URL('../', import.meta.url)) });
-    if (child.status !== 0) return [{ name: `polar Fourier embedding (${N} images, ${SIZE} px)`, figures: {}, met: false, notes: `child failed: ${(child.stderr || '').trim().split('\n').pop()}` }];
+    const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', file, String(N)], {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../', import.meta.url)),
+    });
+    if (child.status !== 0)
+      return [
+        {
+          name: `polar Fourier embedding (${N} images, ${SIZE} px)`,
+          figures: {},
+          met: false,
+          notes: `child failed: ${(child.stderr || '').trim().split('\n').pop()}`,
+        },
+      ];
     const ours = JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildFigures;
     const py = python();
     let ref: { seconds: number; cpuSeconds: number; numpy: string } | string = 'NumPy not installed (python3-numpy)';
     let maxDiff: number | null = null;
     if (py) {
       const out = path.join(dir, 'numpy.f32');
-      const p = spawnSync(py, [fileURLToPath(new URL('./polar-fourier-numpy.py', import.meta.url)), file, String(N), String(SIZE), String(DIM), out], { encoding: 'utf8' });
+      const p = spawnSync(py, [fileURLToPath(new URL('./polar-fourier-numpy.py', import.meta.url)), file, String(N), String(SIZE), String(DIM), out], {
+        encoding: 'utf8',
+      });
       if (p.status === 0) {
         ref = JSON.parse(p.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; numpy: string };
         const len = polarFourierLength(1);
@@ -100,7 +113,9 @@ export async function run(): Promise<BenchResult[]> {
           'RSS at start MB': Math.round(ours.baseRssMb),
           'estimated peak RSS for 100,000 images MB': Math.round(est100k),
         },
-        ...(ratio === null ? {} : { ratio: { value: ratio, goal: 1, description: 'ours / NumPy reference throughput (same images, same descriptors and projection), goal >= 1' } }),
+        ...(ratio === null
+          ? {}
+          : { ratio: { value: ratio, goal: 1, description: 'ours / NumPy reference throughput (same images, same descriptors and projection), goal >= 1' } }),
         met: ratio !== null && ratio >= 1 && est100k < 2048 && (maxDiff ?? 1) < 1e-4,
         notes: `fresh process; one thread on both sides; ${typeof ref === 'string' ? ref : `NumPy ${ref.numpy}`}; the 100,000 estimate adds the model inputs and descriptors of 90,000 more images (goal < 2 GB); ${load}.`,
       },

@@ -33,8 +33,7 @@ const BENCHES: Record<string, string> = {
 
 function ensurePythonReferences(): void {
   // Debian's python3-* packages import from /usr/bin/python3 (a pyenv python3 on PATH may shadow it).
-  const has = (mod: string): boolean =>
-    ['/usr/bin/python3', 'python3'].some((py) => spawnSync(py, ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0);
+  const has = (mod: string): boolean => ['/usr/bin/python3', 'python3'].some((py) => spawnSync(py, ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0);
   const missing = ['numpy', 'torch'].filter((m) => !has(m));
   if (missing.length === 0) return;
   const pkgs = missing.map((m) => `python3-${m}`);
@@ -86,7 +85,10 @@ async function main(): Promise<void> {
   }
   console.log(`\nresults: ${path.join(OUT, 'results.json')}`);
   console.log('\nsummary:');
-  for (const r of results) console.log(`  ${r.met === undefined ? '  -  ' : r.met ? ' MET ' : ' MISS'}  ${r.name}${r.ratio ? `: ratio ${r.ratio.value.toFixed(2)} (goal ${r.ratio.goal})` : ''}`);
+  for (const r of results)
+    console.log(
+      `  ${r.met === undefined ? '  -  ' : r.met ? ' MET ' : ' MISS'}  ${r.name}${r.ratio ? `: ratio ${r.ratio.value.toFixed(2)} (goal ${r.ratio.goal})` : ''}`,
+    );
 }
 
 await main();

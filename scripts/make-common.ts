@@ -16,18 +16,7 @@ import sharp from 'sharp';
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** Fashion-MNIST class names, index = label (github.com/zalandoresearch/fashion-mnist), as folder names. */
-export const FASHION_CLASSES = [
-  't-shirt-top',
-  'trouser',
-  'pullover',
-  'dress',
-  'coat',
-  'sandal',
-  'shirt',
-  'sneaker',
-  'bag',
-  'ankle-boot',
-] as const;
+export const FASHION_CLASSES = ['t-shirt-top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle-boot'] as const;
 
 export interface IdxImages {
   readonly count: number;
@@ -118,8 +107,7 @@ export function rotateClockwise(src: Uint8Array, w: number, h: number, angleDeg:
       if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h) continue;
       const fx = sx - x0;
       const fy = sy - y0;
-      const v =
-        at(x0, y0) * (1 - fx) * (1 - fy) + at(x0 + 1, y0) * fx * (1 - fy) + at(x0, y0 + 1) * (1 - fx) * fy + at(x0 + 1, y0 + 1) * fx * fy;
+      const v = at(x0, y0) * (1 - fx) * (1 - fy) + at(x0 + 1, y0) * fx * (1 - fy) + at(x0, y0 + 1) * (1 - fx) * fy + at(x0 + 1, y0 + 1) * fx * fy;
       out[y * side + x] = Math.max(0, Math.min(255, Math.round(v)));
     }
   }

@@ -17,16 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32, seededShuffle } from '../src/shared/random.js';
-import {
-  FASHION_CLASSES,
-  FASHION_MNIST_DIR,
-  canvasSideFor,
-  parseArgs,
-  readFashionTrain,
-  rotateClockwise,
-  round2,
-  writeGrayPng,
-} from './make-common.js';
+import { FASHION_CLASSES, FASHION_MNIST_DIR, canvasSideFor, parseArgs, readFashionTrain, rotateClockwise, round2, writeGrayPng } from './make-common.js';
 
 export const DEMO_DEFAULTS = { perClass: 300, seed: 20261129 } as const;
 

@@ -30,15 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mulberry32, seededShuffle } from '../src/shared/random.js';
-import {
-  FASHION_CLASSES,
-  canvasSideFor,
-  parseArgs,
-  readFashionTrain,
-  rotateClockwise,
-  round2,
-  writeGrayPng,
-} from './make-common.js';
+import { FASHION_CLASSES, canvasSideFor, parseArgs, readFashionTrain, rotateClockwise, round2, writeGrayPng } from './make-common.js';
 
 export interface PoolCopy {
   readonly relPath: string;
@@ -191,11 +183,16 @@ async function main(): Promise<void> {
     path.join(out, 'sources.csv'),
     [
       'path,train_index,class,copy,repeats,dx,dy,gain,split',
-      ...all.map(({ p, dir }) => `${p.relPath},${p.trainIndex},${FASHION_CLASSES[p.classIndex]},${p.copy},${p.repeats},${p.dx},${p.dy},${p.gain},${dir === 'test' ? 'test' : 'pool'}`),
+      ...all.map(
+        ({ p, dir }) =>
+          `${p.relPath},${p.trainIndex},${FASHION_CLASSES[p.classIndex]},${p.copy},${p.repeats},${p.dx},${p.dy},${p.gain},${dir === 'test' ? 'test' : 'pool'}`,
+      ),
     ].join('\n') + '\n',
   );
   const perClass = FASHION_CLASSES.map((name, c) => `${name} ${plan.filter((p) => p.classIndex === c).length}`).join(', ');
-  process.stdout.write(`wrote ${plan.length} images from ${sources} sources to ${out}/images (${perClass}) and ${test.length} test images (${testCopies} per source) to ${out}/test\n`);
+  process.stdout.write(
+    `wrote ${plan.length} images from ${sources} sources to ${out}/images (${perClass}) and ${test.length} test images (${testCopies} per source) to ${out}/test\n`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

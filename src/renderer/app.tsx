@@ -54,7 +54,11 @@ export function App(): React.JSX.Element {
       api.invoke('project:status', {}).then(setStatus, () => undefined);
     };
     // The labeling view gets the status with each label's answer (one request per label) and refreshes it itself.
-    const offs = [api.on('labels:changed', () => viewName.current !== 'label' && refresh()), api.on('curve:changed', refresh), api.on('order:changed', refresh)];
+    const offs = [
+      api.on('labels:changed', () => viewName.current !== 'label' && refresh()),
+      api.on('curve:changed', refresh),
+      api.on('order:changed', refresh),
+    ];
     return () => offs.forEach((f) => f());
   }, [api, hasProject]);
 
@@ -156,7 +160,16 @@ export function App(): React.JSX.Element {
           <JobCard job={orderJob} title="Re-ordering the queue" />
         </div>
       )}
-      {view.name === 'projects' && <ProjectsView info={info} error={error} onStart={(plan) => { setError(null); setView({ name: 'setup', plan }); }} />}
+      {view.name === 'projects' && (
+        <ProjectsView
+          info={info}
+          error={error}
+          onStart={(plan) => {
+            setError(null);
+            setView({ name: 'setup', plan });
+          }}
+        />
+      )}
       {view.name === 'setup' && <SetupView key={JSON.stringify(view.plan)} plan={view.plan} jobs={jobs} onReady={onReady} onBack={() => void closeProject()} />}
       {view.name === 'label' && status && <LabelingView status={status} onStatus={setStatus} onShowProgress={() => setView({ name: 'progress' })} />}
       {view.name === 'progress' && status && <ProgressView status={status} jobs={jobs} />}

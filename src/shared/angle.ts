@@ -115,11 +115,7 @@ export interface ErrorSummary {
  * The arrays hold degrees (typed arrays cannot carry the brand per element).
  * @throws AppError('invalid-argument') when the arrays differ in length or are empty.
  */
-export function summarizeAngularErrors(
-  predicted: ArrayLike<number>,
-  truth: ArrayLike<number>,
-  period: AnglePeriod = 360,
-): ErrorSummary {
+export function summarizeAngularErrors(predicted: ArrayLike<number>, truth: ArrayLike<number>, period: AnglePeriod = 360): ErrorSummary {
   if (predicted.length !== truth.length || truth.length === 0) {
     throw new AppError('invalid-argument', `need equally many predictions and truths (> 0), got ${predicted.length} and ${truth.length}`);
   }

@@ -79,7 +79,14 @@ export interface ApiOperations {
   /** Recent projects, newest first, and the bundled demo folder if present. */
   'app:info': {
     request: Record<string, never>;
-    response: { readonly recent: readonly RecentProject[]; readonly demoFolder: string | null; /** Where the demo project lives (in the app's data folder, writable). */ readonly demoProject: string | null; readonly backend: ComputeBackend | null; readonly version: string; readonly openProject: string | null };
+    response: {
+      readonly recent: readonly RecentProject[];
+      readonly demoFolder: string | null;
+      /** Where the demo project lives (in the app's data folder, writable). */ readonly demoProject: string | null;
+      readonly backend: ComputeBackend | null;
+      readonly version: string;
+      readonly openProject: string | null;
+    };
   };
   /** `folder`: the image folder the new project will import; checked first, so a missing folder leaves no project behind. */
   'project:create': { request: { readonly path: string; readonly settings?: Partial<ProjectSettings>; readonly folder?: string }; response: ProjectStatus };
@@ -97,7 +104,13 @@ export interface ApiOperations {
   'embed:run': {
     request: { readonly epochs?: number; readonly backend?: BackendChoice; readonly fromFile?: string; readonly embedder?: EmbedderKind };
     /** `explained`: for the polar Fourier embedder, the share of the descriptors' variance its principal axes keep. */
-    response: { readonly modelId: number | null; readonly backend: ComputeBackend | null; readonly loss: number | null; readonly count: number; readonly explained?: number };
+    response: {
+      readonly modelId: number | null;
+      readonly backend: ComputeBackend | null;
+      readonly loss: number | null;
+      readonly count: number;
+      readonly explained?: number;
+    };
   };
   /** Compute the queue order. Long for large projects. */
   'order:run': { request: { readonly strategy?: StrategyName; readonly seed?: number }; response: { readonly strategy: string; readonly length: number } };
@@ -161,7 +174,15 @@ export interface ApiOperations {
   };
   'curve:get': { request: Record<string, never>; response: readonly CurvePoint[] };
   'latent:map': { request: Record<string, never>; response: readonly LatentPoint[] };
-  'export:run': { request: { readonly format: ExportFormat; readonly out: string; readonly upright?: boolean; /** Replace an existing output file (never the project, an image or a file in an imported folder). */ readonly overwrite?: boolean }; response: ExportReport };
+  'export:run': {
+    request: {
+      readonly format: ExportFormat;
+      readonly out: string;
+      readonly upright?: boolean;
+      /** Replace an existing output file (never the project, an image or a file in an imported folder). */ readonly overwrite?: boolean;
+    };
+    response: ExportReport;
+  };
   'job:cancel': { request: { readonly jobId: JobId }; response: null };
 }
 

@@ -49,9 +49,7 @@ export interface ImageRecord {
 /** Which arm of an interleaved queue chose a label. */
 export type Arm = 'novelty' | 'random' | 'test' | 'none';
 
-export type LabelValue =
-  | { readonly kind: 'angle'; readonly angle: Degrees }
-  | { readonly kind: 'none' }; // "no orientation / not applicable"
+export type LabelValue = { readonly kind: 'angle'; readonly angle: Degrees } | { readonly kind: 'none' }; // "no orientation / not applicable"
 
 export interface LabelRecord {
   readonly id: LabelId;
@@ -193,4 +191,3 @@ export interface JobProgress {
   /** What done and total count when not the stage's usual unit (e.g. 'images' for an embedder that does not train). */
   readonly unit?: string;
 }
-

@@ -147,7 +147,11 @@ describe.skipIf(!hasChromium)('app in a browser (Playwright, HTTP transport, rea
       const ids = await fetch('api/labels:list', { method: 'POST', headers: { 'X-NL-Token': token, 'Content-Type': 'application/json' }, body: '{}' });
       const listed = (await ids.json()) as { ok: boolean; value?: { imageId: number }[] };
       // the open project may be one the earlier steps made without labels: then any queued image
-      const queued = await fetch('api/queue:next', { method: 'POST', headers: { 'X-NL-Token': token, 'Content-Type': 'application/json' }, body: '{"count":1}' });
+      const queued = await fetch('api/queue:next', {
+        method: 'POST',
+        headers: { 'X-NL-Token': token, 'Content-Type': 'application/json' },
+        body: '{"count":1}',
+      });
       const next = (await queued.json()) as { ok: boolean; value?: { imageId: number }[] };
       const id = (listed.ok ? listed.value?.[0]?.imageId : undefined) ?? (next.ok ? next.value?.[0]?.imageId : undefined);
       if (id === undefined) return { token, width: null, cookie: document.cookie };

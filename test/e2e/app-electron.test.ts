@@ -27,7 +27,8 @@ function electronBinary(): { bin: string | null; why: string } {
   }
   const pathFile = path.join(pkgDir, 'path.txt');
   const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH || path.join(pkgDir, 'dist');
-  if (!fs.existsSync(dist) || !fs.existsSync(pathFile)) return { bin: null, why: `no Electron binary on this machine (${dist} does not exist; it is downloaded by "npm install" where the network allows)` };
+  if (!fs.existsSync(dist) || !fs.existsSync(pathFile))
+    return { bin: null, why: `no Electron binary on this machine (${dist} does not exist; it is downloaded by "npm install" where the network allows)` };
   const bin = path.join(dist, fs.readFileSync(pathFile, 'utf8').trim());
   return fs.existsSync(bin) ? { bin, why: '' } : { bin: null, why: `the Electron binary ${bin} is missing` };
 }
@@ -44,7 +45,10 @@ describe.skipIf(!bin)('app in Electron (Playwright _electron, real service)', ()
     await ensureRendererBuilt();
     // compile main, preload and the service they import (npm run build does the same)
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node.json'], { cwd: ROOT, stdio: 'inherit' });
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.electron.json'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.electron.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nl-e2e-electron-'));
     const subset = makeDemoSubset(4, 'nl-e2e-electron-images-');
     fs.writeFileSync(path.join(subset.images, 'broken.png'), 'not a png at all\n');
@@ -101,7 +105,13 @@ describe.skipIf(!bin)('app in Electron (Playwright _electron, real service)', ()
   it('image protocol: by integer id only', async () => {
     const statuses = await page.evaluate(async () => {
       const out: Record<string, number> = {};
-      for (const u of ['nl-image://img/1', 'nl-image://img/../../etc/passwd', 'nl-image://img/%2Fetc%2Fpasswd', 'nl-image://img/abc', 'nl-image://img/999999']) {
+      for (const u of [
+        'nl-image://img/1',
+        'nl-image://img/../../etc/passwd',
+        'nl-image://img/%2Fetc%2Fpasswd',
+        'nl-image://img/abc',
+        'nl-image://img/999999',
+      ]) {
         try {
           out[u] = (await fetch(u)).status;
         } catch {

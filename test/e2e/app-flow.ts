@@ -117,7 +117,11 @@ export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   await page.getByTestId('label-image').waitFor();
   // the embeddings and the order are in the project file, with the settings chosen in the form
   withDb(ctx, (db) => {
-    const settings = JSON.parse(db.prepare("SELECT value FROM meta WHERE key = 'settings'").pluck().get() as string) as { inputSize: number; testFraction: number; strategy: string };
+    const settings = JSON.parse(db.prepare("SELECT value FROM meta WHERE key = 'settings'").pluck().get() as string) as {
+      inputSize: number;
+      testFraction: number;
+      strategy: string;
+    };
     expect([settings.inputSize, settings.testFraction, settings.strategy]).toEqual([48, 0.15, 'probcover']);
     expect(db.prepare('SELECT COUNT(*) FROM embeddings').pluck().get()).toBe(40);
     expect(db.prepare('SELECT COUNT(*) FROM orders WHERE active = 1').pluck().get()).toBe(1);
@@ -150,7 +154,12 @@ export async function labelSix(ctx: FlowContext): Promise<void> {
   const imageBox = JSON.stringify(await page.getByTestId('label-image').boundingBox());
   for (const [n, k] of keyed.entries()) {
     await expect(actionBoxes(page)).resolves.toBe(layout);
-    await expect(page.getByTestId('label-image').boundingBox().then((b) => JSON.stringify(b))).resolves.toBe(imageBox);
+    await expect(
+      page
+        .getByTestId('label-image')
+        .boundingBox()
+        .then((b) => JSON.stringify(b)),
+    ).resolves.toBe(imageBox);
     await expect(page.getByTestId('test-banner').isVisible()).resolves.toBe(testIds.has(id));
     if (testIds.has(id)) {
       // test images start at 0 and never show the model's guess (their labels stay independent of the model)
@@ -233,7 +242,10 @@ export async function undoLast(ctx: FlowContext): Promise<void> {
   const stored = currentLabels(ctx);
   expect(stored.size).toBe(5);
   expect(stored.has(last)).toBe(false);
-  const undone = withDb(ctx, (db) => db.prepare('SELECT angle_deg, undone_at FROM labels WHERE image_id = ?').get(last)) as { angle_deg: number; undone_at: string | null };
+  const undone = withDb(ctx, (db) => db.prepare('SELECT angle_deg, undone_at FROM labels WHERE image_id = ?').get(last)) as {
+    angle_deg: number;
+    undone_at: string | null;
+  };
   expect(undone.angle_deg).toBe(135);
   expect(undone.undone_at).not.toBeNull();
   ctx.entered.delete(last);
@@ -243,7 +255,10 @@ export async function undoLast(ctx: FlowContext): Promise<void> {
 export async function checkProgress(ctx: FlowContext): Promise<void> {
   const { page } = ctx;
   await page.getByRole('button', { name: 'Progress', exact: true }).click();
-  const testLabeled = withDb(ctx, (db) => db.prepare('SELECT COUNT(*) FROM current_labels l JOIN images i ON i.id = l.image_id WHERE i.in_test_split = 1').pluck().get() as number);
+  const testLabeled = withDb(
+    ctx,
+    (db) => db.prepare('SELECT COUNT(*) FROM current_labels l JOIN images i ON i.id = l.image_id WHERE i.in_test_split = 1').pluck().get() as number,
+  );
   await expect(page.getByTestId('curve-noise-note').textContent()).resolves.toContain(`Only ${testLabeled} labeled test images`);
   const map = page.getByTestId('latent-map');
   await map.locator('circle.latent-point').first().waitFor();
@@ -299,7 +314,9 @@ export async function exportCsv(ctx: FlowContext): Promise<void> {
   expect(rows).toHaveLength(5);
   for (const r of rows) expect(r.angle_convention).toMatch(/^degrees clockwise from image up/);
   expect(JSON.parse(fs.readFileSync(out.replace(/\.csv$/, '.meta.json'), 'utf8')).angle.direction).toBe('clockwise');
-  const bySha = new Map(withDb(ctx, (db) => db.prepare('SELECT sha256, id FROM images').all() as { sha256: string; id: number }[]).map((r) => [r.sha256, r.id]));
+  const bySha = new Map(
+    withDb(ctx, (db) => db.prepare('SELECT sha256, id FROM images').all() as { sha256: string; id: number }[]).map((r) => [r.sha256, r.id]),
+  );
   for (const r of rows) expect(Number(r.angle), r.path).toBe(ctx.entered.get(bySha.get(r.sha256!)!));
   await dialog.getByRole('button', { name: 'Close' }).click();
 }
@@ -326,7 +343,9 @@ export async function cancelTraining(ctx: FlowContext): Promise<void> {
   await embed.locator('.loss-list li').first().waitFor({ timeout: 120_000 }); // at least one epoch done
   await expect(embed.locator('.job-count').textContent()).resolves.toMatch(/^\d+ \/ 500 epochs$/);
   await embed.getByRole('button', { name: 'Cancel' }).click();
-  await page.waitForFunction(() => document.querySelector('.job-card[data-stage="embed"]')?.getAttribute('data-state') === 'cancelled', undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('.job-card[data-stage="embed"]')?.getAttribute('data-state') === 'cancelled', undefined, {
+    timeout: 30_000,
+  });
   await expect(page.locator('.setup-view [role="alert"]').textContent()).resolves.toMatch(/^Cancelled: /);
   await page.getByRole('button', { name: 'Retry' }).waitFor();
   await page.getByRole('button', { name: 'Back to projects' }).waitFor();

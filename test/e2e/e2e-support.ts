@@ -11,7 +11,14 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIST = path.join(ROOT, 'dist', 'renderer');
 export const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
 export const CHROMIUM = process.env.NL_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 function newestMtime(dir: string): number {
   let t = 0;

@@ -29,7 +29,7 @@ function targetsOf(platform: { target: (string | { target: string })[] }): strin
 }
 
 describe('electron-builder.yml', () => {
-  it('validates against electron-builder\'s configuration schema', () => {
+  it("validates against electron-builder's configuration schema", () => {
     const schema = JSON.parse(fs.readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8'));
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validate = ajv.compile(schema);

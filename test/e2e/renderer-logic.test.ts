@@ -42,7 +42,14 @@ describe('angle widget convention', () => {
 });
 
 describe('learning-curve series', () => {
-  const p = (strategy: string, size: number, seed: number, mae: number, source: CurvePoint['source'] = 'compare', model: CurvePoint['model'] = 'exemplar'): CurvePoint => ({
+  const p = (
+    strategy: string,
+    size: number,
+    seed: number,
+    mae: number,
+    source: CurvePoint['source'] = 'compare',
+    model: CurvePoint['model'] = 'exemplar',
+  ): CurvePoint => ({
     model,
     size,
     strategy,
@@ -74,7 +81,11 @@ describe('learning-curve series', () => {
   it('never joins two orientation models in one line: splits by model only when both are present', () => {
     const one = buildSeries([p('random', 10, 1, 50, 'live'), p('random', 20, 1, 40, 'live')]);
     expect(one.map((x) => x.label)).toEqual(['Random baseline']);
-    const both = buildSeries([p('random', 10, 1, 50, 'live', 'regressor'), p('random', 20, 1, 40, 'live', 'exemplar'), p('random', 30, 1, 20, 'live', 'exemplar')]);
+    const both = buildSeries([
+      p('random', 10, 1, 50, 'live', 'regressor'),
+      p('random', 20, 1, 40, 'live', 'exemplar'),
+      p('random', 30, 1, 20, 'live', 'exemplar'),
+    ]);
     expect(both.map((x) => [x.label, x.points.map((q) => q.size)])).toEqual([
       ['Random baseline · exemplar model', [20, 30]],
       ['Random baseline · regressor model', [10]],
@@ -84,7 +95,18 @@ describe('learning-curve series', () => {
 
 describe('job rate and time left', () => {
   it('items per second since the start and the remaining time at that rate', () => {
-    const j: JobState = { jobId: 'j' as JobId, stage: 'import', done: 30, total: 120, message: '', startedAt: 1000, updatedAt: 11_000, losses: [], finished: false, error: null };
+    const j: JobState = {
+      jobId: 'j' as JobId,
+      stage: 'import',
+      done: 30,
+      total: 120,
+      message: '',
+      startedAt: 1000,
+      updatedAt: 11_000,
+      losses: [],
+      finished: false,
+      error: null,
+    };
     expect(jobRate(j, 11_000)).toBe(3);
     expect(jobSecondsLeft(j, 11_000)).toBe(30);
     expect(jobRate({ ...j, done: 0 }, 11_000)).toBeNull();

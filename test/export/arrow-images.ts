@@ -27,7 +27,9 @@ export function drawArrow(size: number, angleDeg: number): Uint8Array {
 }
 
 export async function arrowPng(size: number, angleDeg: number): Promise<Buffer> {
-  return sharp(Buffer.from(drawArrow(size, angleDeg)), { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  return sharp(Buffer.from(drawArrow(size, angleDeg)), { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** Direction (degrees clockwise from up, [0, 360)) of the bright pixels' centroid from the centre of a gray image. */

@@ -15,7 +15,9 @@ import { makeProject, tmpDir } from '../io/make-project.js';
 import { projectSqlite } from '../helpers/project-sqlite.js';
 
 async function png(v: number, w = 12, h = 9): Promise<Buffer> {
-  return sharp({ create: { width: w, height: h, channels: 3, background: { r: v, g: 255 - v, b: 40 } } }).png().toBuffer();
+  return sharp({ create: { width: w, height: h, channels: 3, background: { r: v, g: 255 - v, b: 40 } } })
+    .png()
+    .toBuffer();
 }
 
 async function project() {

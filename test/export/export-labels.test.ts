@@ -36,11 +36,16 @@ async function exif6Jpeg(): Promise<Buffer> {
   const h = 48;
   const px = new Uint8Array(w * h);
   for (let y = 0; y < 12; y++) px.fill(255, y * w, (y + 1) * w);
-  return sharp(Buffer.from(px), { raw: { width: w, height: h, channels: 1 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+  return sharp(Buffer.from(px), { raw: { width: w, height: h, channels: 1 } })
+    .jpeg({ quality: 95 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
 }
 
 async function solidJpeg(v: number): Promise<Buffer> {
-  return sharp({ create: { width: 20, height: 10, channels: 3, background: { r: v, g: 255 - v, b: 40 } } }).jpeg().toBuffer();
+  return sharp({ create: { width: 20, height: 10, channels: 3, background: { r: v, g: 255 - v, b: 40 } } })
+    .jpeg()
+    .toBuffer();
 }
 
 async function build(settings = {}): Promise<Fixture> {
@@ -49,10 +54,12 @@ async function build(settings = {}): Promise<Fixture> {
   const imgA = await solidJpeg(10);
   const imgB = await solidJpeg(200);
   const images: FixtureImage[] = [
-    ...(await Promise.all(ARROWS.map(async ([rel, dirDeg]) => {
+    ...(await Promise.all(
+      ARROWS.map(async ([rel, dirDeg]) => {
         const side = rel.includes('360') ? 50 : 48;
         return { folder, relPath: rel, bytes: await arrowPng(side, dirDeg), width: side, height: side };
-      }))),
+      }),
+    )),
     // the import pipeline should have stored 48 x 64; left null here so export must read the file itself
     { folder, relPath: 'camera/exif6.jpg', bytes: await exif6Jpeg(), width: null, height: null },
     { folder, relPath: 'a/img.jpg', bytes: imgA, width: 20, height: 10 },
@@ -82,7 +89,10 @@ function readCsv(file: string): { header: string[]; rows: Record<string, string>
 function readJsonl(file: string): Record<string, unknown>[] {
   const text = fs.readFileSync(file, 'utf8');
   expect(text.endsWith('\n')).toBe(true);
-  return text.slice(0, -1).split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** Columns of a CSV export, written out by hand (README "Exports"). */
@@ -162,7 +172,8 @@ describe('exportLabels', () => {
   it.skipIf(!PYTHON)("csv: Python's csv.DictReader (no options) reads the same header and rows as csvParse", async () => {
     const out = path.join(fx.dir, 'py.csv');
     await exportLabels(fx.store, { format: 'csv', out });
-    const script = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    r = csv.DictReader(f)\n    rows = list(r)\n    print(json.dumps({"header": r.fieldnames, "rows": rows}))\n';
+    const script =
+      'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    r = csv.DictReader(f)\n    rows = list(r)\n    print(json.dumps({"header": r.fieldnames, "rows": rows}))\n';
     const py = spawnSync(PYTHON!, ['-c', script, out], { encoding: 'utf8' });
     expect(py.stderr).toBe('');
     expect(py.status).toBe(0);
@@ -249,7 +260,8 @@ describe('exportLabels', () => {
     const px = await grayPixels(exifCopy);
     let left = 0;
     let right = 0;
-    for (let y = 0; y < px.height; y++) for (let x = 0; x < px.width; x++) (x < px.width / 2 ? (left += px.data[y * px.width + x]!) : (right += px.data[y * px.width + x]!));
+    for (let y = 0; y < px.height; y++)
+      for (let x = 0; x < px.width; x++) x < px.width / 2 ? (left += px.data[y * px.width + x]!) : (right += px.data[y * px.width + x]!);
     expect(right).toBeGreaterThan(10 * left);
     // arrows copied as they are: their pixels still point at their label
     for (const [rel, dirDeg] of ARROWS) {

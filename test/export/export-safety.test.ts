@@ -23,7 +23,9 @@ import { projectSqlite } from '../helpers/project-sqlite.js';
 const digest = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 async function png(v: number, w = 8, h = 6): Promise<Buffer> {
-  return sharp({ create: { width: w, height: h, channels: 3, background: { r: v, g: 255 - v, b: 7 } } }).png().toBuffer();
+  return sharp({ create: { width: w, height: h, channels: 3, background: { r: v, g: 255 - v, b: 7 } } })
+    .png()
+    .toBuffer();
 }
 
 /** A one-folder project (dir/photos) with two labeled PNGs. */
@@ -44,7 +46,11 @@ async function labeled(images?: FixtureImage[]) {
 const HALF_WHITE_SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="5" fill="white"/></svg>');
 
 /** Label every image 90 degrees and export an upright folder copy to DIR/up. */
-async function labelAt90AndExportUpright(store: ProjectStore, ids: readonly ImageId[], dir: string): Promise<{ out: string; r: Awaited<ReturnType<typeof exportLabels>> }> {
+async function labelAt90AndExportUpright(
+  store: ProjectStore,
+  ids: readonly ImageId[],
+  dir: string,
+): Promise<{ out: string; r: Awaited<ReturnType<typeof exportLabels>> }> {
   ids.forEach((id) => store.addLabel({ imageId: id, value: { kind: 'angle', angle: wrapDegrees(90) }, annotator: 't' }));
   const out = path.join(dir, 'up');
   return { out, r: await exportLabels(store, { format: 'folder', out, upright: true }) };
@@ -93,7 +99,10 @@ describe('export output checks', () => {
     const { store, folder } = await labeled();
     const img = path.join(folder, 'a.png');
     const before = digest(img);
-    await expect(exportLabels(store, { format: 'csv', out: img, overwrite: true })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/a\.png.*image of the project|inside the imported folder/) });
+    await expect(exportLabels(store, { format: 'csv', out: img, overwrite: true })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/a\.png.*image of the project|inside the imported folder/),
+    });
     expect(digest(img)).toBe(before);
     await expect(exportLabels(store, { format: 'jsonl', out: path.join(folder, 'new', 'labels.jsonl') })).rejects.toThrow(/inside the imported folder/);
     expect(fs.existsSync(path.join(folder, 'new'))).toBe(false);
@@ -123,7 +132,9 @@ describe('export output checks', () => {
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     // a path under a file (here the project file) is refused before anything is created
-    await expect(exportLabels(store, { format: 'csv', out: path.join(store.path, 'x.csv') })).rejects.toThrow(/p\.nlproj is a file, so .*x\.(csv|meta\.json) cannot be created/);
+    await expect(exportLabels(store, { format: 'csv', out: path.join(store.path, 'x.csv') })).rejects.toThrow(
+      /p\.nlproj is a file, so .*x\.(csv|meta\.json) cannot be created/,
+    );
     if (process.platform === 'linux') {
       await expect(exportLabels(store, { format: 'jsonl', out: '/dev/null', overwrite: true })).rejects.toThrow(/under \/dev, a system folder/);
       const fifo = path.join(dir, 'pipe.jsonl');
@@ -136,7 +147,10 @@ describe('export output checks', () => {
     const { store, dir } = await labeled();
     const out = path.join(dir, 'labels.jsonl');
     fs.writeFileSync(out, 'old');
-    await expect(exportLabels(store, { format: 'jsonl', out })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/labels\.jsonl already exists.*--overwrite/) });
+    await expect(exportLabels(store, { format: 'jsonl', out })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/labels\.jsonl already exists.*--overwrite/),
+    });
     expect(fs.readFileSync(out, 'utf8')).toBe('old');
     await exportLabels(store, { format: 'jsonl', out, overwrite: true });
     // two labeled images: two records, no metadata line
@@ -226,7 +240,9 @@ describe('export paths in multi-folder projects', () => {
     expect(paths).toContain('icon.svg.png');
     for (const p of paths) expect(fs.existsSync(path.join(out, 'images', p))).toBe(true);
     // the real PNG's copy is rotated by -90 from its own pixels, not replaced by the SVG
-    const copy = await sharp(path.join(out, 'images', 'icon.svg.png')).raw().toBuffer({ resolveWithObject: true });
+    const copy = await sharp(path.join(out, 'images', 'icon.svg.png'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const orig = await sharp(realPng).rotate(-90).raw().toBuffer({ resolveWithObject: true });
     expect(copy.data.equals(orig.data)).toBe(true);
   });
@@ -246,7 +262,9 @@ describe('CSV formula neutralisation', () => {
     await exportLabels(store, { format: 'csv', out: csv });
     const text = fs.readFileSync(csv, 'utf8');
     expect(text.split('\n')[0]).toBe('path,sha256,width,height,angle,no_orientation,split,annotator,labeled_at,source,angle_convention');
-    expect(JSON.parse(fs.readFileSync(csvSidecarPath(csv), 'utf8')).csvFormulaNote).toMatch(/starting with = \+ - @.*single quote ' so spreadsheets do not run them as formulas/);
+    expect(JSON.parse(fs.readFileSync(csvSidecarPath(csv), 'utf8')).csvFormulaNote).toMatch(
+      /starting with = \+ - @.*single quote ' so spreadsheets do not run them as formulas/,
+    );
     const rows = csvRows(csv);
     expect(rows.map((r) => r.path)).toEqual(["'=cmd.png", "'+1.png", "'-2.png", "'@sum.png", 'plain.png']);
     expect(rows[0]!.annotator).toBe(`'${annotator}`);
@@ -258,7 +276,11 @@ describe('CSV formula neutralisation', () => {
 
     const jsonl = path.join(dir, 'l.jsonl');
     await exportLabels(store, { format: 'jsonl', out: jsonl });
-    const recs = fs.readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const recs = fs
+      .readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(recs.map((r) => r.path)).toEqual(names);
     expect(recs[0].annotator).toBe(annotator);
     const coco = path.join(dir, 'c.json');

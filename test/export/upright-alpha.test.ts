@@ -39,17 +39,21 @@ async function pixel(file: string, x: number, y: number): Promise<number[]> {
 }
 
 describe('upright folder export', () => {
-  it('keeps transparent corners transparent and fills an opaque image\'s corners with black', async () => {
+  it("keeps transparent corners transparent and fills an opaque image's corners with black", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nl-upright-'));
     // 40 x 40: a transparent canvas with an opaque red 20 x 20 square in the middle
-    const red = await sharp({ create: { width: 20, height: 20, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 1 } } }).png().toBuffer();
+    const red = await sharp({ create: { width: 20, height: 20, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 1 } } })
+      .png()
+      .toBuffer();
     const png = path.join(dir, 'clip.png');
     await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
       .composite([{ input: red, left: 10, top: 10 }])
       .png()
       .toFile(png);
     const opaque = path.join(dir, 'photo.png');
-    await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 200, g: 200, b: 200 } } }).png().toFile(opaque);
+    await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 200, g: 200, b: 200 } } })
+      .png()
+      .toFile(opaque);
     const out = path.join(dir, 'out');
     const r = await copyImages([record(png, 'clip.png', 45, 1), record(opaque, 'photo.png', 45, 2)], out, true);
     expect(r.skipped).toEqual([]);

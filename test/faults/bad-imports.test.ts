@@ -10,7 +10,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeEmbeddings, cliEnv, cliOk, copyDemoImages, countRows, currentLabels, integrityCheck, peek, runCliAsync, runLimited, tempRoot, type CliResult } from './fault-helpers.js';
+import {
+  activeEmbeddings,
+  cliEnv,
+  cliOk,
+  copyDemoImages,
+  countRows,
+  currentLabels,
+  integrityCheck,
+  peek,
+  runCliAsync,
+  runLimited,
+  tempRoot,
+  type CliResult,
+} from './fault-helpers.js';
 
 let root: string;
 let env: Record<string, string>;
@@ -76,7 +89,12 @@ beforeAll(async () => {
   const emb = write('good.csv', `path,e0,e1,e2\n${images.map((img, i) => `${img.rel},${row(i).join(',')}`).join('\n')}\n`);
   expect(cliOk(['embed', project, '--from', emb], env)).toBe(`imported ${N} embeddings from ${emb}\n`);
 
-  before = { labels: currentLabels(project), labelRows: countRows(project, 'labels'), embeddings: activeEmbeddings(project), sets: countRows(project, 'embedding_sets') };
+  before = {
+    labels: currentLabels(project),
+    labelRows: countRows(project, 'labels'),
+    embeddings: activeEmbeddings(project),
+    sets: countRows(project, 'embedding_sets'),
+  };
   expect(before.labels.size).toBe(2);
   expect(before.embeddings).toMatchObject({ modelId: null, rows: N });
   cases = [...labelCases(), ...embeddingCases()];
@@ -99,18 +117,41 @@ function labelCases(): Case[] {
   };
   const [a, b, d] = [images[2]!, images[3]!, images[4]!];
   const out = [
-    c('no key column', `file,degrees\n${a.rel},30\n`, (f) => `${f} line 1: no key column; name one column path (relative to the imported folder), sha256 or id (found: file, degrees); nothing was imported`),
-    c('no angle column', `path,angel\n${a.rel},30\n`, (f) => `${f} line 1: no column named angle (degrees clockwise from image up); found: path, angel; nothing was imported`),
-    c('a field too many', `path,angle\n${a.rel},30\n${b.rel},40\n${d.rel},50,extra\n`, (f) => `${f} line 4: 3 fields, but the header (line 1) has 2 columns (path, angle; fields separated by commas, as in the header)`),
-    c('unknown path', `path,angle\n${a.rel},30\nbag/not-here.png,40\n`, (f) => `${f} line 3: no image with path "bag/not-here.png" (relative to an imported folder) in this project; nothing was imported`),
+    c(
+      'no key column',
+      `file,degrees\n${a.rel},30\n`,
+      (f) => `${f} line 1: no key column; name one column path (relative to the imported folder), sha256 or id (found: file, degrees); nothing was imported`,
+    ),
+    c(
+      'no angle column',
+      `path,angel\n${a.rel},30\n`,
+      (f) => `${f} line 1: no column named angle (degrees clockwise from image up); found: path, angel; nothing was imported`,
+    ),
+    c(
+      'a field too many',
+      `path,angle\n${a.rel},30\n${b.rel},40\n${d.rel},50,extra\n`,
+      (f) => `${f} line 4: 3 fields, but the header (line 1) has 2 columns (path, angle; fields separated by commas, as in the header)`,
+    ),
+    c(
+      'unknown path',
+      `path,angle\n${a.rel},30\nbag/not-here.png,40\n`,
+      (f) => `${f} line 3: no image with path "bag/not-here.png" (relative to an imported folder) in this project; nothing was imported`,
+    ),
     c('unknown id', `id,angle\n${a.id},30\n9999,40\n`, (f) => `${f} line 3: no image with id 9999 in this project; nothing was imported`),
-    c('duplicate rows', `path,angle\n${a.rel},30\n${b.rel},40\n${a.rel},30\n`, (f) => `${f} lines 2 and 4 both label image ${a.rel}; keep one row per image; nothing was imported`),
+    c(
+      'duplicate rows',
+      `path,angle\n${a.rel},30\n${b.rel},40\n${a.rel},30\n`,
+      (f) => `${f} lines 2 and 4 both label image ${a.rel}; keep one row per image; nothing was imported`,
+    ),
     c('empty file', '', (f) => `${f} is empty; it needs a header line with column names`),
   ];
   for (const bad of ['ninety', 'NaN', 'Infinity']) {
     out.push(
-      c(`angle ${bad}`, `path,angle\n${a.rel},30\n${b.rel},40\n${d.rel},${bad}\n`, (f) =>
-        `${f} line 4, column angle: "${bad}" is not a number of degrees; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"; nothing was imported`,
+      c(
+        `angle ${bad}`,
+        `path,angle\n${a.rel},30\n${b.rel},40\n${d.rel},${bad}\n`,
+        (f) =>
+          `${f} line 4, column angle: "${bad}" is not a number of degrees; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"; nothing was imported`,
       ),
     );
   }
@@ -133,25 +174,66 @@ function embeddingCases(): Case[] {
   const nanLines = [...lines];
   nanLines[3] = `${images[3]!.rel},0.5,NaN,0.25`;
   return [
-    c('npy int32', 'npy', npy('<i4', [N, DIM], Buffer.alloc(N * DIM * 4)), (f) =>
-      `${f}: found dtype '<i4', shape (${N}, ${DIM}); need little-endian float32 ('<f4') or float64 ('<f8'): save with arr.astype('<f4')`),
+    c(
+      'npy int32',
+      'npy',
+      npy('<i4', [N, DIM], Buffer.alloc(N * DIM * 4)),
+      (f) => `${f}: found dtype '<i4', shape (${N}, ${DIM}); need little-endian float32 ('<f4') or float64 ('<f8'): save with arr.astype('<f4')`,
+    ),
     c('npy 1-D', 'npy', npy('<f4', [N * DIM], f32(all)), (f) => `${f}: found dtype '<f4', shape (${N * DIM},); need a 2-D matrix N x d (one row per image)`),
-    c('npy rows', 'npy', npy('<f4', [N - 1, DIM], f32(all.slice(0, (N - 1) * DIM))), (f) =>
-      `${f}: has ${N - 1} rows but the project's pool has ${N} images; rows map to the pool images in image-id order, or give a sidecar ${path.basename(f)}.keys.csv with a path or sha256 column naming each row's image`),
-    c('npy truncated', 'npy', npy('<f4', [N, DIM], f32(all).subarray(0, N * DIM * 4 - 4)), (f) =>
-      `${f}: found dtype '<f4', shape (${N}, ${DIM}): expected ${N * DIM * 4} data bytes (${N} x ${DIM} x 4) but the file has ${N * DIM * 4 - 4}; it is truncated or not a plain .npy`),
+    c(
+      'npy rows',
+      'npy',
+      npy('<f4', [N - 1, DIM], f32(all.slice(0, (N - 1) * DIM))),
+      (f) =>
+        `${f}: has ${N - 1} rows but the project's pool has ${N} images; rows map to the pool images in image-id order, or give a sidecar ${path.basename(f)}.keys.csv with a path or sha256 column naming each row's image`,
+    ),
+    c(
+      'npy truncated',
+      'npy',
+      npy('<f4', [N, DIM], f32(all).subarray(0, N * DIM * 4 - 4)),
+      (f) =>
+        `${f}: found dtype '<f4', shape (${N}, ${DIM}): expected ${N * DIM * 4} data bytes (${N} x ${DIM} x 4) but the file has ${N * DIM * 4 - 4}; it is truncated or not a plain .npy`,
+    ),
     c('npy NaN', 'npy', npy('<f4', [N, DIM], f32(withNan)), (f) => `${f}: row 7 (0-based), column 2 is NaN; every value must be a finite number`),
-    c('npy sidecar unknown image', 'npy', npy('<f4', [N, DIM], f32(all)), (f) =>
-      `${f}: row 5 (${path.basename(f)}.keys.csv line 7): no image with path "bag/not-here.png" (relative to an imported folder) in this project; nothing was imported`, `path\n${keys.join('\n')}\n`),
-    c('csv no key column', 'csv', `name,e0,e1,e2\n${lines.join('\n')}\n`, (f) =>
-      `${f}: line 1: an embeddings CSV needs exactly one key column named path, sha256 or id; found none in header (name, e0, e1, e2)`),
-    c('csv NaN', 'csv', `path,e0,e1,e2\n${nanLines.join('\n')}\n`, (f) => `${f}: line 5, column e1: "NaN" is not a finite number; every embedding value must be a decimal number`),
-    c('csv unknown image', 'csv', `path,e0,e1,e2\n${[...lines, 'coat/nope.png,1,2,3'].join('\n')}\n`, (f) =>
-      `${f}: line ${N + 2}: no image with path "coat/nope.png" (relative to an imported folder) in this project; nothing was imported`),
-    c('csv duplicate rows', 'csv', `path,e0,e1,e2\n${[...lines, `${images[9]!.rel},1,2,3`].join('\n')}\n`, (f) =>
-      `${f}: line 11 and line ${N + 2} both give an embedding for image ${images[9]!.rel} (id ${images[9]!.id}); keep one row per image`),
-    c('csv missing image', 'csv', `path,e0,e1,e2\n${lines.slice(1).join('\n')}\n`, (f) =>
-      `${f}: no embedding for 1 of the ${N} pool images (e.g. ${images[0]!.rel}); give one row for every image of the project`),
+    c(
+      'npy sidecar unknown image',
+      'npy',
+      npy('<f4', [N, DIM], f32(all)),
+      (f) =>
+        `${f}: row 5 (${path.basename(f)}.keys.csv line 7): no image with path "bag/not-here.png" (relative to an imported folder) in this project; nothing was imported`,
+      `path\n${keys.join('\n')}\n`,
+    ),
+    c(
+      'csv no key column',
+      'csv',
+      `name,e0,e1,e2\n${lines.join('\n')}\n`,
+      (f) => `${f}: line 1: an embeddings CSV needs exactly one key column named path, sha256 or id; found none in header (name, e0, e1, e2)`,
+    ),
+    c(
+      'csv NaN',
+      'csv',
+      `path,e0,e1,e2\n${nanLines.join('\n')}\n`,
+      (f) => `${f}: line 5, column e1: "NaN" is not a finite number; every embedding value must be a decimal number`,
+    ),
+    c(
+      'csv unknown image',
+      'csv',
+      `path,e0,e1,e2\n${[...lines, 'coat/nope.png,1,2,3'].join('\n')}\n`,
+      (f) => `${f}: line ${N + 2}: no image with path "coat/nope.png" (relative to an imported folder) in this project; nothing was imported`,
+    ),
+    c(
+      'csv duplicate rows',
+      'csv',
+      `path,e0,e1,e2\n${[...lines, `${images[9]!.rel},1,2,3`].join('\n')}\n`,
+      (f) => `${f}: line 11 and line ${N + 2} both give an embedding for image ${images[9]!.rel} (id ${images[9]!.id}); keep one row per image`,
+    ),
+    c(
+      'csv missing image',
+      'csv',
+      `path,e0,e1,e2\n${lines.slice(1).join('\n')}\n`,
+      (f) => `${f}: no embedding for 1 of the ${N} pool images (e.g. ${images[0]!.rel}); give one row for every image of the project`,
+    ),
   ];
 }
 

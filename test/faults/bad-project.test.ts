@@ -47,7 +47,10 @@ describe('files that are not a usable project', () => {
     fs.writeFileSync(empty, '');
     refused(['status', empty], `${empty} is not a Novelty Labeler project (not an SQLite file); create a project with "novelty-labeler init"`);
     const none = path.join(root, 'none.nlproj');
-    refused(['status', none], `project file ${none} cannot be opened (ENOENT: no such file or directory, open '${none}'); check the path or create it with "novelty-labeler init ${none}"`);
+    refused(
+      ['status', none],
+      `project file ${none} cannot be opened (ENOENT: no such file or directory, open '${none}'); check the path or create it with "novelty-labeler init ${none}"`,
+    );
   });
 
   it('an SQLite database of another application', () => {
@@ -60,7 +63,10 @@ describe('files that are not a usable project', () => {
       ['status', f],
       `${f} is an SQLite database of another application (application id 0x0), not a Novelty Labeler project; open a .nlproj file made by Novelty Labeler, or create one with "novelty-labeler init"`,
     );
-    refused(['import', f, root], `${f} is an SQLite database of another application (application id 0x0), not a Novelty Labeler project; open a .nlproj file made by Novelty Labeler, or create one with "novelty-labeler init"`);
+    refused(
+      ['import', f, root],
+      `${f} is an SQLite database of another application (application id 0x0), not a Novelty Labeler project; open a .nlproj file made by Novelty Labeler, or create one with "novelty-labeler init"`,
+    );
     expect(fs.readFileSync(f).equals(bytes)).toBe(true);
     expect(fs.existsSync(`${f}-wal`)).toBe(false);
   });
@@ -125,7 +131,16 @@ describe('a project whose images moved', () => {
     expect(cliOk(['import', project, moved], env)).toBe(
       `scanned ${n} files: 0 added (${n} ready, 0 unreadable, 0 duplicates), 0 already in the project, ${n} re-linked\ntest split: 0 images\n`,
     );
-    const after = peek(project, (d) => d.prepare('SELECT id, rel_path, abs_path, status FROM images ORDER BY id').all() as { id: number; rel_path: string; abs_path: string; status: string }[]);
+    const after = peek(
+      project,
+      (d) =>
+        d.prepare('SELECT id, rel_path, abs_path, status FROM images ORDER BY id').all() as {
+          id: number;
+          rel_path: string;
+          abs_path: string;
+          status: string;
+        }[],
+    );
     expect(after).toEqual(ids.map((img) => ({ id: img.id, rel_path: img.rel_path, abs_path: path.join(moved, img.rel_path), status: 'ready' })));
     expect(currentLabels(project)).toEqual(new Map(labeled.map((img, k) => [img.id, 30 * (k + 1)])));
     expect(readProject(project).status.images).toEqual({ ready: n, unreadable: 0, missing: 0, total: n });

@@ -27,7 +27,11 @@ function lateCancel(): { ctx: JobContext; cancelAfterWork: () => void } {
 describe('cancel reaches the commit', () => {
   it('order: a cancel after the queue was computed keeps the previous queue and strategy', () => {
     const { store, file } = syntheticProject(300, 4, { strategy: 'random' });
-    runOrderJob(store, { kind: 'order', strategy: 'random', seed: 1 }, { progress: () => undefined, signal: new AbortController().signal, log: () => undefined });
+    runOrderJob(
+      store,
+      { kind: 'order', strategy: 'random', seed: 1 },
+      { progress: () => undefined, signal: new AbortController().signal, log: () => undefined },
+    );
     const before = { order: store.activeOrder(), queue: store.queue(20).map((e) => e.imageId), strategy: store.settings.strategy };
     const { ctx, cancelAfterWork } = lateCancel();
     cancelAfterWork();
@@ -38,7 +42,11 @@ describe('cancel reaches the commit', () => {
     // the cancelled order's rows are gone, not left for later clean-up
     expect(countRows(file, 'orders')).toBe(1);
     // not cancelled: queue and setting change together
-    runOrderJob(store, { kind: 'order', strategy: 'fps', seed: 1, saveStrategy: true }, { progress: () => undefined, signal: new AbortController().signal, log: () => undefined });
+    runOrderJob(
+      store,
+      { kind: 'order', strategy: 'fps', seed: 1, saveStrategy: true },
+      { progress: () => undefined, signal: new AbortController().signal, log: () => undefined },
+    );
     expect(store.activeOrder()?.strategy).toBe('fps');
     expect(store.settings.strategy).toBe('fps');
     store.close();

@@ -148,7 +148,10 @@ export function integrityCheck(file: string): string {
 /** Current (not undone) labels by image id: angle in degrees, or null for "no orientation". */
 export function currentLabels(file: string): Map<number, number | null> {
   return peek(file, (db) => {
-    const rows = db.prepare('SELECT image_id, angle_deg FROM labels WHERE undone_at IS NULL ORDER BY id').all() as { image_id: number; angle_deg: number | null }[];
+    const rows = db.prepare('SELECT image_id, angle_deg FROM labels WHERE undone_at IS NULL ORDER BY id').all() as {
+      image_id: number;
+      angle_deg: number | null;
+    }[];
     return new Map(rows.map((r) => [r.image_id, r.angle_deg]));
   });
 }

@@ -23,7 +23,10 @@ const digest = (file: string): string => crypto.createHash('sha256').update(fs.r
 async function labeledProject(): Promise<{ store: ProjectStore; dir: string; folder: string }> {
   const dir = tempRoot('nl-guard-');
   const folder = path.join(dir, 'photos');
-  const bytes = async (v: number): Promise<Buffer> => sharp({ create: { width: 40, height: 30, channels: 3, background: { r: v, g: 255 - v, b: 9 } } }).png().toBuffer();
+  const bytes = async (v: number): Promise<Buffer> =>
+    sharp({ create: { width: 40, height: 30, channels: 3, background: { r: v, g: 255 - v, b: 9 } } })
+      .png()
+      .toBuffer();
   const p = makeProject(
     [
       { folder, relPath: 'a.png', bytes: await bytes(10) },
@@ -38,7 +41,15 @@ async function labeledProject(): Promise<{ store: ProjectStore; dir: string; fol
 }
 
 const ctx: JobContext = { signal: new AbortController().signal, progress: () => undefined } as unknown as JobContext;
-const compareSpec = (outDir: string, overwrite = false) => ({ kind: 'compare' as const, backend: 'cpu' as const, sizes: [2], seeds: 1, strategies: ['random'], outDir, overwrite });
+const compareSpec = (outDir: string, overwrite = false) => ({
+  kind: 'compare' as const,
+  backend: 'cpu' as const,
+  sizes: [2],
+  seeds: 1,
+  strategies: ['random'],
+  outDir,
+  overwrite,
+});
 
 /** Every entry under dir (relative), files and folders. */
 function tree(dir: string): string[] {
@@ -64,7 +75,10 @@ describe('compare --out through the guarded writer', () => {
     fs.symlinkSync(store.path, path.join(out, 'curve.csv'));
     const before = digest(store.path);
     for (const overwrite of [false, true]) {
-      await expect(runCompareJob(store, compareSpec(out, overwrite), ctx)).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/curve\.csv is a symbolic link to the project file/) });
+      await expect(runCompareJob(store, compareSpec(out, overwrite), ctx)).rejects.toMatchObject({
+        code: 'invalid-argument',
+        message: expect.stringMatching(/curve\.csv is a symbolic link to the project file/),
+      });
     }
     expect(digest(store.path)).toBe(before);
     expect(store.currentLabels()).toHaveLength(3);

@@ -10,7 +10,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeEmbeddings, cliEnv, cliOk, copyDemoImages, countRows, currentLabels, integrityCheck, peek, readProject, spawnCli, spawnNode, tempRoot } from './fault-helpers.js';
+import {
+  activeEmbeddings,
+  cliEnv,
+  cliOk,
+  copyDemoImages,
+  countRows,
+  currentLabels,
+  integrityCheck,
+  peek,
+  readProject,
+  spawnCli,
+  spawnNode,
+  tempRoot,
+} from './fault-helpers.js';
 
 let root: string;
 let images: string;
@@ -54,10 +67,16 @@ describe('SIGKILL in the middle of a step', () => {
     expect(kept).toBeGreaterThanOrEqual(seen);
     expect(kept).toBeLessThan(total);
     // every kept row is whole: ready, with its hash and a 16 x 16 gray model input
-    expect(peek(project, (db) => db.prepare("SELECT COUNT(*) FROM images WHERE status = 'ready' AND length(sha256) = 64 AND length(model_input) = 256").pluck().get())).toBe(kept);
+    expect(
+      peek(project, (db) =>
+        db.prepare("SELECT COUNT(*) FROM images WHERE status = 'ready' AND length(sha256) = 64 AND length(model_input) = 256").pluck().get(),
+      ),
+    ).toBe(kept);
 
     const out = cliOk(['import', project, images], env);
-    expect(out).toContain(`scanned ${total} files: ${total - kept} added (${total - kept} ready, 0 unreadable, 0 duplicates), ${kept} already in the project, 0 re-linked`);
+    expect(out).toContain(
+      `scanned ${total} files: ${total - kept} added (${total - kept} ready, 0 unreadable, 0 duplicates), ${kept} already in the project, 0 re-linked`,
+    );
     const { status } = readProject(project);
     expect(status.images).toEqual({ ready: total, unreadable: 0, missing: 0, total });
     expect(status.testSplit.size).toBe(40);
@@ -116,7 +135,11 @@ describe('SIGKILL in the middle of a step', () => {
     // the annotator starts again: the queue continues after the labeled images
     const again = spawnNode('test/faults/label-loop-child.ts', [project, '5'], env);
     expect(await again.exited).toBe(0);
-    const more = again.stdout().split('\n').filter((l) => l.startsWith('ack ')).map((l) => Number(l.split(' ')[1]));
+    const more = again
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('ack '))
+      .map((l) => Number(l.split(' ')[1]));
     expect(more).toHaveLength(5);
     for (const id of more) expect(found.has(id)).toBe(false);
     expect(again.stdout()).toContain('done 5');

@@ -60,7 +60,10 @@ describe('store errors as sentences', () => {
     const db = new Database(bad);
     db.prepare("UPDATE meta SET value = '{not json' WHERE key = 'settings'").run();
     db.close();
-    await expect(openIn(bad)).rejects.toMatchObject({ name: 'AppError', message: expect.stringMatching(/bad-settings\/synthetic\.nlproj: its settings .* are not valid JSON; restore/) });
+    await expect(openIn(bad)).rejects.toMatchObject({
+      name: 'AppError',
+      message: expect.stringMatching(/bad-settings\/synthetic\.nlproj: its settings .* are not valid JSON; restore/),
+    });
 
     const dropped = project('dropped');
     const svc = await openIn(dropped);
@@ -82,7 +85,12 @@ describe('store errors as sentences', () => {
     const file = project('read-only');
     // an order, so that next has a queue to show
     const store = ProjectStore.open(file);
-    store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: null, entries: store.listPoolImages().map((i) => ({ imageId: i.id, coverageRadius: null, arm: 'random' as const })) });
+    store.saveOrder({
+      strategy: 'random',
+      seed: 1,
+      embeddingSetId: null,
+      entries: store.listPoolImages().map((i) => ({ imageId: i.id, coverageRadius: null, arm: 'random' as const })),
+    });
     store.close();
     const ro = makeReadOnly(path.dirname(file));
     if (!ro) {

@@ -35,7 +35,10 @@ beforeAll(() => {
   env = cliEnv(root);
   // The regressor: it trains from the stored encoder, which the corrupt-model case below damages
   // (the exemplar model needs no encoder).
-  cliOk(['init', project, '--input-size', '16', '--latent-dim', '8', '--test-fraction', '0.2', '--orientation-model', 'regressor', '--embedder', 'autoencoder'], env);
+  cliOk(
+    ['init', project, '--input-size', '16', '--latent-dim', '8', '--test-fraction', '0.2', '--orientation-model', 'regressor', '--embedder', 'autoencoder'],
+    env,
+  );
   cliOk(['import', project, images], env);
   cliOk(['embed', project, '--epochs', '1', '--backend', 'wasm'], env);
   cliOk(['order', project, '--strategy', 'fps'], env);
@@ -109,7 +112,9 @@ describe('a training run that fails', () => {
     expect(await child.exited).toBe(130);
     expect(child.stderr()).toContain('interrupted: cancelling; the project keeps everything committed so far\n');
     // the job stops at its next batch; the job runner's own message if it had to terminate the worker
-    expect(child.stderr()).toMatch(/\nerror: (embedding was cancelled; the previous embeddings stay in use|embed was cancelled; the project keeps its previous state)\n$/);
+    expect(child.stderr()).toMatch(
+      /\nerror: (embedding was cancelled; the previous embeddings stay in use|embed was cancelled; the project keeps its previous state)\n$/,
+    );
     expect(child.stderr()).not.toContain('autoencoder training was cancelled');
     expect(snapshot()).toEqual(before);
     expect(integrityCheck(project)).toBe('ok');
@@ -127,7 +132,9 @@ describe('a training run that fails', () => {
     const r = runCli(['evaluate', project, '--backend', 'wasm'], env);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('error: '))).toEqual([expect.stringMatching(/^error: stored model could not be loaded \(.+\); retrain it/)]);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error: '))).toEqual([
+      expect.stringMatching(/^error: stored model could not be loaded \(.+\); retrain it/),
+    ]);
     expect(snapshot()).toEqual(corrupted);
     expect((before as { status: unknown }).status).toEqual(readProject(project).status);
     expect(integrityCheck(project)).toBe('ok');

@@ -13,19 +13,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../../src/main/store/schema.js';
 import { DEFAULT_SETTINGS } from '../../src/shared/types.js';
-import {
-  cliEnv,
-  cliOk,
-  copyDemoImages,
-  currentLabels,
-  integrityCheck,
-  peek,
-  readProject,
-  runCli,
-  spawnCli,
-  spawnNode,
-  tempRoot,
-} from './fault-helpers.js';
+import { cliEnv, cliOk, copyDemoImages, currentLabels, integrityCheck, peek, readProject, runCli, spawnCli, spawnNode, tempRoot } from './fault-helpers.js';
 
 let root: string;
 let project: string;

@@ -18,7 +18,10 @@ describe('undo across processes', () => {
   it("the app's undo takes back the app's label, not the CLI's later one made under the same annotator name", async () => {
     const root = tempRoot('nl-undo-');
     const { store, file, ids } = syntheticProject(12, 3, {}, root);
-    const pool = store.listImages().filter((i) => !i.inTestSplit).map((i) => i.id);
+    const pool = store
+      .listImages()
+      .filter((i) => !i.inTestSplit)
+      .map((i) => i.id);
     store.close();
     const env = cliEnv(root);
     app = await LabelerService.create({ dataDir: path.join(root, 'app-data'), annotator: env.NL_ANNOTATOR });
@@ -26,7 +29,12 @@ describe('undo across processes', () => {
     const [a, b] = [pool[0]!, pool[1]!];
     await app.invoke('label:set', { imageId: a as ImageId, angle: 40 as Degrees });
     cliOk(['label', file, String(b), '41'], env);
-    expect(currentLabels(file)).toEqual(new Map([[a, 40], [b, 41]]));
+    expect(currentLabels(file)).toEqual(
+      new Map([
+        [a, 40],
+        [b, 41],
+      ]),
+    );
 
     const undone = await app.invoke('label:undo', {});
     expect(undone?.imageId).toBe(a);

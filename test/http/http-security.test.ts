@@ -56,7 +56,8 @@ async function viewKey(): Promise<string> {
   return (json(r).value as { viewKey: string }).viewKey;
 }
 let key = '';
-const api = (op: string, body: unknown = {}, headers: Record<string, string> = auth()): Promise<Reply> => request('POST', `/api/${op}`, headers, JSON.stringify(body));
+const api = (op: string, body: unknown = {}, headers: Record<string, string> = auth()): Promise<Reply> =>
+  request('POST', `/api/${op}`, headers, JSON.stringify(body));
 const json = (r: Reply): { ok: boolean; value?: unknown; error?: { code: string; message: string } } => JSON.parse(r.body.toString('utf8'));
 
 beforeAll(async () => {
@@ -279,7 +280,14 @@ describe('images by id only', () => {
 
 describe('static files and the start page', () => {
   it('never leaves staticDir', async () => {
-    for (const p of ['/../../../../etc/passwd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2F..%2F..%2Fetc%2Fpasswd', '/assets/%5C..%5C..%5Cetc%5Cpasswd', '//etc/passwd', '/assets/./app.js']) {
+    for (const p of [
+      '/../../../../etc/passwd',
+      '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '/assets/..%2F..%2F..%2Fetc%2Fpasswd',
+      '/assets/%5C..%5C..%5Cetc%5Cpasswd',
+      '//etc/passwd',
+      '/assets/./app.js',
+    ]) {
       expect((await request('GET', p)).status, p).toBe(400);
     }
     expect((await request('GET', '/etc/passwd')).status).toBe(404);
@@ -314,25 +322,30 @@ describe('events', () => {
     expect((await request('GET', '/api/events')).status).toBe(401);
     expect((await request('GET', '/api/events', { 'x-nl-token': 'B'.repeat(43) })).status).toBe(403);
     const received = await new Promise<string>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { host: `127.0.0.1:${server.port}`, 'x-nl-token': server.token }, agent: false }, (res) => {
-        expect(res.statusCode).toBe(200);
-        expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-        let text = '';
-        res.on('data', (c: Buffer) => {
-          text += c.toString();
-          if (text.includes('event: labels:changed')) {
-            req.destroy();
-            resolve(text);
-          }
-        });
-        void api('label:set', { imageId: readyId, angle: 123 }).then((r) => expect(r.status).toBe(200), reject);
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: server.port, path: '/api/events', headers: { host: `127.0.0.1:${server.port}`, 'x-nl-token': server.token }, agent: false },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes('event: labels:changed')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+          void api('label:set', { imageId: readyId, angle: 123 }).then((r) => expect(r.status).toBe(200), reject);
+        },
+      );
       req.on('error', (e) => (String(e).includes('socket hang up') ? undefined : reject(e)));
       req.end();
     });
     const frame = received.split('\n\n').find((f) => f.startsWith('event: labels:changed'))!;
     expect(JSON.parse(frame.split('\n')[1]!.slice('data: '.length))).toEqual({ labeled: 1 });
-    const row = projectSqlite(svc.project).prepare('SELECT angle_deg FROM labels WHERE image_id = ? AND undone_at IS NULL').get(readyId) as { angle_deg: number };
+    const row = projectSqlite(svc.project).prepare('SELECT angle_deg FROM labels WHERE image_id = ? AND undone_at IS NULL').get(readyId) as {
+      angle_deg: number;
+    };
     expect(row.angle_deg).toBe(123);
   });
 });

@@ -26,7 +26,11 @@ function pageWindow(hash: string): Window {
   return {
     location: { hash, pathname: '/', search: '' },
     history: { state: null, replaceState: () => undefined },
-    sessionStorage: { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) },
+    sessionStorage: {
+      getItem: (k: string) => stored.get(k) ?? null,
+      setItem: (k: string, v: string) => void stored.set(k, v),
+      removeItem: (k: string) => void stored.delete(k),
+    },
   } as unknown as Window;
 }
 
@@ -41,7 +45,8 @@ beforeAll(async () => {
   await svc.invoke('images:import', { folder: subset.images });
   server = await startHttpTransport(svc, { port: 0, staticDir });
   // A page fetches relative to its own address: resolve the client's relative URLs against the server.
-  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => realFetch(typeof input === 'string' ? new URL(input, `${server.origin}/`) : input, init)) as typeof fetch;
+  globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) =>
+    realFetch(typeof input === 'string' ? new URL(input, `${server.origin}/`) : input, init)) as typeof fetch;
   api = await createHttpApi(pageWindow(`#token=${server.token}`));
   expect(api.accessProblem).toBeUndefined();
 });
@@ -70,7 +75,14 @@ describe('labels:import over HTTP', () => {
     const r = await api.invoke('labels:import', { file });
     expect(r).toEqual({ imported: 4, replaced: 0 });
     const stored = await storedByPath();
-    expect(stored).toEqual(new Map<string, number | null>([[rels[0]!, 12.5], [rels[1]!, 330], [rels[2]!, 40], [rels[3]!, null]]));
+    expect(stored).toEqual(
+      new Map<string, number | null>([
+        [rels[0]!, 12.5],
+        [rels[1]!, 330],
+        [rels[2]!, 40],
+        [rels[3]!, null],
+      ]),
+    );
     const labels = await api.invoke('labels:list', {});
     expect(new Set(labels.map((l) => l.source))).toEqual(new Set(['import']));
 
@@ -93,8 +105,16 @@ describe('labels:import over HTTP', () => {
     const rel = [...subset.truth.keys()][5]!;
     const { imageId } = await api.invoke('images:resolve', { ref: rel });
     expect(svc.project.getImage(imageId)!.relPath).toBe(rel);
-    expect(await api.invoke('labels:add', { labels: [{ imageId, value: { kind: 'angle', angle: 200 as never }, arm: 'none' }], annotator: 'script', source: 'simulated' })).toEqual({ added: 1 });
+    expect(
+      await api.invoke('labels:add', {
+        labels: [{ imageId, value: { kind: 'angle', angle: 200 as never }, arm: 'none' }],
+        annotator: 'script',
+        source: 'simulated',
+      }),
+    ).toEqual({ added: 1 });
     expect((await storedByPath()).get(rel)).toBe(200);
-    await expect(api.invoke('labels:add', { labels: [{ imageId, value: { kind: 'sideways' } as never }], annotator: 'script', source: 'simulated' })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(
+      api.invoke('labels:add', { labels: [{ imageId, value: { kind: 'sideways' } as never }], annotator: 'script', source: 'simulated' }),
+    ).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 });

@@ -162,7 +162,11 @@ describe('importFolder', () => {
 
     const r = await relinkFolder(store, path.join(tmp, 'old'), path.join(tmp, 'moved'));
     expect(r).toEqual({ folder: path.join(tmp, 'moved'), relinked: 2, notFound: ['c.png'], conflicts: [] });
-    expect(store.getImage(ids.get('a.png')!.id)).toMatchObject({ relPath: 'sub/a-was-here.png', path: path.join(tmp, 'moved/sub/a-was-here.png'), status: 'ready' });
+    expect(store.getImage(ids.get('a.png')!.id)).toMatchObject({
+      relPath: 'sub/a-was-here.png',
+      path: path.join(tmp, 'moved/sub/a-was-here.png'),
+      status: 'ready',
+    });
     expect(store.getImage(ids.get('sub/b.png')!.id)).toMatchObject({ path: path.join(tmp, 'moved/sub/b.png'), status: 'ready' });
     expect(store.currentLabel(ids.get('sub/b.png')!.id)?.value).toEqual({ kind: 'none' });
     expect(store.getImage(ids.get('c.png')!.id)!.status).toBe('missing');

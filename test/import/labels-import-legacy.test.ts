@@ -31,7 +31,7 @@ function project() {
 function oldStyleCsv(shaA: string, eol: string): string {
   return (
     [
-      '# novelty-labeler labels: angle in degrees, clockwise from image up, of the direction the object\'s front points; range [0, 360); ' +
+      "# novelty-labeler labels: angle in degrees, clockwise from image up, of the direction the object's front points; range [0, 360); " +
         'a label "no orientation / not applicable" has angle null (JSON) or empty (CSV); settings {"inputSize":64,"axial":false,"colorMode":"gray"}',
       '# a second comment line, "quoted, with commas"',
       'path,sha256,width,height,angle,no_orientation,split,annotator,labeled_at,source',

@@ -89,7 +89,9 @@ describe('readLabelsCsv', () => {
       {},
       dir,
     );
-    expect(() => parseLabelsCsv(store, 'path,angle\nimg.jpg,5\n', 'two.csv')).toThrow(/line 2: path "img\.jpg" is ambiguous: it matches 2 images \("day1\/img\.jpg", "day2\/img\.jpg"/);
+    expect(() => parseLabelsCsv(store, 'path,angle\nimg.jpg,5\n', 'two.csv')).toThrow(
+      /line 2: path "img\.jpg" is ambiguous: it matches 2 images \("day1\/img\.jpg", "day2\/img\.jpg"/,
+    );
     const ok = parseLabelsCsv(store, `path,angle\n${path.join(dir, 'day2', 'img.jpg')},5\n`, 'two.csv');
     expect(ok).toHaveLength(1);
   });
@@ -108,7 +110,7 @@ describe('readLabelsCsv', () => {
     return { ...p, dir };
   }
 
-  it('refuses a relative path that is one folder\'s export path and another folder\'s relative path, naming both', () => {
+  it("refuses a relative path that is one folder's export path and another folder's relative path, naming both", () => {
     const { store } = overlapping();
     expect(() => parseLabelsCsv(store, 'path,angle\nday1/img.jpg,5\n', 'amb.csv')).toThrow(
       /amb\.csv line 2: path "day1\/img\.jpg" is ambiguous.*day1\/img\.jpg.*other\/day1\/img\.jpg/,
@@ -155,8 +157,12 @@ describe('readLabelsCsv', () => {
     expect(parseLabelsCsv(store, 'path,angle\ncopy.png,33\nfirst.png,393\n', 'dup.csv').map((r) => [r.imageId, r.value])).toEqual([
       [ids[0], { kind: 'angle', angle: 33 }],
     ]);
-    expect(() => parseLabelsCsv(store, 'path,angle\ncopy.png,33\nfirst.png,40\n', 'dup.csv')).toThrow(/lines 2 and 3 both label image first\.png \(one names an exact duplicate/);
-    expect(() => parseLabelsCsv(store, 'path,angle\nfirst.png,33\nfirst.png,33\n', 'dup.csv')).toThrow(/lines 2 and 3 both label image first\.png; keep one row/);
+    expect(() => parseLabelsCsv(store, 'path,angle\ncopy.png,33\nfirst.png,40\n', 'dup.csv')).toThrow(
+      /lines 2 and 3 both label image first\.png \(one names an exact duplicate/,
+    );
+    expect(() => parseLabelsCsv(store, 'path,angle\nfirst.png,33\nfirst.png,33\n', 'dup.csv')).toThrow(
+      /lines 2 and 3 both label image first\.png; keep one row/,
+    );
   });
 
   it('reads the bundled demo truth.csv completely against a project of the demo folder', () => {

@@ -3,13 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MAX_INPUT_PIXELS,
-  decodeModelInput,
-  decodeModelInputFromBuffer,
-  renderDisplayImage,
-  sha256Hex,
-} from '../../src/main/imaging/model-input.js';
+import { MAX_INPUT_PIXELS, decodeModelInput, decodeModelInputFromBuffer, renderDisplayImage, sha256Hex } from '../../src/main/imaging/model-input.js';
 import { ALPHA_BACKGROUND_GRAY } from '../../src/shared/types.js';
 import { GRAY, GRAY_ALPHA, RGB, RGBA, blackBilevelPng, encodePng, pngFromParts } from './png-writer.js';
 
@@ -110,15 +104,24 @@ describe('letterbox', () => {
  */
 function storedToDisplayed(o: number, sx: number, sy: number, W: number, H: number): [number, number] {
   switch (o) {
-    case 1: return [sx, sy];
-    case 2: return [W - 1 - sx, sy];
-    case 3: return [W - 1 - sx, H - 1 - sy];
-    case 4: return [sx, H - 1 - sy];
-    case 5: return [sy, sx];
-    case 6: return [W - 1 - sy, sx];
-    case 7: return [W - 1 - sy, H - 1 - sx];
-    case 8: return [sy, H - 1 - sx];
-    default: throw new Error(`orientation ${o}`);
+    case 1:
+      return [sx, sy];
+    case 2:
+      return [W - 1 - sx, sy];
+    case 3:
+      return [W - 1 - sx, H - 1 - sy];
+    case 4:
+      return [sx, H - 1 - sy];
+    case 5:
+      return [sy, sx];
+    case 6:
+      return [W - 1 - sy, sx];
+    case 7:
+      return [W - 1 - sy, H - 1 - sx];
+    case 8:
+      return [sy, H - 1 - sx];
+    default:
+      throw new Error(`orientation ${o}`);
   }
 }
 
@@ -139,7 +142,10 @@ describe('EXIF orientation', () => {
         raw.set(upright(x, y), (sy * sw + sx) * 3);
       }
     }
-    return sharp(raw, { raw: { width: sw, height: sh, channels: 3 } }).withMetadata({ orientation: o }).png().toBuffer();
+    return sharp(raw, { raw: { width: sw, height: sh, channels: 3 } })
+      .withMetadata({ orientation: o })
+      .png()
+      .toBuffer();
   }
 
   for (let o = 1; o <= 8; o++) {
@@ -164,7 +170,10 @@ describe('EXIF orientation', () => {
     // stored left becomes the displayed top.
     const raw = Buffer.alloc(64 * 48 * 3);
     for (let y = 0; y < 48; y++) for (let x = 0; x < 64; x++) raw.fill(x < 32 ? 20 : 230, (y * 64 + x) * 3, (y * 64 + x) * 3 + 3);
-    const jpg = await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } }).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+    const jpg = await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } })
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 95 })
+      .toBuffer();
     const file = write('photo-o6.jpg', jpg);
     const r = await decodeModelInput(file, { inputSize: 64, colorMode: 'gray' });
     expect([r.width, r.height]).toEqual([48, 64]);
@@ -227,7 +236,9 @@ describe('refusals', () => {
   it('refuses a baseline JPEG cut short with the decoder reason', async () => {
     const raw = Buffer.alloc(64 * 64 * 3);
     for (let k = 0; k < raw.length; k++) raw[k] = (k * 7) % 251;
-    const jpg = await sharp(raw, { raw: { width: 64, height: 64, channels: 3 } }).jpeg({ quality: 90, progressive: false }).toBuffer();
+    const jpg = await sharp(raw, { raw: { width: 64, height: 64, channels: 3 } })
+      .jpeg({ quality: 90, progressive: false })
+      .toBuffer();
     await expect(decodeModelInputFromBuffer(jpg, { inputSize: 8, colorMode: 'gray' })).resolves.toBeDefined();
     for (const frac of [0.5, 0.95]) {
       const cut = jpg.subarray(0, Math.floor(jpg.length * frac));
@@ -309,7 +320,9 @@ describe('corrupt data', () => {
   it('refuses a JPEG whose entropy-coded data is corrupt instead of decoding garbage', async () => {
     const raw = Buffer.alloc(64 * 64 * 3);
     for (let k = 0; k < raw.length; k++) raw[k] = (k * 7) % 251;
-    const jpg = await sharp(raw, { raw: { width: 64, height: 64, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const jpg = await sharp(raw, { raw: { width: 64, height: 64, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
     const bad = Buffer.from(jpg);
     bad.fill(0x55, Math.floor(jpg.length / 2), Math.floor(jpg.length / 2) + 40);
     await expect(decodeModelInputFromBuffer(bad, { inputSize: 8, colorMode: 'gray' })).rejects.toThrow(/Corrupt JPEG data/);

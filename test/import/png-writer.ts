@@ -88,7 +88,13 @@ export function blackBilevelPng(width: number, height: number): Buffer {
 
 /** A distinct 4 x 4 gray PNG for import tests: pixel i = (seed * 37 + i * 11) mod 256. */
 export function distinctPng(seed: number): Buffer {
-  return encodePng(4, 4, GRAY, 8, Array.from({ length: 16 }, (_, i) => (seed * 37 + i * 11) % 256));
+  return encodePng(
+    4,
+    4,
+    GRAY,
+    8,
+    Array.from({ length: 16 }, (_, i) => (seed * 37 + i * 11) % 256),
+  );
 }
 
 /** Write bytes at root/rel ('/'-separated), creating folders; returns the absolute path. */

@@ -103,7 +103,12 @@ describe('re-import: a label follows its content', () => {
     label(a.id, 90);
     const oldInput = inputOf(a.id);
     store.saveEmbeddings({ modelId: null, source: 't', backend: null, loss: null, ids: [a.id, b.id], dim: 2, data: new Float32Array([0, 0, 1, 1]), pca: null });
-    store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: null, entries: [a.id, b.id].map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' as const })) });
+    store.saveOrder({
+      strategy: 'random',
+      seed: 1,
+      embeddingSetId: null,
+      entries: [a.id, b.id].map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' as const })),
+    });
 
     put('f/a.png', png(11));
     const r = await importFolder(store, path.join(tmp, 'f'));
@@ -137,8 +142,22 @@ describe('re-import: a label follows its content', () => {
     const pc = put('f/c.png', png(3));
     await importFolder(store, path.join(tmp, 'f'));
     const [a, b, c] = [at(pa), at(pb), at(pc)];
-    store.saveEmbeddings({ modelId: null, source: 't', backend: null, loss: null, ids: [a.id, b.id, c.id], dim: 1, data: new Float32Array([0, 1, 2]), pca: null });
-    store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: null, entries: [c.id, b.id, a.id].map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' as const })) });
+    store.saveEmbeddings({
+      modelId: null,
+      source: 't',
+      backend: null,
+      loss: null,
+      ids: [a.id, b.id, c.id],
+      dim: 1,
+      data: new Float32Array([0, 1, 2]),
+      pca: null,
+    });
+    store.saveOrder({
+      strategy: 'random',
+      seed: 1,
+      embeddingSetId: null,
+      entries: [c.id, b.id, a.id].map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' as const })),
+    });
     store.skipImage(c.id);
     expect(store.queue(10).map((q) => q.imageId)).toEqual([b.id, a.id, c.id]);
 
@@ -235,6 +254,8 @@ describe('import: symbolic links', () => {
     const r = await importFolder(store, path.join(tmp, 'parent/folder'));
     expect(r).toMatchObject({ scanned: 1, added: 1 });
     expect(store.listImages().map((i) => i.path)).toEqual([pa]);
-    expect(r.problems).toEqual([{ path: path.join(tmp, 'parent/folder/loop'), error: expect.stringMatching(/^link points outside the imported folder; not followed/) }]);
+    expect(r.problems).toEqual([
+      { path: path.join(tmp, 'parent/folder/loop'), error: expect.stringMatching(/^link points outside the imported folder; not followed/) },
+    ]);
   });
 });

@@ -73,8 +73,14 @@ describe('import --test', () => {
         await svc.invoke('order:run', { strategy, seed: 5 });
         const queue = await svc.invoke('queue:next', { count: 1000 });
         const ids = queue.map((q) => q.imageId as number);
-        expect(ids.filter((id) => testIds.has(id as ImageId)), strategy).toEqual([]);
-        expect([...ids].sort((a, b) => a - b), strategy).toEqual(unlabeledPool);
+        expect(
+          ids.filter((id) => testIds.has(id as ImageId)),
+          strategy,
+        ).toEqual([]);
+        expect(
+          [...ids].sort((a, b) => a - b),
+          strategy,
+        ).toEqual(unlabeledPool);
         // The test mode hands out the test folder's images only.
         const test = await svc.invoke('queue:next', { count: 1000, mode: 'test' });
         expect(new Set(test.map((q) => q.imageId)), strategy).toEqual(testIds);

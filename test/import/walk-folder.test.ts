@@ -35,14 +35,7 @@ describe('walkFolder', () => {
     const w = await walkFolder(root);
     expect(w.root).toBe(root);
     expect(w.problems).toEqual([]);
-    const expected = [
-      'B/upper.png',
-      'a/img.jpg',
-      'a/z/deep.png',
-      ...IMAGE_EXTENSIONS.map((e) => `all/x.${e}`).sort(),
-      'b/IMG.JPG',
-      'b/photo.Tiff',
-    ];
+    const expected = ['B/upper.png', 'a/img.jpg', 'a/z/deep.png', ...IMAGE_EXTENSIONS.map((e) => `all/x.${e}`).sort(), 'b/IMG.JPG', 'b/photo.Tiff'];
     expect(w.files.map((f) => f.relPath)).toEqual(expected);
     for (const f of w.files) {
       expect(f.absPath).toBe(path.join(root, ...f.relPath.split('/')));
@@ -85,7 +78,9 @@ describe('walkFolder', () => {
     fs.symlinkSync('..', path.join(root, 'folder/loop'));
     const w = await walkFolder(path.join(root, 'folder'));
     expect(w.files.map((f) => f.absPath)).toEqual([path.join(root, 'folder/a.png')]);
-    expect(w.problems).toEqual([{ path: path.join(root, 'folder/loop'), error: `link points outside the imported folder; not followed (it points to ${root})` }]);
+    expect(w.problems).toEqual([
+      { path: path.join(root, 'folder/loop'), error: `link points outside the imported folder; not followed (it points to ${root})` },
+    ]);
   });
 
   it('keeps paths under a folder given through a symbolic link (the link is not resolved)', async () => {

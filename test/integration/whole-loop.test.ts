@@ -77,7 +77,12 @@ describe('whole loop on real rotated images', () => {
     const lines = ok(['next', project, '--count', '50', '--json']).trim().split('\n');
     expect(lines).toHaveLength(50);
     const q = lines.map((l) => JSON.parse(l) as { id: number; path: string; rank: number; coverageRadius: number | null });
-    const test = new Set(ok(['next', project, '--test', '--count', '1000', '--json']).trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id));
+    const test = new Set(
+      ok(['next', project, '--test', '--count', '1000', '--json'])
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: number }).id),
+    );
     expect(test.size).toBe(75);
     for (const e of q) expect(test.has(e.id)).toBe(false);
     expect(q.map((e) => e.rank)).toEqual([...Array(50).keys()]);
@@ -90,8 +95,14 @@ describe('whole loop on real rotated images', () => {
     // Label the test split and the first 20 queue images from the ground truth (labels import),
     // then evaluate; then label up to 200 and evaluate again.
     const rel = (p: string): string => path.relative(subset.images, p).split(path.sep).join('/');
-    const testLines = ok(['next', project, '--test', '--count', '1000', '--json']).trim().split('\n').map((l) => JSON.parse(l) as { path: string });
-    const queue = ok(['next', project, '--count', '1000', '--json']).trim().split('\n').map((l) => JSON.parse(l) as { id: number; path: string });
+    const testLines = ok(['next', project, '--test', '--count', '1000', '--json'])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { path: string });
+    const queue = ok(['next', project, '--count', '1000', '--json'])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; path: string });
     const csv = (rows: { path: string }[]): string => `path,angle\n${rows.map((r) => `${rel(r.path)},${subset.truth.get(rel(r.path))}`).join('\n')}\n`;
     const f1 = path.join(subset.root, 'labels-1.csv');
     fs.writeFileSync(f1, csv([...testLines, ...queue.slice(0, 20)]));
@@ -115,7 +126,10 @@ describe('whole loop on real rotated images', () => {
   });
 
   it('one label by id and by path, wrapped, and refused when not a number', () => {
-    const [a, b] = ok(['next', project, '--count', '2', '--json']).trim().split('\n').map((l) => JSON.parse(l) as { id: number; path: string });
+    const [a, b] = ok(['next', project, '--count', '2', '--json'])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; path: string });
     expect(ok(['label', project, String(a!.id), '-90'])).toContain('270 deg');
     expect(ok(['label', project, b!.path, '360'])).toContain(': 0 deg');
     // a labels import that changes a's label says so; one that repeats b's label does not count it
@@ -130,7 +144,22 @@ describe('whole loop on real rotated images', () => {
 
   it('compares novelty and random order and exports the labeled set', () => {
     // The regressor (the fine-tuned encoder) through compare; the exemplar model is measured by evaluate above.
-    const text = ok(['compare', project, '--truth', subset.truthCsv, '--sizes', '20,80', '--seeds', '1', '--strategies', 'fps,random', '--orientation-model', 'regressor', '--out', out]);
+    const text = ok([
+      'compare',
+      project,
+      '--truth',
+      subset.truthCsv,
+      '--sizes',
+      '20,80',
+      '--seeds',
+      '1',
+      '--strategies',
+      'fps,random',
+      '--orientation-model',
+      'regressor',
+      '--out',
+      out,
+    ]);
     expect(text).toMatch(/fps: /);
     expect(text).toMatch(/random: /);
     // the plain-words verdict (report/strategy-verdict.ts) closes the per-strategy lines
@@ -141,7 +170,9 @@ describe('whole loop on real rotated images', () => {
     expect(fs.readFileSync(path.join(out, 'curve.svg'), 'utf8')).toMatch(/^<svg[\s\S]*regressor model[\s\S]*<\/svg>\s*$/);
     for (const row of curve.slice(1)) expect(Number(row.split(',')[3])).toBeLessThan(90); // better than chance
     // status counts the points by the model that measured them (2 live points of the default exemplar model, 4 compare regressor points)
-    expect(ok(['status', project])).toContain(`learning curve: 6 points (2 ${DEFAULT_SETTINGS.orientationModel}, 4 regressor); orientation model setting: ${DEFAULT_SETTINGS.orientationModel}`);
+    expect(ok(['status', project])).toContain(
+      `learning curve: 6 points (2 ${DEFAULT_SETTINGS.orientationModel}, 4 regressor); orientation model setting: ${DEFAULT_SETTINGS.orientationModel}`,
+    );
 
     const exported = path.join(out, 'labels.csv');
     ok(['export', project, '--format', 'csv', '--out', exported]);

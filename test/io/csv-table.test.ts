@@ -64,8 +64,18 @@ describe('readCsvTable encodings', () => {
 describe('delimiter and decimal comma', () => {
   it('detects comma, semicolon and tab from the header, ignoring separators inside quotes', () => {
     const rows = (text: string) => parseCsvTable(text, 'd.csv');
-    expect(rows('path,angle\na.jpg,12.5\n')).toMatchObject({ delimiter: ',', decimalComma: false, header: ['path', 'angle'], rows: [{ cells: ['a.jpg', '12.5'] }] });
-    expect(rows('path;angle\na.jpg;12,5\n')).toMatchObject({ delimiter: ';', decimalComma: true, header: ['path', 'angle'], rows: [{ cells: ['a.jpg', '12,5'] }] });
+    expect(rows('path,angle\na.jpg,12.5\n')).toMatchObject({
+      delimiter: ',',
+      decimalComma: false,
+      header: ['path', 'angle'],
+      rows: [{ cells: ['a.jpg', '12.5'] }],
+    });
+    expect(rows('path;angle\na.jpg;12,5\n')).toMatchObject({
+      delimiter: ';',
+      decimalComma: true,
+      header: ['path', 'angle'],
+      rows: [{ cells: ['a.jpg', '12,5'] }],
+    });
     expect(rows('path\tangle\na;b.jpg\t12,5\n')).toMatchObject({ delimiter: '\t', header: ['path', 'angle'], rows: [{ cells: ['a;b.jpg', '12,5'] }] });
     // two semicolons inside a quoted column name, one comma outside: a comma file
     expect(rows('"x;y;z",angle\n"1;2;3",4\n')).toMatchObject({ delimiter: ',', header: ['x;y;z', 'angle'] });
@@ -74,7 +84,9 @@ describe('delimiter and decimal comma', () => {
   });
 
   it('a row with a different field count names the separator found in the header', () => {
-    expect(() => parseCsvTable('path;angle\na.jpg,12\n', 'm.csv')).toThrow(/m\.csv line 2: 1 fields, but the header \(line 1\) has 2 columns \(path, angle; fields separated by semicolons/);
+    expect(() => parseCsvTable('path;angle\na.jpg,12\n', 'm.csv')).toThrow(
+      /m\.csv line 2: 1 fields, but the header \(line 1\) has 2 columns \(path, angle; fields separated by semicolons/,
+    );
   });
 
   it('parseStrictNumber reads one decimal comma only when asked', () => {
@@ -90,7 +102,14 @@ describe('delimiter and decimal comma', () => {
   it('a semicolon file with decimal commas (as spreadsheets in many locales save) imports its labels', () => {
     const root = tmpDir();
     const folder = path.join(root, 'f');
-    const { store, ids } = makeProject([{ folder, relPath: 'img.jpg' }, { folder, relPath: 'b.jpg' }], {}, root);
+    const { store, ids } = makeProject(
+      [
+        { folder, relPath: 'img.jpg' },
+        { folder, relPath: 'b.jpg' },
+      ],
+      {},
+      root,
+    );
     const f = path.join(root, 'semi.csv');
     fs.writeFileSync(f, 'path;angle\r\nimg.jpg;12,5\r\nb.jpg;370\r\n');
     expect(readLabelsCsv(store, f).map((r) => [r.imageId, r.value])).toEqual([

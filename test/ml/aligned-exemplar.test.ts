@@ -6,7 +6,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/main/ml/backend.js';
-import { centreOnCentroid, exemplarOptionsFor, isExemplarModel, matchExemplars, predictExemplarAngles, subsetMatches } from '../../src/main/ml/exemplar-orientation.js';
+import {
+  centreOnCentroid,
+  exemplarOptionsFor,
+  isExemplarModel,
+  matchExemplars,
+  predictExemplarAngles,
+  subsetMatches,
+} from '../../src/main/ml/exemplar-orientation.js';
 import { angularErrorDeg as angularErrorDegrees, type Degrees, type AnglePeriod } from '../../src/shared/angle.js';
 import { mulberry32 } from '../../src/shared/random.js';
 import { mnistDigits, placeAndRotate } from './fixtures.js';
@@ -22,12 +29,23 @@ describe('centreOnCentroid', () => {
   it('moves a 2 x 2 block from a corner region to the centre of a 16 x 16 gray image', () => {
     const s = 16;
     const img = new Uint8Array(s * s);
-    for (const [x, y] of [[3, 4], [4, 4], [3, 5], [4, 5]] as const) img[y * s + x] = 200; // centroid (3.5, 4.5)
+    for (const [x, y] of [
+      [3, 4],
+      [4, 4],
+      [3, 5],
+      [4, 5],
+    ] as const)
+      img[y * s + x] = 200; // centroid (3.5, 4.5)
     const out = centreOnCentroid(img, 1, s, 1);
     // Centre (7.5, 7.5): shift by (+4, +3).
     const lit: [number, number][] = [];
     for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) if (out[y * s + x]! > 0) lit.push([x, y]);
-    expect(lit).toEqual([[7, 7], [8, 7], [7, 8], [8, 8]]);
+    expect(lit).toEqual([
+      [7, 7],
+      [8, 7],
+      [7, 8],
+      [8, 8],
+    ]);
     for (const [x, y] of lit) expect(out[y * s + x]).toBe(200);
   });
 
@@ -40,7 +58,7 @@ describe('centreOnCentroid', () => {
     const out = centreOnCentroid(img, 2, s, ch);
     const dark: number[] = [];
     for (let p = 0; p < s * s; p++) if (out[p * ch] === 0) dark.push(p);
-    expect(dark).toEqual([(4 * s + 4)]); // (1 + 3, 6 - 2)
+    expect(dark).toEqual([4 * s + 4]); // (1 + 3, 6 - 2)
     for (let k = 0; k < ch; k++) expect(out[(4 * s + 4) * ch + k]).toBe(0);
     // Everything else (including pixels shifted in from outside) is the background value.
     for (let p = 0; p < s * s; p++) if (p !== 4 * s + 4) for (let k = 0; k < ch; k++) expect(out[p * ch + k]).toBe(100);
@@ -51,11 +69,12 @@ describe('centreOnCentroid', () => {
 /** Shift a 28 x 28 digit by whole pixels (what the redundant pool's jitter does before the turn). */
 function shiftDigit(d: Uint8Array, dx: number, dy: number): Uint8Array {
   const out = new Uint8Array(784);
-  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
-    const sx = x - dx;
-    const sy = y - dy;
-    if (sx >= 0 && sy >= 0 && sx < 28 && sy < 28) out[y * 28 + x] = d[sy * 28 + sx]!;
-  }
+  for (let y = 0; y < 28; y++)
+    for (let x = 0; x < 28; x++) {
+      const sx = x - dx;
+      const sy = y - dy;
+      if (sx >= 0 && sy >= 0 && sx < 28 && sy < 28) out[y * 28 + x] = d[sy * 28 + sx]!;
+    }
   return out;
 }
 
@@ -95,7 +114,12 @@ describe('aligned exemplar model on shifted, turned copies of real digits', () =
     const S = 32;
     const { pixels } = mnistDigits(14, 40, [2, 3, 4, 5, 7]);
     const rnd = mulberry32(5);
-    const imgs = placeAndRotate(pixels, 14, S, Float32Array.from({ length: 14 }, () => rnd() * 360));
+    const imgs = placeAndRotate(
+      pixels,
+      14,
+      S,
+      Float32Array.from({ length: 14 }, () => rnd() * 360),
+    );
     const ex = imgs.subarray(0, 10 * S * S);
     const q = imgs.subarray(10 * S * S);
     const all = matchExemplars(ex, 10, q, 4, S, 1, { align: 'centroid' });

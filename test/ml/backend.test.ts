@@ -82,10 +82,12 @@ describe('in a worker thread', () => {
     const entry = new URL('./worker-entry.ts', import.meta.url).href;
     const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
     const worker = new Worker(boot, { eval: true, workerData: { images, n, size } });
-    const msg = await new Promise<{ backend: string; loss: number[]; emb: Float32Array; explained: [number, number]; weightBytes: number }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
+    const msg = await new Promise<{ backend: string; loss: number[]; emb: Float32Array; explained: [number, number]; weightBytes: number }>(
+      (resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      },
+    );
     await worker.terminate();
     expect(msg.backend).toBe('wasm');
     expect(msg.loss).toHaveLength(2);

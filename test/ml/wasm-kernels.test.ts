@@ -67,10 +67,19 @@ const cases: Case[] = [
 
 describe('wasm conv kernels equal the cpu backend', () => {
   it.each(cases)('conv2d gradients w.r.t. filter and input: x $x, filter $f, stride $s, $pad', async ({ x, f, s, pad }) => {
-    const xv = randomArray(x.reduce((a, b) => a * b), 1);
-    const fv = randomArray(f.reduce((a, b) => a * b), 2);
+    const xv = randomArray(
+      x.reduce((a, b) => a * b),
+      1,
+    );
+    const fv = randomArray(
+      f.reduce((a, b) => a * b),
+      2,
+    );
     const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x) as tf.Tensor4D, tf.zeros(f) as tf.Tensor4D, s, pad).shape);
-    const dyv = randomArray(outShape.reduce((a, b) => a * b), 3);
+    const dyv = randomArray(
+      outShape.reduce((a, b) => a * b),
+      3,
+    );
     await compare(() => {
       const xt = tf.tensor4d(xv, x);
       const ft = tf.tensor4d(fv, f);
@@ -89,9 +98,18 @@ describe('wasm conv kernels equal the cpu backend', () => {
     const sw = typeof s === 'number' ? s : s[1];
     const inShape: [number, number, number, number] = [x[0], Math.ceil(x[1] / sh), Math.ceil(x[2] / sw), f[3]];
     const outShape: [number, number, number, number] = [x[0], inShape[1] * sh, inShape[2] * sw, f[2]];
-    const iv = randomArray(inShape.reduce((a, b) => a * b), 4);
-    const fv = randomArray(f.reduce((a, b) => a * b), 5);
-    const dyv = randomArray(outShape.reduce((a, b) => a * b), 6);
+    const iv = randomArray(
+      inShape.reduce((a, b) => a * b),
+      4,
+    );
+    const fv = randomArray(
+      f.reduce((a, b) => a * b),
+      5,
+    );
+    const dyv = randomArray(
+      outShape.reduce((a, b) => a * b),
+      6,
+    );
     await compare(() => {
       const it = tf.tensor4d(iv, inShape);
       const ft = tf.tensor4d(fv, f);
@@ -127,7 +145,10 @@ describe('wasm conv kernels equal the cpu backend', () => {
     [[4, 5, 6, 3], [1, 2], false], // not leading: the backend's own kernel
     [[4, 5, 6, 3], undefined, false], // all axes
   ] as const)('sum of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
-    const v = randomArray(shape.reduce((a, b) => a * b, 1), 11);
+    const v = randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      11,
+    );
     await compare(() => [tf.sum(tf.tensor(v, [...shape]), axes === undefined ? undefined : [...axes], keepDims)]);
     const shapeOf = async (b: 'wasm' | 'cpu') => {
       await tf.setBackend(b);

@@ -59,7 +59,16 @@ describe('where the next image comes from', () => {
 });
 
 describe('which candidate is shown next', () => {
-  const entry = (id: number, arm: Arm = 'none'): QueueEntry => ({ imageId: id as ImageId, path: `/i/${id}.png`, relPath: `${id}.png`, rank: id, coverageRadius: null, arm, width: 8, height: 8 });
+  const entry = (id: number, arm: Arm = 'none'): QueueEntry => ({
+    imageId: id as ImageId,
+    path: `/i/${id}.png`,
+    relPath: `${id}.png`,
+    rank: id,
+    coverageRadius: null,
+    arm,
+    width: 8,
+    height: 8,
+  });
   const ids = (...xs: number[]) => new Set(xs.map((x) => x as ImageId));
   const list = [entry(1), entry(2), entry(3), entry(4)];
 
@@ -105,7 +114,7 @@ describe('one label decided', () => {
     axial,
   });
 
-  it('wraps the angle into the period of the project and lands a duplicate on its original, with the original\'s arm', () => {
+  it("wraps the angle into the period of the project and lands a duplicate on its original, with the original's arm", () => {
     expect(decideLabel({ imageId: 3 as ImageId, angle: -30 }, ctx(3))).toEqual({ target: original, value: { kind: 'angle', angle: 330 }, arm: 'random' });
     expect(decideLabel({ imageId: 1 as ImageId, angle: 400 }, ctx(1))).toEqual({ target: original, value: { kind: 'angle', angle: 40 }, arm: 'random' });
     // axial: 190 -> 10
@@ -120,7 +129,9 @@ describe('one label decided', () => {
 
   it('refuses an unknown or unreadable image and an angle that is not a finite number', () => {
     expect(() => decideLabel({ imageId: 99 as ImageId, angle: 5 }, ctx(99))).toThrow('no image with id 99 in this project');
-    expect(() => decideLabel({ imageId: 4 as ImageId, angle: 5 }, ctx(4))).toThrow('image 4 (/p/4.png) is unreadable (not a supported image format); only readable images can be labeled');
+    expect(() => decideLabel({ imageId: 4 as ImageId, angle: 5 }, ctx(4))).toThrow(
+      'image 4 (/p/4.png) is unreadable (not a supported image format); only readable images can be labeled',
+    );
     expect(() => decideLabel({ imageId: 1 as ImageId, angle: Number.NaN }, ctx(1))).toThrow(/angle must be a number of degrees or null/);
     expect(() => decideLabel({ imageId: 1 as ImageId, angle: Number.POSITIVE_INFINITY }, ctx(1))).toThrow(/angle must be a number/);
   });

@@ -87,6 +87,8 @@ describe('queue:predict', () => {
   }, 60_000);
 
   it('refuses more than 64 images per request', async () => {
-    await expect(svc.invoke('queue:predict', { imageIds: Array.from({ length: 65 }, (_, i) => (i + 1) as ImageId) })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(svc.invoke('queue:predict', { imageIds: Array.from({ length: 65 }, (_, i) => (i + 1) as ImageId) })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
   });
 });

@@ -12,9 +12,27 @@ import type { Degrees } from '../../src/shared/angle.js';
 import { LabelingSession, MAX_HISTORY, MIN_VIEW_MS } from '../../src/renderer/lib/labeling-session.js';
 import { keyAction, type KeyPress } from '../../src/renderer/lib/labeling-keys.js';
 
-const entry = (id: number, arm: QueueEntry['arm'] = 'none'): QueueEntry => ({ imageId: id as ImageId, path: `/i/${id}.png`, relPath: `${id}.png`, rank: id, coverageRadius: null, arm, width: 8, height: 8 });
-const up = (id: number, mode: 'queue' | 'test' = 'queue', reoffered = false): UpcomingImage => ({ entry: entry(id, mode === 'test' ? 'test' : 'none'), mode, reoffered });
-const guess = (id: number, angle: number | null): AnglePrediction => ({ imageId: id as ImageId, angle: angle as Degrees | null, similarity: angle === null ? null : 0.9, exemplars: 3 });
+const entry = (id: number, arm: QueueEntry['arm'] = 'none'): QueueEntry => ({
+  imageId: id as ImageId,
+  path: `/i/${id}.png`,
+  relPath: `${id}.png`,
+  rank: id,
+  coverageRadius: null,
+  arm,
+  width: 8,
+  height: 8,
+});
+const up = (id: number, mode: 'queue' | 'test' = 'queue', reoffered = false): UpcomingImage => ({
+  entry: entry(id, mode === 'test' ? 'test' : 'none'),
+  mode,
+  reoffered,
+});
+const guess = (id: number, angle: number | null): AnglePrediction => ({
+  imageId: id as ImageId,
+  angle: angle as Degrees | null,
+  similarity: angle === null ? null : 0.9,
+  exemplars: 3,
+});
 const status = {} as ProjectStatus; // the session passes the status through untouched
 const answer = (upcoming: UpcomingImage[], guesses: AnglePrediction[] | null = []): NextUp => ({ status, upcoming, guesses });
 
@@ -140,7 +158,17 @@ describe('LabelingSession', () => {
     s.recordLabel(first, 45);
     s.takeNext(answer([up(3)]));
     const ticket = s.begin(); // e.g. a new order's prefetch still running
-    const rec: UndoneLabel = { id: 9 as LabelId, imageId: 1 as ImageId, value: { kind: 'angle', angle: 45 as Degrees }, annotator: 't', createdAt: '', durationMs: 1, arm: 'none', source: 'annotator', image: null };
+    const rec: UndoneLabel = {
+      id: 9 as LabelId,
+      imageId: 1 as ImageId,
+      value: { kind: 'angle', angle: 45 as Degrees },
+      annotator: 't',
+      createdAt: '',
+      durationMs: 1,
+      arm: 'none',
+      source: 'annotator',
+      image: null,
+    };
     const back = s.undone(rec);
     expect([back.entry.imageId, back.restored, back.guess]).toEqual([1, true, null]);
     expect([s.current?.entry.imageId, s.angle, s.upcoming?.entry.imageId, s.historySize]).toEqual([1, 45, 2, 0]);
@@ -149,7 +177,13 @@ describe('LabelingSession', () => {
     // the next label holds 2 (the prefetched one) and asks for what comes after it
     expect(s.labelRequest(45).next?.showing).toEqual([2]);
     // a label from before this session (no history): its image comes back by what the engine says of it
-    const old = s.undone({ ...rec, imageId: 77 as ImageId, arm: 'test', value: { kind: 'none' }, image: { path: '/x/77.png', relPath: 'x/77.png', width: 5, height: 6 } });
+    const old = s.undone({
+      ...rec,
+      imageId: 77 as ImageId,
+      arm: 'test',
+      value: { kind: 'none' },
+      image: { path: '/x/77.png', relPath: 'x/77.png', width: 5, height: 6 },
+    });
     expect([old.mode, old.entry.relPath, old.entry.rank, s.angle]).toEqual(['test', 'x/77.png', -1, 0]);
   });
 
@@ -177,7 +211,15 @@ describe('LabelingSession', () => {
 });
 
 describe('labeling key map', () => {
-  const press = (key: string, more: Partial<KeyPress> = {}): KeyPress => ({ key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, repeat: false, ...more });
+  const press = (key: string, more: Partial<KeyPress> = {}): KeyPress => ({
+    key,
+    shiftKey: false,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    repeat: false,
+    ...more,
+  });
   it('arrows turn by 1 or 15 degrees, digits set 0/90/180/270 (folded when axial), Enter/N/S/U/B act once', () => {
     expect(keyAction(press('ArrowLeft'), 360, false)).toEqual({ action: { kind: 'nudge', step: -1 }, preventDefault: true });
     expect(keyAction(press('ArrowRight', { shiftKey: true, repeat: true }), 360, false)?.action).toEqual({ kind: 'nudge', step: 15 });

@@ -27,7 +27,10 @@ describe('bootstrap intervals, hand-worked', () => {
 
   it('a deterministic order (every seed the same curve) gets the test-image interval, not a seed band', () => {
     const errs = [0, 0, 0, 40];
-    const three = bootstrapCurves([1, 2, 3].map((seed) => ({ strategy: 'g', seed, size: 10, errors: errs, orderKey: 'same' })), { seed: 7 });
+    const three = bootstrapCurves(
+      [1, 2, 3].map((seed) => ({ strategy: 'g', seed, size: 10, errors: errs, orderKey: 'same' })),
+      { seed: 7 },
+    );
     const one = meanInterval(errs, { seed: 7 });
     const s = three.strategies[0]!;
     expect([s.identicalCurves, s.orders, s.seeds.length]).toEqual([true, 1, 3]);
@@ -50,10 +53,12 @@ describe('bootstrap intervals, hand-worked', () => {
   });
 
   it('refuses samples measured on different test sets', () => {
-    expect(() => bootstrapCurves([
-      { strategy: 'a', seed: 1, size: 1, errors: [1, 2] },
-      { strategy: 'b', seed: 1, size: 1, errors: [1, 2, 3] },
-    ])).toThrow(/same 2 test images/);
+    expect(() =>
+      bootstrapCurves([
+        { strategy: 'a', seed: 1, size: 1, errors: [1, 2] },
+        { strategy: 'b', seed: 1, size: 1, errors: [1, 2, 3] },
+      ]),
+    ).toThrow(/same 2 test images/);
   });
 });
 
@@ -110,7 +115,12 @@ describe('chance level', () => {
   it('is 90 deg for uniform full-circle angles and 45 for axial ones', () => {
     const uniform = Array.from({ length: 360 }, (_, i) => i + 0.5);
     expect(chanceLevel(uniform, 360).chanceDeg).toBeCloseTo(90, 9);
-    expect(chanceLevel(uniform.map((a) => a / 2), 180).chanceDeg).toBeCloseTo(45, 9);
+    expect(
+      chanceLevel(
+        uniform.map((a) => a / 2),
+        180,
+      ).chanceDeg,
+    ).toBeCloseTo(45, 9);
   });
 
   it('is the error of always answering the circular mean on skewed angles', () => {

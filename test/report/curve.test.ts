@@ -62,12 +62,45 @@ describe('labelsNeeded', () => {
 
   it('without interpolation answers the schedule size; reached at the first size answers that size', () => {
     expect(labelsNeeded(CURVE, { interpolate: false }).find((x) => x.strategy === 'fps')!.size).toBe(100);
-    expect(sizeToReach([{ size: 10, mae: 5 }, { size: 20, mae: 4 }], 6)).toBe(10);
-    expect(sizeToReach([{ size: 10, mae: 9 }, { size: 20, mae: 7 }], 6)).toBeNull();
+    expect(
+      sizeToReach(
+        [
+          { size: 10, mae: 5 },
+          { size: 20, mae: 4 },
+        ],
+        6,
+      ),
+    ).toBe(10);
+    expect(
+      sizeToReach(
+        [
+          { size: 10, mae: 9 },
+          { size: 20, mae: 7 },
+        ],
+        6,
+      ),
+    ).toBeNull();
     // exactly on a schedule point: 40 at 50 -> 50
-    expect(sizeToReach([{ size: 25, mae: 55 }, { size: 50, mae: 40 }], 40)).toBe(50);
+    expect(
+      sizeToReach(
+        [
+          { size: 25, mae: 55 },
+          { size: 50, mae: 40 },
+        ],
+        40,
+      ),
+    ).toBe(50);
     // first crossing counts even if the curve later rises again
-    expect(sizeToReach([{ size: 10, mae: 10 }, { size: 20, mae: 6 }, { size: 40, mae: 8 }], 8)).toBe(15);
+    expect(
+      sizeToReach(
+        [
+          { size: 10, mae: 10 },
+          { size: 20, mae: 6 },
+          { size: 40, mae: 8 },
+        ],
+        8,
+      ),
+    ).toBe(15);
   });
 
   it('pairs every strategy against every other when the reference is absent', () => {
@@ -103,10 +136,7 @@ describe('renderCurveSvg', () => {
   });
 
   it('places the mean line at the mean over seeds (linear x when the sizes span less than a decade)', () => {
-    const svg = renderCurveSvg(
-      [...pts('random', 1, [100, 200], [40, 20]), ...pts('random', 2, [100, 200], [20, 10])],
-      { width: 600, height: 400 },
-    );
+    const svg = renderCurveSvg([...pts('random', 1, [100, 200], [40, 20]), ...pts('random', 2, [100, 200], [20, 10])], { width: 600, height: 400 });
     expect(svg).toContain('labeled-set size (images)');
     expect(svg).not.toContain('log scale');
     // means 30 and 15; y domain [0, 40 * 1.05] niced to [0, 45]; inner height 400 - 48 - 56 = 296; inner width 600 - 64 - 220 = 316
@@ -139,7 +169,10 @@ describe('renderCurveSvg', () => {
     // y domain [0, 90 * 1.05] niced to [0, 100]; inner height 296
     const yOf = (deg: number) => 296 - (deg / 100) * 296;
     const band = /class="curve-band" data-strategy="random" d="([^"]+)"/.exec(svg)![1]!;
-    const ys = band.match(/-?\d+(\.\d+)?/g)!.map(Number).filter((_, i) => i % 2 === 1);
+    const ys = band
+      .match(/-?\d+(\.\d+)?/g)!
+      .map(Number)
+      .filter((_, i) => i % 2 === 1);
     expect(Math.min(...ys)).toBeCloseTo(yOf(44), 1);
     expect(Math.max(...ys)).toBeCloseTo(yOf(8), 1);
     const chance = /<g class="chance"><line x1="0" x2="[\d.]+" y1="([\d.]+)"/.exec(svg)!;

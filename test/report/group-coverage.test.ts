@@ -15,7 +15,10 @@ describe('coverage of the variety', () => {
   it('matches a brute-force count on random orders', () => {
     const rnd = mulberry32(4);
     const groups = Int32Array.from({ length: 50 }, () => Math.floor(rnd() * 9));
-    const order = seededShuffle(Array.from({ length: 50 }, (_, i) => i), 2);
+    const order = seededShuffle(
+      Array.from({ length: 50 }, (_, i) => i),
+      2,
+    );
     const sizes = [1, 5, 10, 25, 50];
     const brute = sizes.map((n) => new Set(order.slice(0, n).map((r) => groups[r])).size);
     expect(distinctGroupsInPrefixes(order, groups, sizes)).toEqual(brute);

@@ -26,20 +26,40 @@ function curve(strategy: string, seed: number, means: number[], spread: number, 
 
 /** Errors spread evenly over [0, 180): exactly what a guess that knows nothing scores (mean 90), shuffled per seed. */
 function atChance(strategy: string, seed: number): ErrorSample[] {
-  return SIZES.map((size, i) => ({ strategy, seed, size, errors: Float32Array.from(seededShuffle(Array.from({ length: T }, (_, k) => ((k + 0.5) * 180) / T), seed * 10 + i)) }));
+  return SIZES.map((size, i) => ({
+    strategy,
+    seed,
+    size,
+    errors: Float32Array.from(
+      seededShuffle(
+        Array.from({ length: T }, (_, k) => ((k + 0.5) * 180) / T),
+        seed * 10 + i,
+      ),
+    ),
+  }));
 }
 
 const judge = (samples: ErrorSample[], chance = 90) => strategyVerdict(bootstrapCurves(samples, { resamples: 1000, seed: 5 }), chance);
 const code = (v: ReturnType<typeof judge>, s: string) => v.strategies.find((c) => c.strategy === s)!.code;
 
 // random: three seeds, means 40 30 20 10 with seed offsets -2, 0, +2 and image spread 5.
-const RANDOM = [1, 2, 3].flatMap((seed) => curve('random', seed, [40, 30, 20, 10].map((m) => m + (seed - 2) * 2), 5));
+const RANDOM = [1, 2, 3].flatMap((seed) =>
+  curve(
+    'random',
+    seed,
+    [40, 30, 20, 10].map((m) => m + (seed - 2) * 2),
+    5,
+  ),
+);
 
 describe('strategyVerdict on constructed curves', () => {
   it('a reference that levelled off: a strategy with the same curve saves nothing (plateau and flat cases)', () => {
     // random and twin: bit-identical errors, 40 deg at 25 labels, then 15 deg from 50 labels on (random reaches its
     // final error at 50, not at its largest size 200); and a case flat from the first size on
-    for (const means of [[40, 15, 15, 15], [22, 22, 22, 22]]) {
+    for (const means of [
+      [40, 15, 15, 15],
+      [22, 22, 22, 22],
+    ]) {
       const ref = [1, 2, 3].flatMap((seed) => curve('random', seed, means, 5));
       const twin = ref.map((x) => ({ ...x, strategy: 'twin' }));
       const boot = bootstrapCurves([...ref, ...twin], { resamples: 500, seed: 3 });
@@ -78,7 +98,7 @@ describe('strategyVerdict on constructed curves', () => {
     expect(v.sentence).toMatch(/twin: no difference shown/);
   });
 
-  it('a clear gap with tight intervals: saves, with the labels-saved interval below random\'s size', () => {
+  it("a clear gap with tight intervals: saves, with the labels-saved interval below random's size", () => {
     // fps (one order): 20 12 8 5, reaching random's 10 deg (at 200) between 50 and 100: 50 + 2/4 x 50 = 75 labels.
     const fps = [1, 2, 3].flatMap((seed) => curve('fps', seed, [20, 12, 8, 5], 3, undefined, 'one'));
     const v = judge([...RANDOM, ...fps]);
@@ -112,8 +132,24 @@ describe('strategyVerdict on constructed curves', () => {
   it('a gap inside the noise: no-difference', () => {
     // meh is 1 deg better than random at every size, but each test image's error is noisy (+- 40 deg).
     const rnd = mulberry32(77);
-    const noisyRandom = [1, 2, 3].flatMap((seed) => curve('random', seed, [40, 30, 20, 10].map((m) => m + 40), 40, rnd));
-    const meh = [1, 2, 3].flatMap((seed) => curve('meh', seed, [39, 29, 19, 9].map((m) => m + 40), 40, rnd));
+    const noisyRandom = [1, 2, 3].flatMap((seed) =>
+      curve(
+        'random',
+        seed,
+        [40, 30, 20, 10].map((m) => m + 40),
+        40,
+        rnd,
+      ),
+    );
+    const meh = [1, 2, 3].flatMap((seed) =>
+      curve(
+        'meh',
+        seed,
+        [39, 29, 19, 9].map((m) => m + 40),
+        40,
+        rnd,
+      ),
+    );
     const v = judge([...noisyRandom, ...meh], 200);
     expect(code(v, 'meh')).toBe('no-difference');
     const m = v.strategies.find((c) => c.strategy === 'meh')!;
@@ -123,7 +159,15 @@ describe('strategyVerdict on constructed curves', () => {
 
   it('the verdict does not depend on seed order', () => {
     const rnd = mulberry32(3);
-    const fps = [1, 2, 3].flatMap((seed) => curve('fps', seed, [20, 12, 7, 4].map((m) => m + seed), 6, rnd));
+    const fps = [1, 2, 3].flatMap((seed) =>
+      curve(
+        'fps',
+        seed,
+        [20, 12, 7, 4].map((m) => m + seed),
+        6,
+        rnd,
+      ),
+    );
     const bad = [1, 2, 3].flatMap((seed) => curve('bad', seed, [60, 50, 40, 30], 3));
     const all = [...RANDOM, ...fps, ...bad];
     const v = judge(all);

@@ -96,7 +96,10 @@ describe('bundled demo data (assets/demo)', () => {
     expect(items.map((it) => `${it.relPath},${it.angle}`)).toEqual(rows.map((r) => `${r.path},${r.angle}`));
     for (const it of items.filter((_, i) => i % 500 === 3)) {
       const expected = rotateClockwise(images.data.subarray(it.trainIndex * 784, (it.trainIndex + 1) * 784), 28, 28, it.angle, 40);
-      const { data } = await sharp(path.join(DEMO, 'images', it.relPath)).greyscale().raw().toBuffer({ resolveWithObject: true });
+      const { data } = await sharp(path.join(DEMO, 'images', it.relPath))
+        .greyscale()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       expect(Buffer.from(data).equals(Buffer.from(expected))).toBe(true);
     }
   });

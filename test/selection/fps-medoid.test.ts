@@ -29,18 +29,28 @@ function bruteFpsMedoid(data: Float32Array, n: number, d: number, labeled: numbe
       for (let x = 0; x < n; x++) {
         const nb = neighbours(x);
         const r = nb.length ? Math.sqrt(dist2(data, d, x, nb[nb.length - 1]!)) : 0;
-        if (r < best) { best = r; pick = x; }
+        if (r < best) {
+          best = r;
+          pick = x;
+        }
       }
     } else {
       let f = -1;
       let best = -1;
-      for (let x = 0; x < n; x++) if (!chosen.includes(x) && D(x) > best) { best = D(x); f = x; }
+      for (let x = 0; x < n; x++)
+        if (!chosen.includes(x) && D(x) > best) {
+          best = D(x);
+          f = x;
+        }
       const region = [f, ...neighbours(f).filter((y) => !chosen.includes(y) && dist2(data, d, y, f) < D(y))].sort((a, b) => a - b);
       let bestSum = Infinity;
       for (const a of region) {
         let s = 0;
         for (const b of region) if (a !== b) s += Math.sqrt(dist2(data, d, a, b));
-        if (s < bestSum) { bestSum = s; pick = a; }
+        if (s < bestSum) {
+          bestSum = s;
+          pick = a;
+        }
       }
     }
     chosen.push(pick);
@@ -83,7 +93,10 @@ describe('fps-medoid', () => {
     // Mean distance of the blob picks to their blob's centre.
     const spread = (order: Int32Array): number => {
       const inBlob = Array.from(order).filter((x) => b.blobOf[x]! >= 0);
-      return inBlob.reduce((s, x) => s + Math.hypot(b.data[x * 2]! - b.centres[b.blobOf[x]!]![0]!, b.data[x * 2 + 1]! - b.centres[b.blobOf[x]!]![1]!), 0) / inBlob.length;
+      return (
+        inBlob.reduce((s, x) => s + Math.hypot(b.data[x * 2]! - b.centres[b.blobOf[x]!]![0]!, b.data[x * 2 + 1]! - b.centres[b.blobOf[x]!]![1]!), 0) /
+        inBlob.length
+      );
     };
     expect(spread(medoid.order)).toBeLessThan(spread(plain.order));
   });

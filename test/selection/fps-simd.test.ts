@@ -144,7 +144,9 @@ describe('furthest point sampling, wasm SIMD kernel', () => {
 
   it('float32 sums would not do on the near-tie data: the margin matters', () => {
     // the same data picked by float32 keys (Math.fround after every operation) departs from the float64 reference
-    const n = 160, d = 24, seed = 185;
+    const n = 160,
+      d = 24,
+      seed = 185;
     const data = nearTies(n, d, seed);
     const f = Math.fround;
     const key32 = (a: number, b: number): number => {
@@ -193,7 +195,9 @@ describe('furthest point sampling without wasm SIMD (fallback)', () => {
     vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
     resetWasmSimdDetection();
     expect(detectWasmSimd()).toBe(false);
-    const n = 140, d = 10, seed = 3;
+    const n = 140,
+      d = 10,
+      seed = 3;
     const data = clusteredData(n, d, seed);
     const labeled = [4, 77];
     const ref = bruteForceFps(data, n, d, labeled, 60, -1);

@@ -55,7 +55,8 @@ describe('furthest point sampling vs brute force', () => {
   }
 
   it('records the distance to the nearest earlier pick or label', () => {
-    const n = 80, d = 6;
+    const n = 80,
+      d = 6;
     const data = randomData(n, d, 42);
     const labeled = [3, 17];
     const { order, coverageRadius } = furthestPointSampling(data, n, d, { labeled, k: 30, seed: 1 });
@@ -68,7 +69,8 @@ describe('furthest point sampling vs brute force', () => {
   });
 
   it('is deterministic for a seed and its first pick follows the seed without labels', () => {
-    const n = 200, d = 8;
+    const n = 200,
+      d = 8;
     const data = randomData(n, d, 5);
     const a = furthestPointSampling(data, n, d, { seed: 11, k: 20 });
     const b = furthestPointSampling(data, n, d, { seed: 11, k: 20 });
@@ -81,7 +83,8 @@ describe('furthest point sampling vs brute force', () => {
 
   it('pruned and parallel equal single-thread on clustered data at a larger size', async () => {
     // 40 tight clusters in 12-D, 4,000 rows: exercises the pruning and 2 workers
-    const n = 4000, d = 12;
+    const n = 4000,
+      d = 12;
     const r = lcg(99);
     const centres = Array.from({ length: 40 }, () => Array.from({ length: d }, () => r() * 20));
     const data = new Float32Array(n * d);
@@ -103,7 +106,8 @@ describe('furthest point sampling vs brute force', () => {
   });
 
   it('pruned falls back to the plain kernel on unstructured data with the same picks', () => {
-    const n = 1500, d = 16;
+    const n = 1500,
+      d = 16;
     const data = randomData(n, d, 123);
     const stats = { prunedWork: 0, fellBackAt: -1 };
     const pruned = furthestPointSamplingPruned(data, n, d, { k: 500, seed: 4, labeled: [10], stats });
@@ -143,7 +147,8 @@ describe('furthest point sampling vs brute force', () => {
 describe('FpsState (live queue)', () => {
   it('take() reproduces the order; an out-of-order label gives the brute-force next pick', async () => {
     const { FpsState } = await import('../../src/main/selection/furthest-point-sampling.js');
-    const n = 120, d = 5;
+    const n = 120,
+      d = 5;
     const data = randomData(n, d, 31);
     const ref = furthestPointSampling(data, n, d, { labeled: [7], seed: 2 });
     const st = new FpsState(data, n, d, { labeled: [7], seed: 2 });

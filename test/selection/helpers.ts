@@ -41,9 +41,7 @@ export function dist2(data: Float32Array, d: number, a: number, b: number): numb
  * candidate, its distance to every chosen point and label; take the largest
  * minimum, lowest index on ties. first = the pick used when nothing is labeled.
  */
-export function bruteForceFps(
-  data: Float32Array, n: number, d: number, labeled: number[], k: number, first: number,
-): { order: number[]; radius: number[] } {
+export function bruteForceFps(data: Float32Array, n: number, d: number, labeled: number[], k: number, first: number): { order: number[]; radius: number[] } {
   const chosen: number[] = [...labeled];
   const order: number[] = [];
   const radius: number[] = [];
@@ -60,7 +58,10 @@ export function bruteForceFps(
       if (chosen.includes(x)) continue;
       let m = Infinity;
       for (const c of chosen) m = Math.min(m, dist2(data, d, x, c));
-      if (m > best) { best = m; bi = x; }
+      if (m > best) {
+        best = m;
+        bi = x;
+      }
     }
     chosen.push(bi);
     order.push(bi);
@@ -74,10 +75,19 @@ export function bruteForceFps(
  * Returns the data and, for checking, which rows are outliers and each blob's centre.
  */
 export function blobsWithOutliers(seed = 7): {
-  data: Float32Array; n: number; d: number; outliers: number[]; blobOf: number[]; centres: number[][];
+  data: Float32Array;
+  n: number;
+  d: number;
+  outliers: number[];
+  blobOf: number[];
+  centres: number[][];
 } {
   const r = lcg(seed);
-  const centres = [[0, 0], [10, 0], [0, 10]];
+  const centres = [
+    [0, 0],
+    [10, 0],
+    [0, 10],
+  ];
   const sizes = [120, 60, 30];
   const rows: number[][] = [];
   const blobOf: number[] = [];
@@ -93,7 +103,12 @@ export function blobsWithOutliers(seed = 7): {
       blobOf.push(b);
     }
   });
-  const outlierPts = [[30, 30], [-25, 5], [5, -28], [25, -20]];
+  const outlierPts = [
+    [30, 30],
+    [-25, 5],
+    [5, -28],
+    [25, -20],
+  ];
   const outliers: number[] = [];
   for (const p of outlierPts) {
     outliers.push(rows.length);
@@ -107,7 +122,9 @@ export function blobsWithOutliers(seed = 7): {
     [perm[i], perm[j]] = [perm[j]!, perm[i]!];
   }
   const inv = new Array<number>(perm.length);
-  perm.forEach((old, nw) => { inv[old] = nw; });
+  perm.forEach((old, nw) => {
+    inv[old] = nw;
+  });
   const n = rows.length;
   const d = 2;
   const data = new Float32Array(n * d);

@@ -25,8 +25,14 @@ describe('kmeans (hand-worked)', () => {
     // (0,0),(0,2) -> (0,1); (8,8),(8,6) -> (8,7); inertia 4 * 1 = 4
     const data = Float32Array.from([0, 0, 8, 8, 0, 2, 8, 6]);
     const r = kmeans(data, 4, 2, { k: 2, seed: 3 });
-    const cents = [[r.centroids[0], r.centroids[1]], [r.centroids[2], r.centroids[3]]].sort((a, b) => a[0]! - b[0]!);
-    expect(cents).toEqual([[0, 1], [8, 7]]);
+    const cents = [
+      [r.centroids[0], r.centroids[1]],
+      [r.centroids[2], r.centroids[3]],
+    ].sort((a, b) => a[0]! - b[0]!);
+    expect(cents).toEqual([
+      [0, 1],
+      [8, 7],
+    ]);
     expect(r.inertia).toBe(4);
   });
 
@@ -40,11 +46,15 @@ describe('kmeans (hand-worked)', () => {
     expect(Array.from(a.assignment)).toEqual(Array.from(b.assignment));
     // every row is assigned to its nearest centroid (Lloyd fixed point)
     for (let i = 0; i < 30; i++) {
-      let best = Infinity, bc = -1;
+      let best = Infinity,
+        bc = -1;
       for (let c = 0; c < 5; c++) {
         let s = 0;
         for (let j = 0; j < 3; j++) s += (data[i * 3 + j]! - a.centroids[c * 3 + j]!) ** 2;
-        if (s < best) { best = s; bc = c; }
+        if (s < best) {
+          best = s;
+          bc = c;
+        }
       }
       expect(a.assignment[i]).toBe(bc);
     }
@@ -67,7 +77,8 @@ describe('knn (vs sorting all distances)', () => {
       const K = 7;
       const r = knn(data, n, d, K);
       for (let i = 0; i < n; i++) {
-        const others = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i)
+        const others = Array.from({ length: n }, (_, j) => j)
+          .filter((j) => j !== i)
           .map((j) => ({ j, s: dist2(data, d, i, j) }))
           .sort((a, b) => a.s - b.s || a.j - b.j);
         for (let q = 0; q < K; q++) {

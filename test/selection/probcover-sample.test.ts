@@ -10,7 +10,7 @@ import { randomOrder } from '../../src/main/selection/random-order.js';
 
 function points(n: number, d: number, seed: number): Float32Array {
   let s = seed >>> 0;
-  const r = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const r = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const centres = Array.from({ length: 12 }, () => Array.from({ length: d }, () => r() * 10));
   const out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {

@@ -43,7 +43,8 @@ describe('interleaveOrders', () => {
 });
 
 describe('selectOrder', () => {
-  const n = 160, d = 4;
+  const n = 160,
+    d = 4;
   const data = randomData(n, d, 77);
   const labeled = [3, 50, 120];
   for (const s of SELECTION_STRATEGIES) {

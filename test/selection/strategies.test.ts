@@ -68,7 +68,10 @@ describe('on 3 blobs of 120/60/30 points plus 4 far outliers', () => {
 
 describe('TypiClust first round vs an independent reference', () => {
   it('matches most-typical-of-largest-uncovered-cluster on random data', () => {
-    const n = 150, d = 3, B = 6, seed = 4;
+    const n = 150,
+      d = 3,
+      B = 6,
+      seed = 4;
     const data = randomData(n, d, 21);
     const r = typiclust({ data, n, d, seed, initialBudget: B, k: B });
     // reference: same k-means call (documented: seed + round 0, 30 iterations, B clusters)
@@ -76,7 +79,11 @@ describe('TypiClust first round vs an independent reference', () => {
     const clusters = Array.from({ length: B }, (_, c) => Array.from({ length: n }, (_, i) => i).filter((i) => km.assignment[i] === c));
     const typ = (i: number, members: number[]): number => {
       const K = Math.min(20, Math.floor(members.length / 2));
-      const ds = members.filter((j) => j !== i).map((j) => Math.sqrt(dist2(data, d, i, j))).sort((a, b) => a - b).slice(0, K);
+      const ds = members
+        .filter((j) => j !== i)
+        .map((j) => Math.sqrt(dist2(data, d, i, j)))
+        .sort((a, b) => a - b)
+        .slice(0, K);
       return 1 / (ds.reduce((a, b) => a + b, 0) / K + 1e-5);
     };
     const count = new Array<number>(B).fill(0);
@@ -86,8 +93,13 @@ describe('TypiClust first round vs an independent reference', () => {
       const live = clusters.map((m, c) => ({ m, c })).filter((x) => x.m.length > 5);
       live.sort((x, y) => count[x.c]! - count[y.c]! || y.m.length - x.m.length || x.c - y.c);
       const { m, c } = live[0]!;
-      let best = -1, bi = -1;
-      for (const i of m) if (!taken.has(i) && typ(i, m) > best) { best = typ(i, m); bi = i; }
+      let best = -1,
+        bi = -1;
+      for (const i of m)
+        if (!taken.has(i) && typ(i, m) > best) {
+          best = typ(i, m);
+          bi = i;
+        }
       expected.push(bi);
       taken.add(bi);
       count[c]!++;
@@ -99,7 +111,8 @@ describe('TypiClust first round vs an independent reference', () => {
 
 describe('ProbCover vs an independent reference', () => {
   it('delta is the largest radius whose open balls are >= 95 % pure', () => {
-    const n = 120, d = 2;
+    const n = 120,
+      d = 2;
     const data = randomData(n, d, 8);
     const labels = kmeans(data, n, d, { k: 4, seed: 2 }).assignment;
     const delta = purityDelta(data, n, d, labels, 0.95);
@@ -107,7 +120,11 @@ describe('ProbCover vs an independent reference', () => {
       let pure = 0;
       for (let x = 0; x < n; x++) {
         let ok = true;
-        for (let y = 0; y < n; y++) if (Math.sqrt(dist2(data, d, x, y)) < r && labels[y] !== labels[x]) { ok = false; break; }
+        for (let y = 0; y < n; y++)
+          if (Math.sqrt(dist2(data, d, x, y)) < r && labels[y] !== labels[x]) {
+            ok = false;
+            break;
+          }
         if (ok) pure++;
       }
       return pure / n;
@@ -126,7 +143,10 @@ describe('ProbCover vs an independent reference', () => {
       const delta = 0.7;
       const r = probcover({ data, n, d, labeled: [...labeled], seed: 1, delta, ties });
       // tie-break: position in the seeded shuffle of all rows (seededShuffle = the random baseline's shuffle), or the index
-      const shuffled = seededShuffle(Array.from({ length: n }, (_, i) => i), 1);
+      const shuffled = seededShuffle(
+        Array.from({ length: n }, (_, i) => i),
+        1,
+      );
       const rank = (x: number): number => (ties === 'random' ? shuffled.indexOf(x) : x);
       // reference: recount every ball's uncovered rows at every step
       const ball = (x: number): number[] => Array.from({ length: n }, (_, y) => y).filter((y) => y === x || Math.sqrt(dist2(data, d, x, y)) < delta);
@@ -135,18 +155,25 @@ describe('ProbCover vs an independent reference', () => {
       for (const l of labeled) ball(l).forEach((y) => covered.add(y));
       const expected: number[] = [];
       while (expected.length < n - labeled.length) {
-        let best = 0, bi = -1;
+        let best = 0,
+          bi = -1;
         for (let x = 0; x < n; x++) {
           if (chosen.includes(x)) continue;
           const g = ball(x).filter((y) => !covered.has(y)).length;
-          if (g > best || (g === best && g > 0 && rank(x) < rank(bi))) { best = g; bi = x; }
+          if (g > best || (g === best && g > 0 && rank(x) < rank(bi))) {
+            best = g;
+            bi = x;
+          }
         }
         if (bi < 0) {
           let bm = -1;
           for (let x = 0; x < n; x++) {
             if (chosen.includes(x)) continue;
             const m = chosen.length ? Math.min(...chosen.map((c) => dist2(data, d, x, c))) : Infinity;
-            if (m > bm) { bm = m; bi = x; }
+            if (m > bm) {
+              bm = m;
+              bi = x;
+            }
           }
         } else ball(bi).forEach((y) => covered.add(y));
         expected.push(bi);
@@ -165,10 +192,18 @@ describe('guarded FPS vs its brute-force definition', () => {
     ['ties', tiedData(70, 3, 17), 70, 3, [2]],
   ] as const) {
     it(name, () => {
-      const m = 4, q = 0.8;
+      const m = 4,
+        q = 0.8;
       const r = guardedFps({ data, n, d, labeled: [...labeled], seed: 3, neighbours: m, quantile: q });
       const dist = (a: number, b: number): number => Math.sqrt(dist2(data, d, a, b));
-      const rho = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).map((j) => dist(i, j)).sort((a, b) => a - b)[m - 1]!);
+      const rho = Array.from(
+        { length: n },
+        (_, i) =>
+          Array.from({ length: n }, (_, j) => j)
+            .filter((j) => j !== i)
+            .map((j) => dist(i, j))
+            .sort((a, b) => a - b)[m - 1]!,
+      );
       const Q = [...rho].sort((a, b) => a - b)[Math.ceil(q * n) - 1]!;
       const eligible = rho.map((x) => x <= Q);
       const chosen: number[] = [...labeled];
@@ -179,7 +214,11 @@ describe('guarded FPS vs its brute-force definition', () => {
         let pick = -1;
         if (chosen.length === 0) {
           let b = Infinity;
-          for (let x = 0; x < n; x++) if (eligible[x] && rho[x]! < b) { b = rho[x]!; pick = x; }
+          for (let x = 0; x < n; x++)
+            if (eligible[x] && rho[x]! < b) {
+              b = rho[x]!;
+              pick = x;
+            }
         } else {
           const free = Array.from({ length: n }, (_, x) => x).filter((x) => !chosen.includes(x));
           const el = free.filter((x) => eligible[x]);
@@ -187,8 +226,15 @@ describe('guarded FPS vs its brute-force definition', () => {
             if (el.length === 0) phase = 3;
             else {
               let b = -1;
-              for (const x of el) if (D(x) > b) { b = D(x); pick = x; }
-              if (!(b > rho[pick]! ** 2)) { phase = 2; pick = -1; }
+              for (const x of el)
+                if (D(x) > b) {
+                  b = D(x);
+                  pick = x;
+                }
+              if (!(b > rho[pick]! ** 2)) {
+                phase = 2;
+                pick = -1;
+              }
             }
           }
           if (phase === 2) {
@@ -197,13 +243,20 @@ describe('guarded FPS vs its brute-force definition', () => {
               let b = -1;
               for (const x of el) {
                 const s = D(x) === 0 ? 0 : rho[x] === 0 ? Infinity : D(x) / rho[x]! ** 2;
-                if (s > b) { b = s; pick = x; }
+                if (s > b) {
+                  b = s;
+                  pick = x;
+                }
               }
             }
           }
           if (phase === 3) {
             let b = -1;
-            for (const x of free) if (D(x) > b) { b = D(x); pick = x; }
+            for (const x of free)
+              if (D(x) > b) {
+                b = D(x);
+                pick = x;
+              }
           }
         }
         expected.push(pick);

@@ -28,7 +28,9 @@ describe('compare verdicts', () => {
     expect(st.testSplit.size).toBeGreaterThan(0);
     expect(st.testSplit.size).toBeLessThan(50);
     const r = await svc.invoke('compare:run', { truthFile: subset.truthCsv, sizes: [5, 10], seeds: 2, strategies: ['fps', 'random'] });
-    expect(r.verdict).toBe(`No verdict: the test split has only ${st.testSplit.size} images with a ground-truth angle (at least 50 are needed to tell strategies apart).`);
+    expect(r.verdict).toBe(
+      `No verdict: the test split has only ${st.testSplit.size} images with a ground-truth angle (at least 50 are needed to tell strategies apart).`,
+    );
     expect((r.notes ?? []).join('\n')).toMatch(/cannot tell strategies apart/);
     expect(r.points).toHaveLength(2 * 2 * 2);
 
@@ -60,7 +62,17 @@ describe('compare verdicts', () => {
 
   it('prints a size reached at the smallest size tried as "at most", and the saving as "at least"', () => {
     const pts = [25, 50, 100].flatMap((size) =>
-      ['random', 'fps'].map((strategy) => ({ size, strategy, seed: 1, maeDeg: 1, medianDeg: 1, within10: 1, testSize: 100, source: 'compare' as const, createdAt: '' })),
+      ['random', 'fps'].map((strategy) => ({
+        size,
+        strategy,
+        seed: 1,
+        maeDeg: 1,
+        medianDeg: 1,
+        within10: 1,
+        testSize: 100,
+        source: 'compare' as const,
+        createdAt: '',
+      })),
     );
     const r = {
       points: pts,
@@ -77,7 +89,9 @@ describe('compare verdicts', () => {
     try {
       printCompare(r);
       const lines = log.mock.calls.map((c) => String(c[0]));
-      expect(lines[0]).toBe("fps: reaches random's error at its largest size (20.0 deg at 100 labels) with at most 25 labels, the smallest size tried (at least 75% fewer)");
+      expect(lines[0]).toBe(
+        "fps: reaches random's error at its largest size (20.0 deg at 100 labels) with at most 25 labels, the smallest size tried (at least 75% fewer)",
+      );
       expect(lines[1]).toBe("typiclust: reaches random's error at its largest size (20.0 deg at 100 labels) with 60 labels (40% fewer)");
     } finally {
       log.mockRestore();

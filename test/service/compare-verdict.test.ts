@@ -68,7 +68,11 @@ describe('compare verdict on real images', () => {
     // groups: 10 classes in the pool, oracle min(n, 10); every count within it
     expect(rep.groups!.column).toBe('class');
     expect(rep.groups!.inPool).toBe(10);
-    expect(rep.groups!.oracle).toEqual([{ size: 10, groups: 10 }, { size: 20, groups: 10 }, { size: 40, groups: 10 }]);
+    expect(rep.groups!.oracle).toEqual([
+      { size: 10, groups: 10 },
+      { size: 20, groups: 10 },
+      { size: 40, groups: 10 },
+    ]);
     for (const s of rep.strategies) for (const p of s.points) for (const n of p.groups!.perSeed) expect(n).toBeLessThanOrEqual(Math.min(p.size, 10));
 
     const csv = fs.readFileSync(path.join(out, 'curve.csv'), 'utf8').trim().split('\n');
@@ -84,11 +88,16 @@ describe('compare verdict on real images', () => {
     try {
       printCompare(r);
       const lines = log.mock.calls.map((c) => String(c[0]));
-      expect(lines[0]).toMatch(/^chance level [\d.]+ deg \(a guess that knows nothing: 90 deg; always answering the test split's circular mean: [\d.]+ deg\); \d+ test images; 95 % intervals from 2000 bootstrap resamples$/);
+      expect(lines[0]).toMatch(
+        /^chance level [\d.]+ deg \(a guess that knows nothing: 90 deg; always answering the test split's circular mean: [\d.]+ deg\); \d+ test images; 95 % intervals from 2000 bootstrap resamples$/,
+      );
       expect(lines.some((l) => l.startsWith('fps: not-learned (2 seeds); mean error in deg [95 % interval] by labels: 10: '))).toBe(true);
       expect(lines.some((l) => l.startsWith('guarded-fps: not-learned (one order for every seed)'))).toBe(true);
-      expect(lines).toContain('classes: 10 in the pool; oracle min(n, 10): 10: 10, 20: 10, 40: 10' + `; nearest neighbour in the embedding of the same class: ${Math.round(rep.groups!.nearestNeighbourSameGroup! * 100)}% of images` +
-          ' (at most 100%: the images whose class has another image in the pool)');
+      expect(lines).toContain(
+        'classes: 10 in the pool; oracle min(n, 10): 10: 10, 20: 10, 40: 10' +
+          `; nearest neighbour in the embedding of the same class: ${Math.round(rep.groups!.nearestNeighbourSameGroup! * 100)}% of images` +
+          ' (at most 100%: the images whose class has another image in the pool)',
+      );
       // every class holds many images here, so every image could have a neighbour of its class
       expect(rep.groups!.nearestNeighbourCeiling).toBe(1);
       expect(lines).toContain(rep.sentence);
@@ -115,14 +124,34 @@ describe('compare verdict on real images', () => {
 
     // the live curve (evaluate) on the same random angles: an interval, the chance level of its labeled test images, "not learned yet"
     const store = svc.project;
-    const byRel = new Map(fs.readFileSync(randomTruth, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map((c) => [c[0]!, Number(c[1])]));
+    const byRel = new Map(
+      fs
+        .readFileSync(randomTruth, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .map((c) => [c[0]!, Number(c[1])]),
+    );
     const rel = (p: string): string => path.relative(subset.images, p).split(path.sep).join('/');
     const imgs = store.listPoolImages();
     const testImgs = imgs.filter((i) => i.inTestSplit);
     const trainImgs = imgs.filter((i) => !i.inTestSplit).slice(0, 20);
-    store.addLabels([...testImgs, ...trainImgs].map((i) => ({ imageId: i.id, value: { kind: 'angle', angle: byRel.get(rel(i.path))! as never }, annotator: 'simulated', arm: (i.inTestSplit ? 'test' : 'none') as never, source: 'simulated' as const })));
+    store.addLabels(
+      [...testImgs, ...trainImgs].map((i) => ({
+        imageId: i.id,
+        value: { kind: 'angle', angle: byRel.get(rel(i.path))! as never },
+        annotator: 'simulated',
+        arm: (i.inTestSplit ? 'test' : 'none') as never,
+        source: 'simulated' as const,
+      })),
+    );
     const [live] = await svc.invoke('evaluate:run', {});
-    const liveChance = chanceLevel(Float32Array.from(testImgs, (i) => Math.fround(byRel.get(rel(i.path))!)), 360, { minForCircularMean: 50 }).chanceDeg;
+    const liveChance = chanceLevel(
+      Float32Array.from(testImgs, (i) => Math.fround(byRel.get(rel(i.path))!)),
+      360,
+      { minForCircularMean: 50 },
+    ).chanceDeg;
     expect(live!.chanceDeg).toBeCloseTo(liveChance, 3);
     expect(live!.ciLow!).toBeLessThanOrEqual(live!.maeDeg);
     expect(live!.ciHigh!).toBeGreaterThanOrEqual(live!.maeDeg);

@@ -40,7 +40,10 @@ describe('label operations', () => {
 
   it('labels:import with split test labels exactly the unlabeled test-split images, arm test, from the file', async () => {
     const st = await svc.invoke('project:status', {});
-    const testIds = svc.project.listPoolImages().filter((i) => i.inTestSplit).map((i) => i.id);
+    const testIds = svc.project
+      .listPoolImages()
+      .filter((i) => i.inTestSplit)
+      .map((i) => i.id);
     expect(testIds).toHaveLength(st.testSplit.size);
     expect(testIds.length).toBeGreaterThan(0);
     const r = await svc.invoke('labels:import', { file: subset.truthCsv, split: 'test', annotator: 'simulated', source: 'simulated' });

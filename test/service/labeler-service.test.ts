@@ -54,7 +54,11 @@ describe('LabelerService', () => {
       await svc.invoke('label:set', { imageId: a!.imageId, angle: 370 as Degrees, durationMs: 1234 });
       // Another connection (another process would do the same) sees it at once.
       const other = new Database(file, { readonly: true });
-      const row = other.prepare('SELECT angle_deg, annotator, duration_ms FROM labels WHERE image_id = ?').get(a!.imageId) as { angle_deg: number; annotator: string; duration_ms: number };
+      const row = other.prepare('SELECT angle_deg, annotator, duration_ms FROM labels WHERE image_id = ?').get(a!.imageId) as {
+        angle_deg: number;
+        annotator: string;
+        duration_ms: number;
+      };
       other.close();
       expect(row).toEqual({ angle_deg: 10, annotator: 'tester', duration_ms: 1234 });
 
@@ -81,7 +85,12 @@ describe('LabelerService', () => {
     const n = 60;
     const d = 3;
     const { store, file, ids, data } = syntheticProject(n, d);
-    const testIds = new Set(store.listImages().filter((i) => i.inTestSplit).map((i) => i.id));
+    const testIds = new Set(
+      store
+        .listImages()
+        .filter((i) => i.inTestSplit)
+        .map((i) => i.id),
+    );
     expect(testIds.size).toBe(6);
     const poolRows = ids.map((id, row) => ({ id, row })).filter((x) => !testIds.has(x.id));
     // label two pool images first
@@ -127,7 +136,12 @@ describe('LabelerService', () => {
     const n = 80;
     const d = 3;
     const { store, file, ids, data } = syntheticProject(n, d);
-    const testIds = new Set(store.listImages().filter((i) => i.inTestSplit).map((i) => i.id));
+    const testIds = new Set(
+      store
+        .listImages()
+        .filter((i) => i.inTestSplit)
+        .map((i) => i.id),
+    );
     store.close();
     const svc = await LabelerService.create({ dataDir: tempDir('nl-data-'), annotator: 'tester', autoEvaluate: true });
     try {

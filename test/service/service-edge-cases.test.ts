@@ -32,8 +32,30 @@ describe('service edge cases: replaced embeddings, duplicates, undo scope, inter
     const { store, file } = syntheticProject(10, 2);
     const testImage = store.listImages().find((i) => i.inTestSplit)!;
     const folderId = store.folderId(path.join(path.dirname(file), 'images'));
-    const copy = store.insertImage({ folderId, relPath: 'copy.png', absPath: path.join(path.dirname(file), 'images', 'copy.png'), sha256: testImage.sha256, sizeBytes: 1, width: 16, height: 16, status: 'ready', error: null, modelInput: new Uint8Array(256) });
-    const broken = store.insertImage({ folderId, relPath: 'broken.png', absPath: path.join(path.dirname(file), 'images', 'broken.png'), sha256: 'zzz', sizeBytes: 1, width: null, height: null, status: 'unreadable', error: 'not a supported image format', modelInput: null });
+    const copy = store.insertImage({
+      folderId,
+      relPath: 'copy.png',
+      absPath: path.join(path.dirname(file), 'images', 'copy.png'),
+      sha256: testImage.sha256,
+      sizeBytes: 1,
+      width: 16,
+      height: 16,
+      status: 'ready',
+      error: null,
+      modelInput: new Uint8Array(256),
+    });
+    const broken = store.insertImage({
+      folderId,
+      relPath: 'broken.png',
+      absPath: path.join(path.dirname(file), 'images', 'broken.png'),
+      sha256: 'zzz',
+      sizeBytes: 1,
+      width: null,
+      height: null,
+      status: 'unreadable',
+      error: 'not a supported image format',
+      modelInput: null,
+    });
     expect(store.getImage(copy)?.duplicateOf).toBe(testImage.id);
     store.close();
     const svc = await open(file);
@@ -44,7 +66,9 @@ describe('service edge cases: replaced embeddings, duplicates, undo scope, inter
       const st = await svc.invoke('project:status', {});
       expect(st.labeled).toBe(0); // the label is a test-split label, not a training label
       expect(st.testSplit.labeled).toBe(1);
-      await expect(svc.invoke('label:set', { imageId: broken, angle: 5 as Degrees })).rejects.toThrow(/is unreadable \(not a supported image format\); only readable images can be labeled/);
+      await expect(svc.invoke('label:set', { imageId: broken, angle: 5 as Degrees })).rejects.toThrow(
+        /is unreadable \(not a supported image format\); only readable images can be labeled/,
+      );
     } finally {
       svc.close();
     }
@@ -72,7 +96,12 @@ describe('service edge cases: replaced embeddings, duplicates, undo scope, inter
     const n = 40;
     const d = 3;
     const { store, file, ids, data } = syntheticProject(n, d);
-    const test = new Set(store.listImages().filter((i) => i.inTestSplit).map((i) => i.id));
+    const test = new Set(
+      store
+        .listImages()
+        .filter((i) => i.inTestSplit)
+        .map((i) => i.id),
+    );
     store.close();
     const svc = await open(file);
     try {
@@ -100,13 +129,35 @@ describe('service edge cases: replaced embeddings, duplicates, undo scope, inter
   it('the order is stale after new images arrive or the embeddings change', () => {
     const { store, ids, data } = syntheticProject(12, 2);
     const setId = store.embeddingInfo() ? (projectSqlite(store).prepare('SELECT id FROM embedding_sets WHERE active = 1').pluck().get() as number) : null;
-    const pool = store.listPoolImages().filter((i) => !i.inTestSplit).map((i) => i.id);
+    const pool = store
+      .listPoolImages()
+      .filter((i) => !i.inTestSplit)
+      .map((i) => i.id);
     store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: setId, entries: pool.map((imageId) => ({ imageId, coverageRadius: null, arm: 'random' })) });
     expect(store.orderIsStale()).toBe(false);
     const folderId = store.folderId('/nowhere');
-    store.insertImage({ folderId, relPath: 'new.png', absPath: '/nowhere/new.png', sha256: 'new', sizeBytes: 1, width: 16, height: 16, status: 'ready', error: null, modelInput: new Uint8Array(256) });
+    store.insertImage({
+      folderId,
+      relPath: 'new.png',
+      absPath: '/nowhere/new.png',
+      sha256: 'new',
+      sizeBytes: 1,
+      width: 16,
+      height: 16,
+      status: 'ready',
+      error: null,
+      modelInput: new Uint8Array(256),
+    });
     expect(store.orderIsStale()).toBe(true);
-    store.saveOrder({ strategy: 'random', seed: 1, embeddingSetId: setId, entries: store.listPoolImages().filter((i) => !i.inTestSplit).map((i) => ({ imageId: i.id, coverageRadius: null, arm: 'random' })) });
+    store.saveOrder({
+      strategy: 'random',
+      seed: 1,
+      embeddingSetId: setId,
+      entries: store
+        .listPoolImages()
+        .filter((i) => !i.inTestSplit)
+        .map((i) => ({ imageId: i.id, coverageRadius: null, arm: 'random' })),
+    });
     expect(store.orderIsStale()).toBe(false);
     store.saveEmbeddings({ modelId: null, source: 'again', backend: null, loss: null, ids, dim: 2, data, pca: null });
     expect(store.orderIsStale()).toBe(true);

@@ -16,7 +16,13 @@ import type { ImageId, ImageRecord } from '../../src/shared/types.js';
 import { syntheticProject, tempDir } from '../helpers/synthetic-project.js';
 import { projectSqlite } from '../helpers/project-sqlite.js';
 
-interface RawLabel { image_id: number; angle_deg: number | null; no_orientation: number; arm: string; source: string }
+interface RawLabel {
+  image_id: number;
+  angle_deg: number | null;
+  no_orientation: number;
+  arm: string;
+  source: string;
+}
 
 const rawLabels = (store: ProjectStore): RawLabel[] =>
   projectSqlite(store).prepare('SELECT image_id, angle_deg, no_orientation, arm, source FROM labels ORDER BY id').all() as RawLabel[];
@@ -33,7 +39,18 @@ function projectWithCopies(): { store: ProjectStore; file: string; test: ImageRe
   const folderId = store.listFolders()[0]!.id;
   const folder = path.join(path.dirname(file), 'images');
   const copy = (of: ImageRecord, rel: string): ImageId =>
-    store.insertImage({ folderId, relPath: rel, absPath: path.join(folder, rel), sha256: of.sha256, sizeBytes: 1, width: 16, height: 16, status: 'ready', error: null, modelInput: new Uint8Array(256) });
+    store.insertImage({
+      folderId,
+      relPath: rel,
+      absPath: path.join(folder, rel),
+      sha256: of.sha256,
+      sizeBytes: 1,
+      width: 16,
+      height: 16,
+      status: 'ready',
+      error: null,
+      modelInput: new Uint8Array(256),
+    });
   const copyOfTest = copy(test, 'copy-test.png');
   const copyOfPool = copy(pool, 'copy-pool.png');
   expect(store.getImage(copyOfTest)!.duplicateOf).toBe(test.id);
@@ -70,7 +87,11 @@ describe('labels on exact duplicates', () => {
 
     // addLabels (one transaction) goes through the same path
     store.addLabels([{ imageId: copyOfPool, value: { kind: 'angle', angle: 90 as Degrees }, annotator: 't' }]);
-    expect(rawLabels(store).map((r) => [r.image_id, r.angle_deg])).toEqual([[pool.id, 40], [test.id, null], [pool.id, 90]]);
+    expect(rawLabels(store).map((r) => [r.image_id, r.angle_deg])).toEqual([
+      [pool.id, 40],
+      [test.id, null],
+      [pool.id, 90],
+    ]);
     expect(() => store.addLabel({ imageId: 9999 as ImageId, value: { kind: 'none' }, annotator: 't' })).toThrow('no image with id 9999 in this project');
   });
 

@@ -14,8 +14,19 @@ import type { Degrees } from '../../src/shared/angle.js';
 import type { ImageId } from '../../src/shared/types.js';
 import { projectSqlite } from '../helpers/project-sqlite.js';
 
-interface RawImage { id: number; status: string; duplicate_of: number | null; in_test_split: number; abs_path: string }
-interface RawLabel { id: number; image_id: number; undone_at: string | null; no_orientation: number }
+interface RawImage {
+  id: number;
+  status: string;
+  duplicate_of: number | null;
+  in_test_split: number;
+  abs_path: string;
+}
+interface RawLabel {
+  id: number;
+  image_id: number;
+  undone_at: string | null;
+  no_orientation: number;
+}
 
 /** The queue by brute force over the raw tables. */
 function referenceQueue(store: ProjectStore): number[] {
@@ -24,7 +35,9 @@ function referenceQueue(store: ProjectStore): number[] {
   const entries = db.prepare('SELECT rank, image_id FROM order_entries WHERE order_id = ?').all(orderId) as { rank: number; image_id: number }[];
   const images = new Map((db.prepare('SELECT id, status, duplicate_of, in_test_split, abs_path FROM images').all() as RawImage[]).map((r) => [r.id, r]));
   const labeled = currentLabels(db.prepare('SELECT id, image_id, undone_at, no_orientation FROM labels').all() as RawLabel[]);
-  const skips = new Map((db.prepare('SELECT image_id, skipped_at FROM skips').all() as { image_id: number; skipped_at: string }[]).map((r) => [r.image_id, r.skipped_at]));
+  const skips = new Map(
+    (db.prepare('SELECT image_id, skipped_at FROM skips').all() as { image_id: number; skipped_at: string }[]).map((r) => [r.image_id, r.skipped_at]),
+  );
   const ok = entries.filter((e) => {
     const img = images.get(e.image_id)!;
     return img.status === 'ready' && img.duplicate_of === null && img.in_test_split === 0 && !labeled.has(e.image_id);
@@ -55,8 +68,16 @@ function busyProject(): { store: ProjectStore; ids: ImageId[] } {
   // An exact duplicate of the first image, a missing and an unreadable image.
   const dir = path.dirname(store.getImage(ids[0]!)!.path);
   const dup = store.insertImage({
-    folderId: store.listFolders()[0]!.id, relPath: 'dup.png', absPath: path.join(dir, 'dup.png'), sha256: 'sha-0',
-    sizeBytes: 1, width: 16, height: 16, status: 'ready', error: null, modelInput: new Uint8Array(256),
+    folderId: store.listFolders()[0]!.id,
+    relPath: 'dup.png',
+    absPath: path.join(dir, 'dup.png'),
+    sha256: 'sha-0',
+    sizeBytes: 1,
+    width: 16,
+    height: 16,
+    status: 'ready',
+    error: null,
+    modelInput: new Uint8Array(256),
   });
   expect(store.getImage(dup)!.duplicateOf).toBe(ids[0]);
   // Order over every image (including the ones that must not be queued), then change states.
@@ -72,7 +93,12 @@ function busyProject(): { store: ProjectStore; ids: ImageId[] } {
   store.addLabel({ imageId: all[59]!, value: { kind: 'angle', angle: 9 as Degrees }, annotator: 't' });
   projectSqlite(store).prepare('UPDATE labels SET undone_at = ? WHERE image_id = ?').run('2026-01-01T00:00:00.000Z', all[58]); // all labels of all[58] undone
   // Skips: two with the same time (rank breaks the tie), one earlier, one on a labeled image.
-  for (const [k, at] of [[70, '2026-01-02T00:00:00.000Z'], [65, '2026-01-02T00:00:00.000Z'], [90, '2026-01-01T00:00:00.000Z'], [20, '2026-01-01T00:00:00.000Z']] as const) {
+  for (const [k, at] of [
+    [70, '2026-01-02T00:00:00.000Z'],
+    [65, '2026-01-02T00:00:00.000Z'],
+    [90, '2026-01-01T00:00:00.000Z'],
+    [20, '2026-01-01T00:00:00.000Z'],
+  ] as const) {
     store.skipImage(all[k]!);
     projectSqlite(store).prepare('UPDATE skips SET skipped_at = ? WHERE image_id = ?').run(at, all[k]);
   }
@@ -85,7 +111,16 @@ describe('ProjectStore queue and counts', () => {
     const ref = referenceQueue(store);
     const n = ref.length;
     expect(n).toBeGreaterThan(100);
-    for (const [count, offset] of [[1, 0], [3, 0], [50, 10], [n, 0], [n + 5, 0], [5, n - 3], [4, n + 2], [0, 0]] as const) {
+    for (const [count, offset] of [
+      [1, 0],
+      [3, 0],
+      [50, 10],
+      [n, 0],
+      [n + 5, 0],
+      [5, n - 3],
+      [4, n + 2],
+      [0, 0],
+    ] as const) {
       expect(store.queue(count, offset).map((q) => q.imageId)).toEqual(ref.slice(offset, offset + count));
     }
     // The three skipped queueable images come last: earliest skip first, then by rank on a tie.
@@ -142,13 +177,22 @@ describe('ProjectStore.saveOrder', () => {
     expect(store.queue(3).map((q) => q.imageId)).toEqual(first.slice(0, 3));
 
     const second = seededShuffle(ids, 2);
-    const id = store.saveOrder({ strategy: 'fps', seed: 2, embeddingSetId: null, entries: second.map((imageId, i) => ({ imageId, coverageRadius: 5000 - i, arm: 'novelty' })) });
+    const id = store.saveOrder({
+      strategy: 'fps',
+      seed: 2,
+      embeddingSetId: null,
+      entries: second.map((imageId, i) => ({ imageId, coverageRadius: 5000 - i, arm: 'novelty' })),
+    });
     const orders = projectSqlite(store).prepare('SELECT id, active FROM orders ORDER BY id').all() as { id: number; active: number }[];
     expect(orders).toEqual([
       { id: fresh, active: -1 },
       { id, active: 1 },
     ]);
-    const rows = projectSqlite(store).prepare('SELECT rank, image_id, coverage_radius FROM order_entries WHERE order_id = ? ORDER BY rank').all(id) as { rank: number; image_id: number; coverage_radius: number }[];
+    const rows = projectSqlite(store).prepare('SELECT rank, image_id, coverage_radius FROM order_entries WHERE order_id = ? ORDER BY rank').all(id) as {
+      rank: number;
+      image_id: number;
+      coverage_radius: number;
+    }[];
     expect(rows.map((r) => r.image_id)).toEqual(second);
     expect(rows.map((r) => r.rank)).toEqual(second.map((_, i) => i));
     expect(rows[4999]!.coverage_radius).toBe(1);

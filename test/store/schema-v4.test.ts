@@ -75,7 +75,12 @@ describe('schema 4', () => {
       expect(columns(projectSqlite(again), 'curve_points')).toEqual(expect.arrayContaining(['ci_low', 'ci_high', 'chance_deg', 'extra']));
       const id = again.saveModel({ kind: 'contrastive', backend: 'wasm', params: { embedder: 'contrastive' }, topology: null, weights: null });
       expect(again.latestModel('contrastive')?.id).toBe(id);
-      expect(projectSqlite(again).prepare("SELECT role FROM folders").all().every((r) => (r as { role: string }).role === 'pool')).toBe(true);
+      expect(
+        projectSqlite(again)
+          .prepare('SELECT role FROM folders')
+          .all()
+          .every((r) => (r as { role: string }).role === 'pool'),
+      ).toBe(true);
     } finally {
       again.close();
     }

@@ -62,7 +62,8 @@ describe('the database handle', () => {
 
   it('is refused by lint outside src/main/store, better-sqlite3 included', async () => {
     const eslint = new ESLint({ cwd: path.resolve(import.meta.dirname, '../..') });
-    const code = "import Database from 'better-sqlite3';\nimport { ProjectDatabase } from '../store/database.js';\nexport const both = [Database, ProjectDatabase];\n";
+    const code =
+      "import Database from 'better-sqlite3';\nimport { ProjectDatabase } from '../store/database.js';\nexport const both = [Database, ProjectDatabase];\n";
     const rule = '@typescript-eslint/no-restricted-imports';
     const outside = await eslint.lintText(code, { filePath: 'src/main/export/probe.ts' });
     expect(outside[0]!.messages.filter((m) => m.ruleId === rule).map((m) => m.line)).toEqual([1, 2]);
@@ -95,7 +96,12 @@ describe('store methods that replaced SQL run elsewhere', () => {
     // No active order: every image is 'none'; then an interleaved order names each image's arm.
     expect(ids.map((id) => store.armOf(id))).toEqual(ids.map(() => 'none'));
     const arms = ['novelty', 'random', 'novelty', 'random', 'novelty', 'random'] as const;
-    store.saveOrder({ strategy: 'interleaved', seed: 1, embeddingSetId: null, entries: ids.map((imageId, i) => ({ imageId, coverageRadius: null, arm: arms[i]! })) });
+    store.saveOrder({
+      strategy: 'interleaved',
+      seed: 1,
+      embeddingSetId: null,
+      entries: ids.map((imageId, i) => ({ imageId, coverageRadius: null, arm: arms[i]! })),
+    });
     expect(ids.map((id) => store.armOf(id))).toEqual([...arms]);
   });
 

@@ -36,7 +36,7 @@ export function addReportCommands(program: Command): void {
 
   program
     .command('compare')
-    .description('learning curves of strategies on a labeled pool (the paper\'s Fig. 2): curve.csv, curve.svg')
+    .description("learning curves of strategies on a labeled pool (the paper's Fig. 2): curve.csv, curve.svg")
     .argument('<project>')
     .option('--truth <file>', 'ground-truth CSV (path or sha256, angle); default: the project labels')
     .option('--sizes <list>', 'labeled-set sizes', sizeList, [25, 50, 100, 200, 400])
@@ -47,26 +47,44 @@ export function addReportCommands(program: Command): void {
     .addOption(new Option('--orientation-model <kind>', 'orientation model to measure (default: the project setting)').choices(ORIENTATION_MODELS))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
     .option('--json', 'print verdict.json (chance level, intervals, verdict codes) instead of the summary', false)
-    .action(async (p: string, o: { truth?: string; sizes: number[]; seeds: number; strategies: string; out: string; backend: BackendChoice; orientationModel?: OrientationModelKind; overwrite: boolean; json: boolean }) => {
-      checkUserPath(o.out, 'a place for compare outputs');
-      await withProject(
-        p,
-        async (svc) => {
-          const r = await svc.invoke('compare:run', {
-            ...(o.truth ? { truthFile: o.truth } : {}),
-            sizes: o.sizes,
-            seeds: o.seeds,
-            strategies: o.strategies.split(',').map((s) => s.trim()).filter(Boolean),
-            outDir: o.out,
-            overwrite: o.overwrite,
-            ...(o.orientationModel ? { orientationModel: o.orientationModel } : {}),
-          });
-          if (o.json) console.log(JSON.stringify(r.report ?? null, null, 2));
-          else printCompare(r);
+    .action(
+      async (
+        p: string,
+        o: {
+          truth?: string;
+          sizes: number[];
+          seeds: number;
+          strategies: string;
+          out: string;
+          backend: BackendChoice;
+          orientationModel?: OrientationModelKind;
+          overwrite: boolean;
+          json: boolean;
         },
-        { backend: o.backend },
-      );
-    });
+      ) => {
+        checkUserPath(o.out, 'a place for compare outputs');
+        await withProject(
+          p,
+          async (svc) => {
+            const r = await svc.invoke('compare:run', {
+              ...(o.truth ? { truthFile: o.truth } : {}),
+              sizes: o.sizes,
+              seeds: o.seeds,
+              strategies: o.strategies
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+              outDir: o.out,
+              overwrite: o.overwrite,
+              ...(o.orientationModel ? { orientationModel: o.orientationModel } : {}),
+            });
+            if (o.json) console.log(JSON.stringify(r.report ?? null, null, 2));
+            else printCompare(r);
+          },
+          { backend: o.backend },
+        );
+      },
+    );
 
   program
     .command('export')
@@ -99,39 +117,46 @@ export function addReportCommands(program: Command): void {
     .argument('<project>')
     .option('--json', 'one JSON object', false)
     .action(async (p: string, o: { json: boolean }) => {
-      await withProject(p, async (svc) => {
-        const st = await svc.invoke('project:status', {});
-        if (o.json) {
-          console.log(JSON.stringify(st));
-          return;
-        }
-        console.log(`${st.path}`);
-        console.log(`images: ${st.images.ready} ready, ${st.images.unreadable} unreadable, ${st.images.missing} missing; ${st.duplicates} duplicates`);
-        console.log(`labeled: ${st.labeled} (+${st.testSplit.labeled} of ${st.testSplit.size} test-split images)`);
-        if ((st.testSplit.folders ?? []).length > 0) console.log(`test split: the images of ${(st.testSplit.folders ?? []).join(', ')} (imported with --test; never queued)`);
-        const pool = st.images.ready - st.duplicates;
-        console.log(
-          st.embedding
-            ? `embedding: ${st.embedding.count} x ${st.embedding.latentDim} from ${st.embedding.source} (${st.embedding.backend ?? (st.embedding.source === 'polar-fourier' ? 'no training' : 'imported')}` +
-                (st.embedding.turns !== null ? `, ${st.embedding.turns === 1 ? 'plain latent vectors' : `rotation-pooled over ${st.embedding.turns} turns`})` : ')') +
-                (st.embedding.turns !== null && st.embedding.turns !== st.settings.embeddingTurns
-                  ? ` - the settings ask for ${st.settings.embeddingTurns} turns: run "embed" again`
-                  : '') +
-                (st.embedding.count < pool ? ` - covers ${st.embedding.count} of ${pool} ready images: run "embed" again` : '')
-            : 'embedding: none (run "embed")',
-        );
-        console.log(
-          st.order
-            ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` +
-                (st.order.stale ? ' - made from older embeddings or before the last import: run "order" again' : '')
-            : 'order: none (run "order")',
-        );
-        const byModel = [...new Set(st.curve.map((c) => c.model))].map((m) => `${st.curve.filter((c) => c.model === m).length} ${m}`);
-        console.log(
-          `learning curve: ${st.curve.length} point${st.curve.length === 1 ? '' : 's'}` +
-            (byModel.length > 1 ? ` (${byModel.join(', ')})` : '') +
-            `; orientation model setting: ${st.settings.orientationModel}`,
-        );
-      }, { quiet: true });
+      await withProject(
+        p,
+        async (svc) => {
+          const st = await svc.invoke('project:status', {});
+          if (o.json) {
+            console.log(JSON.stringify(st));
+            return;
+          }
+          console.log(`${st.path}`);
+          console.log(`images: ${st.images.ready} ready, ${st.images.unreadable} unreadable, ${st.images.missing} missing; ${st.duplicates} duplicates`);
+          console.log(`labeled: ${st.labeled} (+${st.testSplit.labeled} of ${st.testSplit.size} test-split images)`);
+          if ((st.testSplit.folders ?? []).length > 0)
+            console.log(`test split: the images of ${(st.testSplit.folders ?? []).join(', ')} (imported with --test; never queued)`);
+          const pool = st.images.ready - st.duplicates;
+          console.log(
+            st.embedding
+              ? `embedding: ${st.embedding.count} x ${st.embedding.latentDim} from ${st.embedding.source} (${st.embedding.backend ?? (st.embedding.source === 'polar-fourier' ? 'no training' : 'imported')}` +
+                  (st.embedding.turns !== null
+                    ? `, ${st.embedding.turns === 1 ? 'plain latent vectors' : `rotation-pooled over ${st.embedding.turns} turns`})`
+                    : ')') +
+                  (st.embedding.turns !== null && st.embedding.turns !== st.settings.embeddingTurns
+                    ? ` - the settings ask for ${st.settings.embeddingTurns} turns: run "embed" again`
+                    : '') +
+                  (st.embedding.count < pool ? ` - covers ${st.embedding.count} of ${pool} ready images: run "embed" again` : '')
+              : 'embedding: none (run "embed")',
+          );
+          console.log(
+            st.order
+              ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` +
+                  (st.order.stale ? ' - made from older embeddings or before the last import: run "order" again' : '')
+              : 'order: none (run "order")',
+          );
+          const byModel = [...new Set(st.curve.map((c) => c.model))].map((m) => `${st.curve.filter((c) => c.model === m).length} ${m}`);
+          console.log(
+            `learning curve: ${st.curve.length} point${st.curve.length === 1 ? '' : 's'}` +
+              (byModel.length > 1 ? ` (${byModel.join(', ')})` : '') +
+              `; orientation model setting: ${st.settings.orientationModel}`,
+          );
+        },
+        { quiet: true },
+      );
     });
 }

@@ -38,7 +38,10 @@ export function fraction(v: string): number {
 }
 
 export function sizeList(v: string): number[] {
-  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out = parts.map((s) => Number(s));
   if (out.length === 0 || out.some((n, i) => !/^\d+$/.test(parts[i]!) || n < 1)) {
     throw new InvalidArgumentError(`must be a comma-separated list of positive whole numbers, e.g. 25,50,100; got "${v}"`);
@@ -47,7 +50,11 @@ export function sizeList(v: string): number[] {
 }
 
 /** Open a project in a fresh service, run fn, close. Progress goes to stderr; Ctrl+C cancels the running job. */
-export async function withProject<T>(projectPath: string, fn: (svc: LabelerService, printer: ProgressPrinter) => Promise<T>, opts: { backend?: BackendChoice; quiet?: boolean } = {}): Promise<T> {
+export async function withProject<T>(
+  projectPath: string,
+  fn: (svc: LabelerService, printer: ProgressPrinter) => Promise<T>,
+  opts: { backend?: BackendChoice; quiet?: boolean } = {},
+): Promise<T> {
   const svc = await LabelerService.create({ dataDir: dataDir(), demoFolder: demoFolder(), ...(opts.backend ? { backend: opts.backend } : {}) });
   const printer = new ProgressPrinter(process.stderr, opts.quiet ?? false);
   const running = new Set<string>();

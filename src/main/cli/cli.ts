@@ -7,13 +7,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { parseDegrees, periodOf } from '../../shared/angle.js';
-import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type BackendChoice, type EmbedderKind, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import {
+  DEFAULT_SETTINGS,
+  EMBEDDERS,
+  ORIENTATION_MODELS,
+  STRATEGIES,
+  type BackendChoice,
+  type EmbedderKind,
+  type OrientationModelKind,
+  type ProjectSettings,
+  type StrategyName,
+} from '../../shared/types.js';
 import { LabelerService } from '../service/labeler-service.js';
 import { runDemo } from './demo.js';
 import { checkUserPath } from '../service/user-paths.js';
 import { BACKENDS, DEFAULT_COMPARE_STRATEGIES, dataDir, fraction, int, sizeList, withProject } from './cli-support.js';
 import { addReportCommands } from './cli-report-commands.js';
-
 
 /** Other ways in the CLI can start (the process entry wires them, so this host imports no other). */
 export interface CliLaunchers {
@@ -25,7 +34,9 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
   const program = new Command();
   program
     .name('novelty-labeler')
-    .description('Label images most-novel-first: furthest point sampling in an autoencoder latent space, an orientation widget, and a learning curve against random order.')
+    .description(
+      'Label images most-novel-first: furthest point sampling in an autoencoder latent space, an orientation widget, and a learning curve against random order.',
+    )
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
 
@@ -40,7 +51,16 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
     .option('--strategies <list>', 'compare: strategies', DEFAULT_COMPARE_STRATEGIES)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
     .action(async (o: { out: string; epochs?: number; labels: number; sizes: number[]; seeds: number; strategies: string; backend: BackendChoice }) => {
-      await runDemo({ out: path.resolve(o.out), epochs: o.epochs, labels: o.labels, sizes: o.sizes, seeds: o.seeds, strategies: o.strategies.split(','), backend: o.backend, dataDir: dataDir() });
+      await runDemo({
+        out: path.resolve(o.out),
+        epochs: o.epochs,
+        labels: o.labels,
+        sizes: o.sizes,
+        seeds: o.seeds,
+        strategies: o.strategies.split(','),
+        backend: o.backend,
+        dataDir: dataDir(),
+      });
     });
 
   program
@@ -56,38 +76,68 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
     .option('--seed <s>', 'seed of the test split and random orders', int('--seed', 0), 1)
     .addOption(new Option('--strategy <name>', 'queue strategy').choices(STRATEGIES).default(DEFAULT_SETTINGS.strategy))
     .addOption(
-      new Option('--orientation-model <kind>', 'model the learning curve measures: exemplar (rotation-aware nearest exemplar) or regressor (fine-tuned encoder)')
+      new Option(
+        '--orientation-model <kind>',
+        'model the learning curve measures: exemplar (rotation-aware nearest exemplar) or regressor (fine-tuned encoder)',
+      )
         .choices(ORIENTATION_MODELS)
         .default(DEFAULT_SETTINGS.orientationModel),
     )
-    .option('--embedding-turns <n>', 'turns averaged into each embedding (1 = plain latent vector)', int('--embedding-turns', 1, 36), DEFAULT_SETTINGS.embeddingTurns)
+    .option(
+      '--embedding-turns <n>',
+      'turns averaged into each embedding (1 = plain latent vector)',
+      int('--embedding-turns', 1, 36),
+      DEFAULT_SETTINGS.embeddingTurns,
+    )
     .addOption(
-      new Option('--embedder <kind>', 'what makes the latent space: polar-fourier (no training; turn, shift, scale and contrast are not novel), autoencoder (reconstruction) or contrastive (rotation, shift, scale, lighting, blur and noise are not novel)')
+      new Option(
+        '--embedder <kind>',
+        'what makes the latent space: polar-fourier (no training; turn, shift, scale and contrast are not novel), autoencoder (reconstruction) or contrastive (rotation, shift, scale, lighting, blur and noise are not novel)',
+      )
         .choices(EMBEDDERS)
         .default(DEFAULT_SETTINGS.embedder),
     )
-    .action(async (p: string, o: { inputSize: number; latentDim: number; axial: boolean; testFraction: number; testMax: number; color: 'gray' | 'rgb'; seed: number; strategy: StrategyName; orientationModel: OrientationModelKind; embeddingTurns: number; embedder: EmbedderKind }) => {
-      const settings: Partial<ProjectSettings> = {
-        inputSize: o.inputSize,
-        latentDim: o.latentDim,
-        axial: o.axial,
-        testFraction: o.testFraction,
-        testMax: o.testMax,
-        colorMode: o.color,
-        seed: o.seed,
-        strategy: o.strategy,
-        orientationModel: o.orientationModel,
-        embeddingTurns: o.embeddingTurns,
-        embedder: o.embedder,
-      };
-      const svc = await LabelerService.create({ dataDir: dataDir() });
-      try {
-        const st = await svc.invoke('project:create', { path: p, settings });
-        console.log(`created ${st.path} (${o.embedder} embedder, input ${o.inputSize}px ${o.color}, latent ${o.latentDim}, ${o.axial ? 'axial [0,180)' : '[0,360)'}, test split ${o.testFraction})`);
-      } finally {
-        svc.close();
-      }
-    });
+    .action(
+      async (
+        p: string,
+        o: {
+          inputSize: number;
+          latentDim: number;
+          axial: boolean;
+          testFraction: number;
+          testMax: number;
+          color: 'gray' | 'rgb';
+          seed: number;
+          strategy: StrategyName;
+          orientationModel: OrientationModelKind;
+          embeddingTurns: number;
+          embedder: EmbedderKind;
+        },
+      ) => {
+        const settings: Partial<ProjectSettings> = {
+          inputSize: o.inputSize,
+          latentDim: o.latentDim,
+          axial: o.axial,
+          testFraction: o.testFraction,
+          testMax: o.testMax,
+          colorMode: o.color,
+          seed: o.seed,
+          strategy: o.strategy,
+          orientationModel: o.orientationModel,
+          embeddingTurns: o.embeddingTurns,
+          embedder: o.embedder,
+        };
+        const svc = await LabelerService.create({ dataDir: dataDir() });
+        try {
+          const st = await svc.invoke('project:create', { path: p, settings });
+          console.log(
+            `created ${st.path} (${o.embedder} embedder, input ${o.inputSize}px ${o.color}, latent ${o.latentDim}, ${o.axial ? 'axial [0,180)' : '[0,360)'}, test split ${o.testFraction})`,
+          );
+        } finally {
+          svc.close();
+        }
+      },
+    );
 
   program
     .command('import')
@@ -107,7 +157,9 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
       await withProject(p, async (svc, printer) => {
         const r = await svc.invoke('images:import', o.test ? { folder, test: true } : { folder });
         printer.line('');
-        console.log(`scanned ${r.scanned} files: ${r.added} added (${r.ready} ready, ${r.unreadable.length} unreadable, ${r.duplicates} duplicates), ${r.skippedExisting} already in the project, ${r.relinked} re-linked`);
+        console.log(
+          `scanned ${r.scanned} files: ${r.added} added (${r.ready} ready, ${r.unreadable.length} unreadable, ${r.duplicates} duplicates), ${r.skippedExisting} already in the project, ${r.relinked} re-linked`,
+        );
         for (const u of r.unreadable) console.log(`  unreadable: ${u.path}: ${u.error}`);
         const problems = r.problems ?? [];
         if (problems.length > 0) {
@@ -119,7 +171,14 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
         }
         const st = await svc.invoke('project:status', {});
         const tf = st.testSplit.folders ?? [];
-        console.log(`test split: ${st.testSplit.size} images` + (tf.length > 0 ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)` : st.settings.testFraction > 0 ? ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})` : ''));
+        console.log(
+          `test split: ${st.testSplit.size} images` +
+            (tf.length > 0
+              ? ` (the test folder${tf.length > 1 ? 's' : ''} ${tf.join(', ')}; never queued)`
+              : st.settings.testFraction > 0
+                ? ` (a random ${Math.round(st.settings.testFraction * 100)} % of the pool, at most ${st.settings.testMax})`
+                : ''),
+        );
       });
     });
 
@@ -135,7 +194,12 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
       await withProject(
         p,
         async (svc) => {
-          const r = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend, ...(o.from ? { fromFile: o.from } : {}), ...(o.embedder ? { embedder: o.embedder } : {}) });
+          const r = await svc.invoke('embed:run', {
+            ...(o.epochs ? { epochs: o.epochs } : {}),
+            backend: o.backend,
+            ...(o.from ? { fromFile: o.from } : {}),
+            ...(o.embedder ? { embedder: o.embedder } : {}),
+          });
           const kind = (await svc.invoke('project:status', {})).settings.embedder;
           console.log(
             o.from
@@ -170,13 +234,20 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
     .option('--test', 'the unlabeled test-split images instead, in random order', false)
     .option('--json', 'one JSON object per line', false)
     .action(async (p: string, o: { count: number; test: boolean; json: boolean }) => {
-      await withProject(p, async (svc) => {
-        const q = await svc.invoke('queue:next', { count: o.count, mode: o.test ? 'test' : 'queue' });
-        for (const e of q) {
-          if (o.json) console.log(JSON.stringify({ id: e.imageId, path: e.path, rank: e.rank, coverageRadius: e.coverageRadius, arm: e.arm }));
-          else console.log(`${String(e.rank).padStart(6)}  id ${String(e.imageId).padEnd(7)} r=${e.coverageRadius === null ? '-' : e.coverageRadius.toFixed(4)}  ${e.path}`);
-        }
-      }, { quiet: true });
+      await withProject(
+        p,
+        async (svc) => {
+          const q = await svc.invoke('queue:next', { count: o.count, mode: o.test ? 'test' : 'queue' });
+          for (const e of q) {
+            if (o.json) console.log(JSON.stringify({ id: e.imageId, path: e.path, rank: e.rank, coverageRadius: e.coverageRadius, arm: e.arm }));
+            else
+              console.log(
+                `${String(e.rank).padStart(6)}  id ${String(e.imageId).padEnd(7)} r=${e.coverageRadius === null ? '-' : e.coverageRadius.toFixed(4)}  ${e.path}`,
+              );
+          }
+        },
+        { quiet: true },
+      );
     });
 
   program
@@ -189,14 +260,22 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
     .option('--annotator <name>', 'who labeled it (default: the OS user)')
     .action(async (p: string, image: string, angle: string | undefined, o: { none: boolean; annotator?: string }) => {
       if (o.none && angle !== undefined) throw new AppError('invalid-argument', 'give either an ANGLE in degrees or --none, not both');
-      if (!o.none && angle === undefined) throw new AppError('invalid-argument', `give the ANGLE in degrees (clockwise from image up) after the image, e.g. "label ${p} ${image} 90", or --none for no orientation`);
-      await withProject(p, async (svc) => {
-        const { imageId: id } = await svc.invoke('images:resolve', { ref: image });
-        const { settings } = await svc.invoke('project:status', {});
-        const deg = angle === undefined ? null : parseDegrees(angle, periodOf(settings.axial), 'ANGLE');
-        const l = await svc.invoke('label:set', { imageId: id, angle: deg, ...(o.annotator ? { annotator: o.annotator } : {}) });
-        console.log(`image ${id}: ${l.value.kind === 'angle' ? `${l.value.angle} deg` : 'no orientation'} (label ${l.id})`);
-      }, { quiet: true });
+      if (!o.none && angle === undefined)
+        throw new AppError(
+          'invalid-argument',
+          `give the ANGLE in degrees (clockwise from image up) after the image, e.g. "label ${p} ${image} 90", or --none for no orientation`,
+        );
+      await withProject(
+        p,
+        async (svc) => {
+          const { imageId: id } = await svc.invoke('images:resolve', { ref: image });
+          const { settings } = await svc.invoke('project:status', {});
+          const deg = angle === undefined ? null : parseDegrees(angle, periodOf(settings.axial), 'ANGLE');
+          const l = await svc.invoke('label:set', { imageId: id, angle: deg, ...(o.annotator ? { annotator: o.annotator } : {}) });
+          console.log(`image ${id}: ${l.value.kind === 'angle' ? `${l.value.angle} deg` : 'no orientation'} (label ${l.id})`);
+        },
+        { quiet: true },
+      );
     });
 
   const labels = program.command('labels').description('label sets');
@@ -206,10 +285,17 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
     .argument('<project>')
     .argument('<file>')
     .action(async (p: string, file: string) => {
-      await withProject(p, async (svc) => {
-        const { imported: n, replaced } = await svc.invoke('labels:import', { file });
-        console.log(`imported ${n} label${n === 1 ? '' : 's'} from ${file}` + (replaced > 0 ? ` (${replaced} replaced a different earlier label; the label history keeps the old ones)` : ''));
-      }, { quiet: true });
+      await withProject(
+        p,
+        async (svc) => {
+          const { imported: n, replaced } = await svc.invoke('labels:import', { file });
+          console.log(
+            `imported ${n} label${n === 1 ? '' : 's'} from ${file}` +
+              (replaced > 0 ? ` (${replaced} replaced a different earlier label; the label history keeps the old ones)` : ''),
+          );
+        },
+        { quiet: true },
+      );
     });
 
   addReportCommands(program);

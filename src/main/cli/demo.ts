@@ -37,7 +37,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const project = path.join(out, 'demo.nlproj');
   // The demo replaces its own earlier outputs, never a folder of other files.
   const st = fs.lstatSync(out, { throwIfNoEntry: false });
-  if (st?.isSymbolicLink()) throw new AppError('invalid-argument', `${out} is a symbolic link; the demo writes only into a real folder: give a new folder for --out`);
+  if (st?.isSymbolicLink())
+    throw new AppError('invalid-argument', `${out} is a symbolic link; the demo writes only into a real folder: give a new folder for --out`);
   if (st && !st.isDirectory()) throw new AppError('invalid-argument', `${out} is not a folder; give a new folder for --out`);
   if (st && fs.readdirSync(out).length > 0 && !fs.existsSync(project)) {
     throw new AppError('invalid-argument', `${out} is not empty and holds no earlier demo (demo.nlproj); give a new or empty folder for --out`);
@@ -61,10 +62,15 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   });
   try {
     printer.line(`demo: project ${project}`);
-    await svc.invoke('project:create', { path: project, settings: { inputSize: DEMO_INPUT_SIZE, latentDim: 32, testFraction: 0.1, seed: 1, strategy: DEFAULT_SETTINGS.strategy } });
+    await svc.invoke('project:create', {
+      path: project,
+      settings: { inputSize: DEMO_INPUT_SIZE, latentDim: 32, testFraction: 0.1, seed: 1, strategy: DEFAULT_SETTINGS.strategy },
+    });
 
     const imp = await svc.invoke('images:import', { folder: images });
-    printer.line(`imported ${imp.ready} images (${imp.unreadable.length} unreadable, ${imp.duplicates} duplicates); test split ${(await svc.invoke('project:status', {})).testSplit.size}`);
+    printer.line(
+      `imported ${imp.ready} images (${imp.unreadable.length} unreadable, ${imp.duplicates} duplicates); test split ${(await svc.invoke('project:status', {})).testSplit.size}`,
+    );
     stage('import');
 
     const emb = await svc.invoke('embed:run', { ...(o.epochs ? { epochs: o.epochs } : {}), backend: o.backend });

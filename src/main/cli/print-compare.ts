@@ -14,7 +14,9 @@ export function printCompare(r: CompareResult): void {
       n.size === null
         ? `${n.strategy}: does not reach ${n.reference}'s ${n.targetMaeDeg.toFixed(1)} deg within the sizes tried`
         : `${n.strategy}: reaches ${n.reference}'s error at its largest size (${n.targetMaeDeg.toFixed(1)} deg at ${n.referenceSize} labels) with ${floor ? `at most ${n.size} labels, the smallest size tried` : `${n.size} labels`}` +
-            (n.savedShare !== null ? ` (${floor ? 'at least ' : ''}${n.savedShare >= 0 ? `${Math.round(n.savedShare * 100)}% fewer` : `${Math.round(-n.savedShare * 100)}% more`})` : '') +
+            (n.savedShare !== null
+              ? ` (${floor ? 'at least ' : ''}${n.savedShare >= 0 ? `${Math.round(n.savedShare * 100)}% fewer` : `${Math.round(-n.savedShare * 100)}% more`})`
+              : '') +
             (n.seedSizes.length > 1 ? `; per seed: ${n.seedSizes.map((s) => s.size ?? 'not reached').join(', ')}` : ''),
     );
   }
@@ -64,7 +66,17 @@ function printVerdictReport(r: CompareResult): void {
       );
     }
     if (rep.groups && s.points.some((p) => p.groups)) {
-      console.log(`  distinct ${pluralOf(rep.groups.column)} among the first n labels: ${s.points.map((p) => (p.groups ? `${p.size}: ${p.groups.mean.toFixed(1)}` + (p.groups.perSeed.length > 1 && !s.oneOrder ? ` [${p.groups.ciLow.toFixed(1)}, ${p.groups.ciHigh.toFixed(1)}]` : '') : '')).filter(Boolean).join(', ')}`);
+      console.log(
+        `  distinct ${pluralOf(rep.groups.column)} among the first n labels: ${s.points
+          .map((p) =>
+            p.groups
+              ? `${p.size}: ${p.groups.mean.toFixed(1)}` +
+                (p.groups.perSeed.length > 1 && !s.oneOrder ? ` [${p.groups.ciLow.toFixed(1)}, ${p.groups.ciHigh.toFixed(1)}]` : '')
+              : '',
+          )
+          .filter(Boolean)
+          .join(', ')}`,
+      );
     }
   }
   if (rep.groups) {
@@ -73,7 +85,9 @@ function printVerdictReport(r: CompareResult): void {
       `${pluralOf(g.column)}: ${g.inPool} in the pool; oracle min(n, ${g.inPool}): ${g.oracle.map((o) => `${o.size}: ${o.groups}`).join(', ')}` +
         (g.nearestNeighbourSameGroup !== null
           ? `; nearest neighbour in the embedding of the same ${g.column}: ${pctOf(g.nearestNeighbourSameGroup)} of images` +
-            (g.nearestNeighbourCeiling != null ? ` (at most ${pctOf(g.nearestNeighbourCeiling)}: the images whose ${g.column} has another image in the pool)` : '')
+            (g.nearestNeighbourCeiling != null
+              ? ` (at most ${pctOf(g.nearestNeighbourCeiling)}: the images whose ${g.column} has another image in the pool)`
+              : '')
           : ''),
     );
   }

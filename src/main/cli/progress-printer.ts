@@ -8,7 +8,10 @@ export class ProgressPrinter {
   private lastLine = 0;
   private started = new Map<string, { t: number; done: number }>();
   private readonly tty: boolean;
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr, private readonly quiet = false) {
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly quiet = false,
+  ) {
     this.tty = Boolean(out.isTTY);
   }
 

@@ -49,8 +49,6 @@ const PRELOAD = path.join(here, 'preload.cjs');
 const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 const ICON = path.resolve(here, '..', '..', '..', 'assets', 'icon.png');
 
-
-
 // Must run before 'ready'.
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -99,7 +97,10 @@ async function serveImage(host: ServiceHost, request: Request): Promise<Response
   if (url.host !== IMAGE_HOST || !m) return textResponse(400, 'an image is addressed by its integer id only: nl-image://img/<id>');
   const img = await host.imageBytes(Number(m[1]) as ImageId);
   if (!img) return textResponse(404, 'no such image in the open project');
-  return new Response(Buffer.from(img.bytes), { status: 200, headers: { 'content-type': img.mime, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } });
+  return new Response(Buffer.from(img.bytes), {
+    status: 200,
+    headers: { 'content-type': img.mime, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+  });
 }
 
 /** Only our window's main frame, showing our own pages, may call the service. */
@@ -200,7 +201,9 @@ async function main(): Promise<void> {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
-  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'ftp://*/*'] }, (_details, callback) => callback({ cancel: true }));
+  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'ftp://*/*'] }, (_details, callback) =>
+    callback({ cancel: true }),
+  );
   ses.protocol.handle(APP_SCHEME, serveApp);
   ses.protocol.handle(IMAGE_SCHEME, (req) => serveImage(service, req));
 

@@ -13,7 +13,15 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
 import { periodOf } from '../../shared/angle.js';
-import { MIN_RELIABLE_TEST, STRATEGIES, type CompareResult, type CurvePoint, type CurvePointExtra, type ImageId, type StrategyName } from '../../shared/types.js';
+import {
+  MIN_RELIABLE_TEST,
+  STRATEGIES,
+  type CompareResult,
+  type CurvePoint,
+  type CurvePointExtra,
+  type ImageId,
+  type StrategyName,
+} from '../../shared/types.js';
 import type { NewCurvePoint, ProjectStore } from '../store/project-store.js';
 import { selectBackend } from '../ml/backend.js';
 import { selectOrder } from '../selection/select-order.js';
@@ -38,7 +46,6 @@ type OrderStrategy = Exclude<StrategyName, 'interleaved'>;
 
 /** The files compare writes into --out. */
 const COMPARE_OUTPUTS = ['curve.csv', 'curve.svg', 'verdict.json'] as const;
-
 
 export async function runCompareJob(store: ProjectStore, spec: CompareSpec, ctx: JobContext): Promise<CompareResult> {
   const strategies = spec.strategies.map((s) => {
@@ -87,7 +94,10 @@ export async function runCompareJob(store: ProjectStore, spec: CompareSpec, ctx:
   }
   const testImages = store.listPoolImages().filter((i) => i.inTestSplit && truth.has(i.id));
   if (testImages.length === 0) {
-    throw new AppError('not-enough-labels', 'no test-split image has a ground-truth angle; give --truth with angles for the test split, or label it with "next --test"');
+    throw new AppError(
+      'not-enough-labels',
+      'no test-split image has a ground-truth angle; give --truth with angles for the test split, or label it with "next --test"',
+    );
   }
   const pool = poolEmbeddings(store, emb, { excludeTest: true, only: new Set(truth.keys()) });
   const usable = sizes.filter((s) => s <= pool.ids.length);
@@ -136,7 +146,11 @@ export async function runCompareJob(store: ProjectStore, spec: CompareSpec, ctx:
     }
     if (union.size * testSet.n <= 50_000_000) {
       const rows = [...union].sort((a, b) => a - b);
-      ctx.progress({ done, total, message: `matching ${rows.length} labeled images with ${testSet.n} test images over all turns (once for every strategy and seed)` });
+      ctx.progress({
+        done,
+        total,
+        message: `matching ${rows.length} labeled images with ${testSet.n} test images over all turns (once for every strategy and seed)`,
+      });
       const { data, channels } = store.getModelInputs(rows.map((r) => pool.ids[r]!));
       const matches = matchExemplars(data, rows.length, testSet.inputs, testSet.n, store.settings.inputSize, channels, exemplarOptionsFor(model));
       shared = { column: new Map(rows.map((r, j) => [r, j])), matches };
@@ -153,10 +167,20 @@ export async function runCompareJob(store: ProjectStore, spec: CompareSpec, ctx:
         if (isExemplarModel(model) && shared) {
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const prefix = order.subarray(0, usable[usable.length - 1]!);
-          const m = subsetMatches(shared.matches, Array.from(prefix, (row) => shared!.column.get(row)!));
+          const m = subsetMatches(
+            shared.matches,
+            Array.from(prefix, (row) => shared!.column.get(row)!),
+          );
           const angles = Float32Array.from(prefix, (row) => truth.get(pool.ids[row]!)!);
           usable.forEach((n, i) =>
-            record(strategy, seed, n, measureErrors(predictFromMatches(m, angles, n, store.settings.axial).anglesDeg, testSet.angles, periodOf(store.settings.axial)), orderKey, groups?.[i] ?? null),
+            record(
+              strategy,
+              seed,
+              n,
+              measureErrors(predictFromMatches(m, angles, n, store.settings.axial).anglesDeg, testSet.angles, periodOf(store.settings.axial)),
+              orderKey,
+              groups?.[i] ?? null,
+            ),
           );
           continue;
         }
@@ -165,7 +189,9 @@ export async function runCompareJob(store: ProjectStore, spec: CompareSpec, ctx:
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, usable[usable.length - 1]!), (row) => pool.ids[row]!);
           // A seed-independent order (guarded-fps) is matched once, not once per seed: same order, same figures.
-          const summaries = measuredByOrder.get(orderKey) ?? measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable, undefined, model);
+          const summaries =
+            measuredByOrder.get(orderKey) ??
+            measureExemplarPrefixes(store, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, usable, undefined, model);
           measuredByOrder.set(orderKey, summaries);
           summaries.forEach((r, i) => record(strategy, seed, usable[i]!, r, orderKey, groups?.[i] ?? null));
           continue;
@@ -173,7 +199,11 @@ export async function runCompareJob(store: ProjectStore, spec: CompareSpec, ctx:
         for (const [i, size] of usable.entries()) {
           if (ctx.signal.aborted) throw new AppError('cancelled', 'compare was cancelled; no curve points were stored');
           const ids = Array.from(order.subarray(0, size), (row) => pool.ids[row]!);
-          const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, { seed, signal: ctx.signal, model });
+          const r = await trainAndMeasure(store, encoder, { ids, angles: Float32Array.from(ids, (id) => truth.get(id)!) }, testSet, {
+            seed,
+            signal: ctx.signal,
+            model,
+          });
           record(strategy, seed, size, r, orderKey, groups?.[i] ?? null);
         }
       }

@@ -19,11 +19,7 @@ import { loadEncoder, loadTestSet, trainAndMeasure, type AngleSet } from './trai
 /** Smallest arm that gets its own learning-curve point in an interleaved project. */
 const MIN_ARM_SIZE = 5;
 
-export async function runEvaluateJob(
-  store: ProjectStore,
-  spec: EvaluateSpec,
-  ctx: JobContext,
-): Promise<CurvePoint[]> {
+export async function runEvaluateJob(store: ProjectStore, spec: EvaluateSpec, ctx: JobContext): Promise<CurvePoint[]> {
   await selectBackend(spec.backend);
   // Only readable, non-duplicate images train or test (a file that turned unreadable keeps its label but sits out).
   const pool = store.listPoolImages();

@@ -41,7 +41,8 @@ export interface FolderCopyResult {
 export function checkEmptyDir(out: string): void {
   if (fs.existsSync(out)) {
     if (!fs.statSync(out).isDirectory()) throw new AppError('invalid-argument', `${out} exists and is not a folder; give a new folder for the export`);
-    if (fs.readdirSync(out).length > 0) throw new AppError('invalid-argument', `${out} is not empty; a folder export never overwrites files: give a new or empty folder`);
+    if (fs.readdirSync(out).length > 0)
+      throw new AppError('invalid-argument', `${out} is not empty; a folder export never overwrites files: give a new or empty folder`);
   }
 }
 
@@ -70,7 +71,10 @@ const destKey = (p: string): string => (foldCase ? p.toLowerCase() : p);
  * @throws AppError('invalid-argument') when two images would be written to one
  *   destination, naming both, before anything is written
  */
-export async function planCopies(records: readonly ExportRecord[], upright: boolean): Promise<{ plans: PlannedCopy[]; skipped: { path: string; reason: string }[] }> {
+export async function planCopies(
+  records: readonly ExportRecord[],
+  upright: boolean,
+): Promise<{ plans: PlannedCopy[]; skipped: { path: string; reason: string }[] }> {
   const skipped: { path: string; reason: string }[] = [];
   const draft: { record: ExportRecord; rotateBy: number; encodeAs: string | null; suffixed: boolean }[] = [];
   for (const r of records) {
@@ -132,7 +136,10 @@ export async function planCopies(records: readonly ExportRecord[], upright: bool
   for (const [rec, dest] of dests) {
     const other = dirs.get(destKey(dest));
     if (other !== undefined) {
-      throw new AppError('invalid-argument', `images/${dest} would be both the copy of ${rec.absPath} and a folder holding the copy of ${other}; rename one of the files; nothing was written`);
+      throw new AppError(
+        'invalid-argument',
+        `images/${dest} would be both the copy of ${rec.absPath} and a folder holding the copy of ${other}; rename one of the files; nothing was written`,
+      );
     }
   }
   return { plans: draft.map((d) => ({ record: d.record, exportPath: dests.get(d.record)!, rotateBy: d.rotateBy, encodeAs: d.encodeAs })), skipped };

@@ -103,9 +103,15 @@ export async function exportLabels(store: ProjectStore, opts: ExportOptions): Pr
   const all = await collectExportRecords(store);
   if (all.length === 0) throw new AppError('not-enough-labels', 'no image is labeled yet; nothing to export');
   // a file replaced under the same name must not carry the old file's label
-  const changed = all.filter((r) => r.changed).map((r) => ({ path: r.exportPath, reason: `the file ${r.absPath} no longer has the content that was labeled (its SHA-256 changed); label it again, or import its folder again` }));
+  const changed = all
+    .filter((r) => r.changed)
+    .map((r) => ({
+      path: r.exportPath,
+      reason: `the file ${r.absPath} no longer has the content that was labeled (its SHA-256 changed); label it again, or import its folder again`,
+    }));
   const records = all.filter((r) => !r.changed);
-  if (records.length === 0) throw new AppError('not-enough-labels', `no labeled image still has the content that was labeled (${changed.length} changed files); nothing to export`);
+  if (records.length === 0)
+    throw new AppError('not-enough-labels', `no labeled image still has the content that was labeled (${changed.length} changed files); nothing to export`);
   const metaFor = (count: number) => buildExportMeta({ format, projectPath: store.path, count, upright, settings: store.settings });
 
   if (format !== 'folder') {

@@ -81,7 +81,6 @@ export const TOKEN_HEADER = 'x-nl-token';
 /** View keys (image capability URLs) alive at once: one per page load; the oldest is dropped. */
 export const MAX_VIEW_KEYS = 64;
 
-
 /**
  * Start the local HTTP transport for `host`.
  * @param host the service (LabelerService or any ServiceHost)

@@ -219,11 +219,7 @@ export async function renderDisplayImage(path: string, maxSide: number): Promise
     const img = await openImage(buf);
     const meta = await img.make().metadata();
     const hasAlpha = meta.hasAlpha === true;
-    let p = img
-      .make()
-      .autoOrient()
-      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' })
-      .toColourspace('srgb');
+    let p = img.make().autoOrient().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true, kernel: 'lanczos3' }).toColourspace('srgb');
     const jpeg = img.format === 'jpeg' && !hasAlpha;
     p = jpeg ? p.jpeg({ quality: 90 }) : p.png({ compressionLevel: 6 });
     const { data, info } = await p.toBuffer({ resolveWithObject: true });

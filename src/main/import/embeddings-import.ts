@@ -55,11 +55,7 @@ const fail = (file: string, msg: string): never => {
  * pool images with no row. Returns for each input row the target pool image id
  * or null (skipped).
  */
-function matchRows(
-  index: ImageKeyIndex,
-  file: string,
-  keyed: readonly KeyedRow[],
-): { targets: (ImageId | null)[]; skipped: ImportedEmbeddings['skipped'] } {
+function matchRows(index: ImageKeyIndex, file: string, keyed: readonly KeyedRow[]): { targets: (ImageId | null)[]; skipped: ImportedEmbeddings['skipped'] } {
   const pool = new Set(index.pool().map((i) => i.id));
   const byImage = new Map<ImageId, string>();
   const targets: (ImageId | null)[] = [];
@@ -95,16 +91,18 @@ function matchRows(
   const missing = [...pool].filter((id) => !byImage.has(id));
   if (missing.length > 0) {
     const names = missing.slice(0, 3).map((id) => index.get(id)?.relPath ?? String(id));
-    fail(
-      file,
-      `no embedding for ${missing.length} of the ${pool.size} pool images (e.g. ${names.join(', ')}); give one row for every image of the project`,
-    );
+    fail(file, `no embedding for ${missing.length} of the ${pool.size} pool images (e.g. ${names.join(', ')}); give one row for every image of the project`);
   }
   return { targets, skipped };
 }
 
 /** Assemble the matched rows into an id-ordered matrix. */
-function assemble(targets: readonly (ImageId | null)[], dim: number, rowData: (row: number) => ArrayLike<number>, skipped: ImportedEmbeddings['skipped']): ImportedEmbeddings {
+function assemble(
+  targets: readonly (ImageId | null)[],
+  dim: number,
+  rowData: (row: number) => ArrayLike<number>,
+  skipped: ImportedEmbeddings['skipped'],
+): ImportedEmbeddings {
   const order = targets
     .map((id, row) => ({ id, row }))
     .filter((t): t is { id: ImageId; row: number } => t.id !== null)

@@ -176,7 +176,11 @@ export class ImageKeyIndex {
     const { shown, candidates } = this.resolvePath(value);
     if (candidates.length === 0) {
       const absolute = path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value);
-      return { ok: false, reason: absolute ? `no image at ${value} in this project` : `no image with path "${shown}" (relative to an imported folder) in this project`, unknown: true };
+      return {
+        ok: false,
+        reason: absolute ? `no image at ${value} in this project` : `no image with path "${shown}" (relative to an imported folder) in this project`,
+        unknown: true,
+      };
     }
     if (candidates.length > 1) return { ok: false, reason: this.ambiguity(shown, candidates) };
     return { ok: true, image: candidates[0]! };

@@ -50,7 +50,18 @@ export async function processFile(store: ProjectStore, file: WalkedFile, opts: {
   }
   try {
     const px = await (decoding ?? decodeModelInputFromBuffer(buf, opts));
-    return { kind: 'decoded', file, existing, sha256, sizeBytes: buf.length, width: px.width, height: px.height, status: 'ready', error: null, modelInput: px.modelInput };
+    return {
+      kind: 'decoded',
+      file,
+      existing,
+      sha256,
+      sizeBytes: buf.length,
+      width: px.width,
+      height: px.height,
+      status: 'ready',
+      error: null,
+      modelInput: px.modelInput,
+    };
   } catch (e) {
     if (isAppError(e) && e.code === 'invalid-argument') throw e; // a project setting is wrong: stop
     const error = isAppError(e) ? e.message : `decoder failed: ${(e as Error).message ?? String(e)}`;

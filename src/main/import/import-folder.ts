@@ -81,7 +81,10 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? defaultConcurrency()));
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 64));
   const cancelled = (done: number, total: number): AppError =>
-    new AppError('cancelled', `import of ${folder} cancelled after ${done} of ${total} files; the files written so far are kept, import the folder again to add the rest`);
+    new AppError(
+      'cancelled',
+      `import of ${folder} cancelled after ${done} of ${total} files; the files written so far are kept, import the folder again to add the rest`,
+    );
 
   if (signal?.aborted) throw cancelled(0, 0);
   const walk = await walkFolder(folder, { signal });

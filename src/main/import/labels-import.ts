@@ -45,8 +45,7 @@ export interface ImportedLabel {
   readonly line: number;
 }
 
-const sameValue = (a: LabelValue, b: LabelValue): boolean =>
-  a.kind === b.kind && (a.kind === 'none' || (b.kind === 'angle' && a.angle === b.angle));
+const sameValue = (a: LabelValue, b: LabelValue): boolean => a.kind === b.kind && (a.kind === 'none' || (b.kind === 'angle' && a.angle === b.angle));
 
 const TRUE_FLAGS = new Set(['1', 'true', 'yes', 'y', 'x']);
 const FALSE_FLAGS = new Set(['', '0', 'false', 'no', 'n']);
@@ -57,7 +56,8 @@ function labelsFromTable(store: ProjectStore, t: CsvTable, opts: LabelsCsvOption
     throw new AppError('invalid-file', `${file} ${msg}; nothing was imported`);
   };
   const key = pickKeyColumn(t.header);
-  if (!key) return fail(`line ${t.headerLine}: no key column; name one column path (relative to the imported folder), sha256 or id (found: ${t.header.join(', ')})`);
+  if (!key)
+    return fail(`line ${t.headerLine}: no key column; name one column path (relative to the imported folder), sha256 or id (found: ${t.header.join(', ')})`);
   const pathIndex = t.header.indexOf('path');
   const shaIndex = t.header.indexOf('sha256');
   const angleIndex = t.header.indexOf('angle');
@@ -91,8 +91,11 @@ function labelsFromTable(store: ProjectStore, t: CsvTable, opts: LabelsCsvOption
     } else {
       const v = parseStrictNumber(angleText, { decimalComma: t.decimalComma });
       if (v === null) {
-        const comma = !t.decimalComma && /^[+-]?\d*,\d+$/.test(angleText) ? ' (a decimal comma: write 237.5, or separate the fields with ";" to use 237,5)' : '';
-        return fail(`line ${r.line}, column angle: "${r.cells[angleIndex]}" is not a number of degrees${comma}; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"`);
+        const comma =
+          !t.decimalComma && /^[+-]?\d*,\d+$/.test(angleText) ? ' (a decimal comma: write 237.5, or separate the fields with ";" to use 237,5)' : '';
+        return fail(
+          `line ${r.line}, column angle: "${r.cells[angleIndex]}" is not a number of degrees${comma}; give a decimal number such as 0, 90 or 237.5 (clockwise from image up), or "none"`,
+        );
       }
       if (none) fail(`line ${r.line}: angle ${angleText} given but ${noneCols[0]} says no orientation; give one or the other`);
       value = { kind: 'angle', angle: wrapDegrees(v, period) };
@@ -102,12 +105,15 @@ function labelsFromTable(store: ProjectStore, t: CsvTable, opts: LabelsCsvOption
     // the image store.addLabel will put this label on (an exact duplicate's original)
     const img = store.labelTarget(named, (id) => index.get(id));
     const viaDuplicate = img.id !== named.id;
-    if (img.status === 'unreadable') return fail(`line ${r.line}: image ${img.relPath} is unreadable (${img.error ?? 'no reason recorded'}) and cannot be labeled; remove the row`);
+    if (img.status === 'unreadable')
+      return fail(`line ${r.line}: image ${img.relPath} is unreadable (${img.error ?? 'no reason recorded'}) and cannot be labeled; remove the row`);
     const prev = seen.get(img.id);
     if (prev) {
       // a file and its exact duplicate (same pixels) with the same label: one label for the content
       if ((prev.viaDuplicate || viaDuplicate) && sameValue(prev.value, value)) continue;
-      return fail(`lines ${prev.line} and ${r.line} both label image ${img.relPath}${prev.viaDuplicate || viaDuplicate ? ' (one names an exact duplicate file of it)' : ''}; keep one row per image`);
+      return fail(
+        `lines ${prev.line} and ${r.line} both label image ${img.relPath}${prev.viaDuplicate || viaDuplicate ? ' (one names an exact duplicate file of it)' : ''}; keep one row per image`,
+      );
     }
     seen.set(img.id, { line: r.line, value, viaDuplicate });
     out.push({ imageId: img.id, value, line: r.line });
@@ -140,7 +146,9 @@ function resolveRow(
     const sha = ImageKeyIndex.parseSha(shaText)!;
     const { shown, candidates } = index.resolvePath(pathText);
     if (candidates.length === 0) {
-      return fail(`no image with path "${shown}" in this project (its sha256 ${sha} names ${index.exportPath(bySha.image)}); correct the path, or empty it to key the row by sha256 alone`);
+      return fail(
+        `no image with path "${shown}" in this project (its sha256 ${sha} names ${index.exportPath(bySha.image)}); correct the path, or empty it to key the row by sha256 alone`,
+      );
     }
     const agreeing = candidates.find((c) => c.sha256 === sha);
     if (!agreeing) {

@@ -131,7 +131,13 @@ export async function walkFolder(folder: string, opts: { readonly signal?: Abort
       const abs = path.join(absDir, name);
       // A name that is not valid UTF-8 is decoded with U+FFFD and cannot be opened under that
       // name: say so instead of leaving the file out silently.
-      if (name.includes('\uFFFD') && !(await fs.promises.lstat(abs).then(() => true, () => false))) {
+      if (
+        name.includes('\uFFFD') &&
+        !(await fs.promises.lstat(abs).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         problems.push({ path: abs, error: 'the file name is not valid UTF-8, so it cannot be opened; rename it (e.g. with convmv) and import again' });
         continue;
       }

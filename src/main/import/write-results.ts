@@ -118,7 +118,8 @@ export function createResultWriter(ctx: ResultWriterContext): ResultWriter {
    * Returns false when nothing changed.
    */
   const applyContent = (img: ImageRecord, content: Content): boolean => {
-    const keepsContent = content.status === 'unreadable' && (content.sha256 === null || (img.sha256 !== null && store.modelInputLength(img.id) === expectedBytes));
+    const keepsContent =
+      content.status === 'unreadable' && (content.sha256 === null || (img.sha256 !== null && store.modelInputLength(img.id) === expectedBytes));
     if (keepsContent) {
       if (img.status === 'unreadable' && img.error === content.error) return false;
       store.setImageStatus(img.id, 'unreadable', content.error);
@@ -194,7 +195,8 @@ export function createResultWriter(ctx: ResultWriterContext): ResultWriter {
     };
     if (current) {
       const sameContent = r.sha256 === current.sha256;
-      const keepsContent = r.status === 'unreadable' && (r.sha256 === null || (current.sha256 !== null && store.modelInputLength(current.id) === expectedBytes));
+      const keepsContent =
+        r.status === 'unreadable' && (r.sha256 === null || (current.sha256 !== null && store.modelInputLength(current.id) === expectedBytes));
       if (sameContent || keepsContent || current.sha256 === null) {
         if (applyContent(current, content)) {
           counts.updated++;

@@ -68,7 +68,10 @@ export function parseCsvTable(text: string, file: string): CsvTable {
   let body = text.startsWith('\ufeff') ? text.slice(1) : text;
   // UTF-16 bytes decoded as UTF-8: the byte-order mark became two replacement characters, and ASCII letters are followed by NULs
   if (body.startsWith('\ufffd\ufffd') || body.includes('\u0000')) {
-    throw new AppError('invalid-file', `${file} looks like UTF-16 text read as UTF-8 (it has NUL characters); save it as UTF-8 (CSV UTF-8 in Excel) and try again`);
+    throw new AppError(
+      'invalid-file',
+      `${file} looks like UTF-16 text read as UTF-8 (it has NUL characters); save it as UTF-8 (CSV UTF-8 in Excel) and try again`,
+    );
   }
   let line = 1;
   // leading comment lines

@@ -54,12 +54,18 @@ export function writeFailure(e: unknown, file: string, bytesNeeded: number): Err
   if (err?.name === 'AppError') return err;
   if (err?.code === 'ENOSPC' || err?.code === 'EDQUOT') {
     const mb = Math.max(0.1, Math.ceil(bytesNeeded / 1e5) / 10);
-    return new AppError('invalid-file', `disk full: ${mb} MB needed to write ${file}; nothing was written: free some space (or give another --out) and run it again`, { cause: e });
+    return new AppError(
+      'invalid-file',
+      `disk full: ${mb} MB needed to write ${file}; nothing was written: free some space (or give another --out) and run it again`,
+      { cause: e },
+    );
   }
   if (err?.code === 'EACCES' || err?.code === 'EPERM' || err?.code === 'EROFS') {
     return new AppError('invalid-file', `cannot write ${file} (${err.code}): give a folder you may write to; nothing was written`, { cause: e });
   }
-  return new AppError('invalid-file', `writing ${file} failed (${err?.code ?? (e instanceof Error ? e.message : String(e))}); nothing was written`, { cause: e });
+  return new AppError('invalid-file', `writing ${file} failed (${err?.code ?? (e instanceof Error ? e.message : String(e))}); nothing was written`, {
+    cause: e,
+  });
 }
 
 /** Write `data` to a new temp file `tmp` (exclusive, no links followed) and fsync it. */
@@ -84,7 +90,8 @@ function place(tmp: string, file: string, overwrite: boolean): void {
     fs.renameSync(tmp, file);
     return;
   }
-  const exists = (): never => refuse(`${file} already exists; give a new file name, or replace it with --overwrite (in the app: tick "Replace the output file")`);
+  const exists = (): never =>
+    refuse(`${file} already exists; give a new file name, or replace it with --overwrite (in the app: tick "Replace the output file")`);
   try {
     fs.linkSync(tmp, file);
   } catch (e) {
@@ -200,7 +207,8 @@ export async function writeOutputDir<T>(out: string, guard: WriteGuard, what: st
       const code = (e as NodeJS.ErrnoException).code;
       const nowEmpty = existing !== null && fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() === true && fs.readdirSync(abs).length === 0;
       if (!nowEmpty || (code !== 'EPERM' && code !== 'EEXIST' && code !== 'EISDIR' && code !== 'EACCES')) {
-        if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') refuse(`${abs} was written to while ${what} ran; nothing was added to it: give a new or empty folder`);
+        if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM')
+          refuse(`${abs} was written to while ${what} ran; nothing was added to it: give a new or empty folder`);
         throw e;
       }
       fs.rmdirSync(abs);

@@ -154,7 +154,10 @@ export function parseNpy(bytes: Uint8Array, name: string): Float32Matrix {
   const expected = rows * cols * item;
   const actual = buf.length - dataStart;
   if (actual !== expected) {
-    throw bad(name, `found ${found}: expected ${expected} data bytes (${rows} x ${cols} x ${item}) but the file has ${actual}; it is truncated or not a plain .npy`);
+    throw bad(
+      name,
+      `found ${found}: expected ${expected} data bytes (${rows} x ${cols} x ${item}) but the file has ${actual}; it is truncated or not a plain .npy`,
+    );
   }
 
   const data = new Float32Array(rows * cols);

@@ -159,11 +159,14 @@ export function checkOutputFile(file: string, guard: WriteGuard, what = 'the out
   checkNotProject(guard, abs, real, st, what);
   if (guard.imagePaths) {
     const images = new Set(guard.imagePaths.map(keyOf));
-    if (images.has(keyOf(real)) || images.has(keyOf(abs))) refuse(`${abs} is an image of the project; ${what} must not replace it: give a path outside the imported folders`);
+    if (images.has(keyOf(real)) || images.has(keyOf(abs)))
+      refuse(`${abs} is an image of the project; ${what} must not replace it: give a path outside the imported folders`);
   }
   const folder = importedFolderHolding(guard, abs, real);
   if (folder !== null) {
-    refuse(`${abs} is inside the imported folder ${folder}; write ${what} outside the imported folders (a new file there would be taken for an image or replace one)`);
+    refuse(
+      `${abs} is inside the imported folder ${folder}; write ${what} outside the imported folders (a new file there would be taken for an image or replace one)`,
+    );
   }
   const parent = lstatOrNull(path.dirname(abs));
   if (parent?.isSymbolicLink()) refuse(`${path.dirname(abs)} is a symbolic link; ${what} is never written through links: give a path in a real folder`);
@@ -179,7 +182,8 @@ export function checkOutputFile(file: string, guard: WriteGuard, what = 'the out
     if (st.isSymbolicLink()) refuse(`${abs} is a symbolic link; ${what} is never written through links: give the path of a new regular file`);
     if (st.isDirectory()) refuse(`${abs} is a folder; give a file name for ${what}`);
     if (!st.isFile()) refuse(`${abs} is not a regular file (a device, FIFO or socket); give the path of a new regular file for ${what}`);
-    if (!guard.overwrite) refuse(`${abs} already exists; give a new file name for ${what}, or replace it with --overwrite (in the app: tick "Replace the output file")`);
+    if (!guard.overwrite)
+      refuse(`${abs} already exists; give a new file name for ${what}, or replace it with --overwrite (in the app: tick "Replace the output file")`);
   }
 }
 

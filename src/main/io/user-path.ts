@@ -56,10 +56,7 @@ export function checkUserPath(p: string, what: string): string {
   const abs = path.resolve(p);
   const root = systemRootOf(abs) ?? systemRootOf(realPathOf(abs));
   if (root !== null) {
-    throw new AppError(
-      'invalid-argument',
-      `${p} is under ${root}, a system folder of the operating system: not ${what}; give a path in your own folders`,
-    );
+    throw new AppError('invalid-argument', `${p} is under ${root}, a system folder of the operating system: not ${what}; give a path in your own folders`);
   }
   return abs;
 }

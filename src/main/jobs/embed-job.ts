@@ -42,7 +42,12 @@ export async function runEmbedJob(store: ProjectStore, spec: Extract<JobSpec, { 
 }
 
 /** Polar Fourier descriptors on the pool's own principal axes: no training, no tensors, no backend. */
-function runPolarFourier(store: ProjectStore, inputs: { ids: readonly ImageId[]; data: Uint8Array; channels: number }, ctx: JobContext, adopt: () => void): EmbedResult {
+function runPolarFourier(
+  store: ProjectStore,
+  inputs: { ids: readonly ImageId[]; data: Uint8Array; channels: number },
+  ctx: JobContext,
+  adopt: () => void,
+): EmbedResult {
   const { inputSize, latentDim } = store.settings;
   const { ids, data, channels } = inputs;
   const n = ids.length;
@@ -63,7 +68,11 @@ function runPolarFourier(store: ProjectStore, inputs: { ids: readonly ImageId[];
     adopt();
     store.saveEmbeddings({ modelId: null, source: 'polar-fourier', backend: null, loss: null, ids, dim, data: embeddings, pca: projection });
   });
-  ctx.progress({ done: n, total: n, unit: 'images', message: `embedded ${n} images: polar Fourier descriptors on ${dim} principal axes (${(100 * explained).toFixed(0)} % of their variance)` });
+  ctx.progress({
+    done: n,
+    total: n,
+    unit: 'images',
+    message: `embedded ${n} images: polar Fourier descriptors on ${dim} principal axes (${(100 * explained).toFixed(0)} % of their variance)`,
+  });
   return { modelId: null, backend: null, loss: null, count: n, explained };
 }
-

@@ -47,10 +47,18 @@ export async function runTrainedEmbedder(
     // A failed or cancelled run writes nothing: say so, and why.
     if (isAppError(e) && e.code === 'cancelled') throw new AppError('cancelled', cancelledMessage);
     if (isAppError(e)) throw e;
-    throw new AppError('training-failed', `autoencoder training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`, { cause: e });
+    throw new AppError(
+      'training-failed',
+      `autoencoder training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`,
+      { cause: e },
+    );
   }
   if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
-  ctx.progress({ done: epochs, total: epochs, message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings' });
+  ctx.progress({
+    done: epochs,
+    total: epochs,
+    message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings',
+  });
   const embeddings = encodeImages(trained.encoder, data, ids.length, 256, embeddingTurns);
   const { projection } = pca2d(embeddings, ids.length, latentDim);
   const serialized = await serializeModel(trained.encoder);
@@ -109,17 +117,30 @@ async function runContrastive(
       onEpoch: (epoch, loss) => {
         lastLoss = loss;
         lastReport = performance.now();
-        ctx.progress({ done: (epoch * batchesTotal) / epochs, total: batchesTotal, message: `epoch ${epoch}/${epochs}: contrastive loss ${loss.toFixed(4)}`, loss });
+        ctx.progress({
+          done: (epoch * batchesTotal) / epochs,
+          total: batchesTotal,
+          message: `epoch ${epoch}/${epochs}: contrastive loss ${loss.toFixed(4)}`,
+          loss,
+        });
       },
     });
   } catch (e) {
     if (isAppError(e) && e.code === 'cancelled') throw new AppError('cancelled', cancelledMessage);
     if (isAppError(e)) throw e;
-    throw new AppError('training-failed', `contrastive training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`, { cause: e });
+    throw new AppError(
+      'training-failed',
+      `contrastive training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`,
+      { cause: e },
+    );
   }
   try {
     if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
-    ctx.progress({ done: batchesTotal, total: batchesTotal, message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings' });
+    ctx.progress({
+      done: batchesTotal,
+      total: batchesTotal,
+      message: embeddingTurns > 1 ? `writing rotation-pooled embeddings (${embeddingTurns} turns)` : 'writing embeddings',
+    });
     const embeddings = encodeContrastive(trained.encoder, data, ids.length, 256, embeddingTurns);
     const dim = embeddings.length / ids.length;
     const { projection } = pca2d(embeddings, ids.length, dim);

@@ -10,7 +10,14 @@ import type { CompareSpec, EvaluateSpec } from '../eval/eval-specs.js';
 export type JobSpec =
   | { readonly kind: 'import'; readonly folder: string; readonly test?: boolean }
   /** embedder: which one to make (default: the project's setting); it becomes the setting in the commit that stores its embeddings. */
-  | { readonly kind: 'embed'; readonly epochs: number; readonly backend: BackendChoice; readonly seed: number; readonly fromFile?: string; readonly embedder?: EmbedderKind }
+  | {
+      readonly kind: 'embed';
+      readonly epochs: number;
+      readonly backend: BackendChoice;
+      readonly seed: number;
+      readonly fromFile?: string;
+      readonly embedder?: EmbedderKind;
+    }
   | {
       readonly kind: 'order';
       readonly strategy: StrategyName;

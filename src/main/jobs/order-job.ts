@@ -67,7 +67,8 @@ export function runOrderJob(store: ProjectStore, spec: Extract<JobSpec, { kind: 
     },
   });
   ctx.progress({
-    done: pool.ids.length, total: pool.ids.length,
+    done: pool.ids.length,
+    total: pool.ids.length,
     message: `queue of ${entries.length} images${kernel ? ` (furthest point sampling kernel: ${kernel === 'wasm-simd' ? 'WebAssembly SIMD' : 'JS'})` : ''}`,
   });
   return { strategy: spec.strategy, length: entries.length, ...(kernel ? { kernel } : {}) };

@@ -56,10 +56,7 @@ export function checkImages(inputs: Uint8Array, n: number, inputSize: number, ch
   if (channels !== 1 && channels !== 3) throw new AppError('invalid-argument', `${field}: channels must be 1 (gray) or 3 (rgb), got ${channels}`);
   const per = inputSize * inputSize * channels;
   if (inputs.length !== n * per) {
-    throw new AppError(
-      'invalid-argument',
-      `${field}: expected ${n} images of ${inputSize}x${inputSize}x${channels} = ${n * per} bytes, got ${inputs.length}`,
-    );
+    throw new AppError('invalid-argument', `${field}: expected ${n} images of ${inputSize}x${inputSize}x${channels} = ${n * per} bytes, got ${inputs.length}`);
   }
 }
 
@@ -98,9 +95,25 @@ export function createAutoencoder(config: AutoencoderConfig): Autoencoder {
   const decLayers = [
     tf.layers.dense({ name: 'dec_dense', units: s8 * s8 * 4 * f, activation: 'relu', kernelInitializer: init() }),
     tf.layers.reshape({ name: 'dec_reshape', targetShape: [s8, s8, 4 * f] }),
-    tf.layers.conv2dTranspose({ name: 'dec_deconv1', filters: 2 * f, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+    tf.layers.conv2dTranspose({
+      name: 'dec_deconv1',
+      filters: 2 * f,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+    }),
     tf.layers.conv2dTranspose({ name: 'dec_deconv2', filters: f, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
-    tf.layers.conv2dTranspose({ name: 'dec_deconv3', filters: channels, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid', kernelInitializer: init() }),
+    tf.layers.conv2dTranspose({
+      name: 'dec_deconv3',
+      filters: channels,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'sigmoid',
+      kernelInitializer: init(),
+    }),
   ];
 
   const xIn = tf.input({ shape: [s, s, channels], name: 'image' });
@@ -184,7 +197,8 @@ export interface TrainedAutoencoder {
 export async function trainAutoencoder(inputs: Uint8Array, opts: TrainAutoencoderOptions): Promise<TrainedAutoencoder> {
   checkImages(inputs, opts.n, opts.inputSize, opts.channels);
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new AppError('invalid-argument', `epochs must be a positive integer, got ${opts.epochs}`);
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new AppError('invalid-argument', `batchSize must be a positive integer, got ${opts.batchSize}`);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)
+    throw new AppError('invalid-argument', `batchSize must be a positive integer, got ${opts.batchSize}`);
   const ae = createAutoencoder(opts);
   const { inputSize: s, channels } = ae.config;
   const per = s * s * channels;
@@ -309,9 +323,7 @@ export function reconstructionLoss(encoder: tf.LayersModel, decoder: tf.LayersMo
   const shape = inputShapeOf(encoder);
   checkImages(inputs, n, shape[0], shape[2]);
   const per = shape[0] * shape[1] * shape[2];
-  const sums = batched(inputs, n, shape, batchSize, 1, (x) =>
-    tf.sum(tf.square(tf.sub(predictWhole(decoder, predictWhole(encoder, x)), x)), [1, 2, 3]),
-  );
+  const sums = batched(inputs, n, shape, batchSize, 1, (x) => tf.sum(tf.square(tf.sub(predictWhole(decoder, predictWhole(encoder, x)), x)), [1, 2, 3]));
   let total = 0;
   for (let i = 0; i < n; i++) total += sums[i]!;
   return total / (n * per);

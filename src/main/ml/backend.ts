@@ -62,9 +62,7 @@ async function tryNative(pkg: string): Promise<void> {
   const spec: string = pkg;
   await import(spec);
   if (!tf.findBackendFactory('tensorflow')) {
-    throw new Error(
-      `${pkg} loaded but registered no 'tensorflow' backend with this copy of @tensorflow/tfjs ${tf.version.tfjs} (version mismatch?)`,
-    );
+    throw new Error(`${pkg} loaded but registered no 'tensorflow' backend with this copy of @tensorflow/tfjs ${tf.version.tfjs} (version mismatch?)`);
   }
   await activate('tensorflow');
 }

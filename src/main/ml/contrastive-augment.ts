@@ -93,7 +93,6 @@ export function canonicalizeDisc(x: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
-
 /** Seeded parameters of one batch of views. */
 export interface ViewParams {
   readonly angles: Float32Array;
@@ -148,7 +147,10 @@ export function augmentBatch(x: tf.Tensor4D, rnd: () => number, o: ContrastiveAu
     }
     // Blur: blend with a 3x3 binomial blur (weight per image).
     const k1 = [1, 2, 1, 2, 4, 2, 1, 2, 1].map((q) => q / 16);
-    const kernel = tf.tensor4d(Array.from({ length: 9 * ch }, (_, i) => k1[Math.floor(i / ch)]!), [3, 3, ch, 1]);
+    const kernel = tf.tensor4d(
+      Array.from({ length: 9 * ch }, (_, i) => k1[Math.floor(i / ch)]!),
+      [3, 3, ch, 1],
+    );
     const blurred = tf.depthwiseConv2d(v, kernel, 1, 'same');
     const wBlur = col(p.blur);
     v = tf.add(tf.mul(v, tf.sub(1, wBlur)), tf.mul(blurred, wBlur));

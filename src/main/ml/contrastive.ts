@@ -63,7 +63,8 @@ function checkConfig(c: ContrastiveConfig): Required<ContrastiveConfig> {
   }
   if (c.channels !== 1 && c.channels !== 3) throw new AppError('invalid-argument', `channels must be 1 (gray) or 3 (rgb), got ${c.channels}`);
   if (!Number.isInteger(filters) || filters < 1) throw new AppError('invalid-argument', `filters must be a positive integer, got ${filters}`);
-  if (!Number.isInteger(projectionDim) || projectionDim < 1) throw new AppError('invalid-argument', `projectionDim must be a positive integer, got ${projectionDim}`);
+  if (!Number.isInteger(projectionDim) || projectionDim < 1)
+    throw new AppError('invalid-argument', `projectionDim must be a positive integer, got ${projectionDim}`);
   return { inputSize: c.inputSize, channels: c.channels, seed: c.seed | 0, filters, projectionDim };
 }
 
@@ -76,7 +77,9 @@ export function createContrastiveNet(config: ContrastiveConfig): ContrastiveNet 
   const xIn = tf.input({ shape: [s, s, channels], name: 'image' });
   let h: tf.SymbolicTensor = xIn;
   [f, 2 * f, 4 * f, 8 * f].forEach((filters, i) => {
-    h = tf.layers.conv2d({ name: `c_conv${i + 1}`, filters, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init() }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .conv2d({ name: `c_conv${i + 1}`, filters, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init() })
+      .apply(h) as tf.SymbolicTensor;
     // momentum 0.9: the moving statistics settle within the few hundred steps a small pool gets.
     h = tf.layers.batchNormalization({ name: `c_bn${i + 1}`, momentum: 0.9 }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.reLU({ name: `c_relu${i + 1}` }).apply(h) as tf.SymbolicTensor;

@@ -87,7 +87,10 @@ export function toMatchTensor(images: Uint8Array, n: number, s: number, ch: numb
       const c = Math.min(slice, n - i0);
       parts.push(
         tf.tidy(() => {
-          const x = tf.tensor4d(images.subarray(i0 * per, (i0 + c) * per), [c, s, s, ch], 'int32').toFloat().div(255) as tf.Tensor4D;
+          const x = tf
+            .tensor4d(images.subarray(i0 * per, (i0 + c) * per), [c, s, s, ch], 'int32')
+            .toFloat()
+            .div(255) as tf.Tensor4D;
           return m === s ? x : tf.image.resizeBilinear(x, [m, m], false, true);
         }),
       );

@@ -107,7 +107,11 @@ export class ExemplarBank {
     const R = opts.rotations ?? DEFAULT_EXEMPLAR_ROTATIONS;
     if (!Number.isInteger(R) || R < 4 || R > 720) throw new AppError('invalid-argument', `rotations must be an integer in 4..720, got ${R}`);
     const m = Math.min(s, opts.matchSize ?? DEFAULT_MATCH_SIZE);
-    if (!Number.isInteger(m) || m < 8) throw new AppError('invalid-argument', `the matching size must be a whole number of at least 8 px, got ${m} (matchSize ${opts.matchSize ?? DEFAULT_MATCH_SIZE}, image side ${s})`);
+    if (!Number.isInteger(m) || m < 8)
+      throw new AppError(
+        'invalid-argument',
+        `the matching size must be a whole number of at least 8 px, got ${m} (matchSize ${opts.matchSize ?? DEFAULT_MATCH_SIZE}, image side ${s})`,
+      );
     this.rotations = R;
     this.matchSize = m;
     this.twin = opts.align === 'both' ? new ExemplarBank(s, ch, { ...opts, align: 'centroid' }) : null;
@@ -250,7 +254,8 @@ export function subsetMatches(m: ExemplarMatches, columns: ArrayLike<number>): E
   const turnDeg = new Float32Array(m.nQueries * nE);
   for (let j = 0; j < nE; j++) {
     const c = columns[j]!;
-    if (!Number.isInteger(c) || c < 0 || c >= m.nExemplars) throw new AppError('invalid-argument', `column ${c} is not an exemplar index in [0, ${m.nExemplars})`);
+    if (!Number.isInteger(c) || c < 0 || c >= m.nExemplars)
+      throw new AppError('invalid-argument', `column ${c} is not an exemplar index in [0, ${m.nExemplars})`);
   }
   for (let i = 0; i < m.nQueries; i++) {
     const src = i * m.nExemplars;
@@ -283,7 +288,8 @@ export function predictFromMatches(matches: ExemplarMatches, anglesDeg: ArrayLik
   const { nQueries, nExemplars, similarity, turnDeg } = matches;
   if (!Number.isInteger(use)) throw new AppError('invalid-argument', `use must be a whole number, got ${use}`);
   if (use < 1) throw new AppError('not-enough-labels', 'the exemplar model needs at least one labeled image with an angle');
-  if (use > nExemplars || anglesDeg.length < use) throw new AppError('invalid-argument', `use = ${use} but only ${Math.min(nExemplars, anglesDeg.length)} exemplars`);
+  if (use > nExemplars || anglesDeg.length < use)
+    throw new AppError('invalid-argument', `use = ${use} but only ${Math.min(nExemplars, anglesDeg.length)} exemplars`);
   const period = periodOf(axial);
   const out = new Float32Array(nQueries);
   const sim = new Float32Array(nQueries);

@@ -70,7 +70,16 @@ export interface TrainedOrientation {
  * Rotate square HWC images by 90 degrees clockwise, `quarter` times (0..3),
  * into `out` (same layout). out(r, c) = in(S-1-c, r) for one quarter turn.
  */
-export function rotate90Into(src: Uint8Array | Float32Array, srcOffset: number, s: number, ch: number, quarter: number, out: Float32Array, outOffset: number, scale: number): void {
+export function rotate90Into(
+  src: Uint8Array | Float32Array,
+  srcOffset: number,
+  s: number,
+  ch: number,
+  quarter: number,
+  out: Float32Array,
+  outOffset: number,
+  scale: number,
+): void {
   const q = ((quarter % 4) + 4) % 4;
   for (let r = 0; r < s; r++) {
     for (let c = 0; c < s; c++) {
@@ -156,7 +165,8 @@ export async function trainOrientationModel(opts: TrainOrientationOptions): Prom
   const { inputs, n, anglesDeg, axial } = opts;
   if (anglesDeg.length !== n) throw new AppError('invalid-argument', `anglesDeg: expected ${n} angles, got ${anglesDeg.length}`);
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new AppError('invalid-argument', `epochs must be a positive integer, got ${opts.epochs}`);
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new AppError('invalid-argument', `batchSize must be a positive integer, got ${opts.batchSize}`);
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)
+    throw new AppError('invalid-argument', `batchSize must be a positive integer, got ${opts.batchSize}`);
   const period = periodOf(axial);
   const angles = new Float64Array(n);
   for (let i = 0; i < n; i++) angles[i] = wrapDegrees(anglesDeg[i]!, period); // throws invalid-angle on NaN

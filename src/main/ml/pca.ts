@@ -93,7 +93,8 @@ function principalAxes(data: Float32Array, n: number, d: number, rows: readonly 
   }
   if (data.length !== n * d) throw new AppError('invalid-argument', `${who}: expected ${n} x ${d} = ${n * d} values, got ${data.length}`);
   for (let i = 0; i < n * d; i++) {
-    if (!Number.isFinite(data[i]!)) throw new AppError('invalid-argument', `${who}: value at row ${Math.floor(i / d)}, column ${i % d} is ${data[i]}; embeddings must be finite`);
+    if (!Number.isFinite(data[i]!))
+      throw new AppError('invalid-argument', `${who}: value at row ${Math.floor(i / d)}, column ${i % d} is ${data[i]}; embeddings must be finite`);
   }
   const fit = rows ?? Array.from({ length: n }, (_, i) => i);
   const m = fit.length;
@@ -145,9 +146,16 @@ function principalAxes(data: Float32Array, n: number, d: number, rows: readonly 
  * n <= maxFitRows) and applied to every row.
  * @returns projection n x k (float32) and the share of the fitted rows' variance the k axes keep.
  */
-export function pcaProject(data: Float32Array, n: number, d: number, k: number, maxFitRows = Infinity): { projection: Float32Array; explained: number; components: Float64Array[]; mean: Float64Array } {
+export function pcaProject(
+  data: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  maxFitRows = Infinity,
+): { projection: Float32Array; explained: number; components: Float64Array[]; mean: Float64Array } {
   if (!Number.isInteger(k) || k < 1 || k > d) throw new AppError('invalid-argument', `pcaProject: need 1 <= k <= d = ${d}, got k = ${k}`);
-  const rows = n > maxFitRows ? Array.from({ length: Math.max(1, Math.floor(maxFitRows)) }, (_, j) => Math.floor((j * n) / Math.max(1, Math.floor(maxFitRows)))) : null;
+  const rows =
+    n > maxFitRows ? Array.from({ length: Math.max(1, Math.floor(maxFitRows)) }, (_, j) => Math.floor((j * n) / Math.max(1, Math.floor(maxFitRows)))) : null;
   const ax = principalAxes(data, n, d, rows, 'pcaProject');
   const axes = Array.from({ length: k }, (_, r) => ax.axis(r));
   const projection = new Float32Array(n * k);

@@ -109,15 +109,26 @@ function sample(p: Float64Array, a: number, x: number, y: number): number {
  * @param images uint8, n x s x s x ch, row-major, channels last (the model inputs).
  * @returns n x polarFourierLength(ch) float32, each row of unit length (all zeros for an image with no contrast).
  */
-export function polarFourierDescriptors(images: Uint8Array, n: number, s: number, ch: number, o: PolarFourierOptions = {}, onRow?: (i: number) => void): Float32Array {
+export function polarFourierDescriptors(
+  images: Uint8Array,
+  n: number,
+  s: number,
+  ch: number,
+  o: PolarFourierOptions = {},
+  onRow?: (i: number) => void,
+): Float32Array {
   const R = o.rings ?? POLAR_FOURIER_DEFAULTS.rings;
   const T = o.angles ?? POLAR_FOURIER_DEFAULTS.angles;
   const K = o.harmonics ?? POLAR_FOURIER_DEFAULTS.harmonics;
   const a = Math.min(s, o.analysisSize ?? POLAR_FOURIER_DEFAULTS.analysisSize);
   if (!Number.isInteger(R) || R < 2 || !Number.isInteger(T) || T < 4 || !Number.isInteger(K) || K < 2 || 2 * (K - 1) >= T || !Number.isInteger(a) || a < 4) {
-    throw new AppError('invalid-argument', `polar Fourier: need rings >= 2, angles >= 4, 2 <= harmonics <= angles / 2, analysis size >= 4 (got ${R}, ${T}, ${K}, ${a})`);
+    throw new AppError(
+      'invalid-argument',
+      `polar Fourier: need rings >= 2, angles >= 4, 2 <= harmonics <= angles / 2, analysis size >= 4 (got ${R}, ${T}, ${K}, ${a})`,
+    );
   }
-  if (images.length !== n * s * s * ch) throw new AppError('invalid-argument', `polar Fourier: expected ${n} x ${s} x ${s} x ${ch} bytes, got ${images.length}`);
+  if (images.length !== n * s * s * ch)
+    throw new AppError('invalid-argument', `polar Fourier: expected ${n} x ${s} x ${s} x ${ch} bytes, got ${images.length}`);
   const len = polarFourierLength(ch, o);
   const out = new Float32Array(n * len);
   const cosT = new Float64Array(K * T);

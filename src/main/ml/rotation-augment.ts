@@ -43,7 +43,13 @@ export function clockwiseRotationTransforms(anglesDeg: ArrayLike<number>, s: num
  * pixel to the INPUT point it samples): output = shift + scale * R(angle) * (input - c) + c,
  * angles clockwise in degrees, shifts in px.
  */
-export function affineTransforms(anglesDeg: ArrayLike<number>, scales: ArrayLike<number>, dx: ArrayLike<number>, dy: ArrayLike<number>, s: number): Float32Array {
+export function affineTransforms(
+  anglesDeg: ArrayLike<number>,
+  scales: ArrayLike<number>,
+  dx: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  s: number,
+): Float32Array {
   const c = (s - 1) / 2;
   const out = new Float32Array(anglesDeg.length * 8);
   for (let i = 0; i < anglesDeg.length; i++) {

@@ -50,7 +50,10 @@ export class AnglePredictor {
       resourceLimits: { maxOldGenerationSizeMb: 2048 },
       unrefWhenIdle: true,
       lost: (loss) =>
-        new AppError('internal', `the angle predictor stopped (${loss.kind === 'error' ? loss.error.message : `exit code ${loss.code}`}); the next request starts a new one`),
+        new AppError(
+          'internal',
+          `the angle predictor stopped (${loss.kind === 'error' ? loss.error.message : `exit code ${loss.code}`}); the next request starts a new one`,
+        ),
     });
     return this.worker;
   }

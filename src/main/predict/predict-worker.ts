@@ -60,7 +60,12 @@ async function answer(req: PredictRequest): Promise<readonly AnglePrediction[]> 
     const i = byId.get(imageId);
     return i === undefined
       ? { imageId, angle: null, similarity: null, exemplars: labels.length }
-      : { imageId, angle: roundGuess(p.anglesDeg[i]!, store!.settings.axial), similarity: Math.round(p.similarity[i]! * 1000) / 1000, exemplars: labels.length };
+      : {
+          imageId,
+          angle: roundGuess(p.anglesDeg[i]!, store!.settings.axial),
+          similarity: Math.round(p.similarity[i]! * 1000) / 1000,
+          exemplars: labels.length,
+        };
   });
 }
 

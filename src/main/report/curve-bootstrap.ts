@@ -163,7 +163,10 @@ function prepare(samples: readonly ErrorSample[]): { prepared: Prepared[]; testS
   const byStrategy = new Map<string, Map<number, Map<number, ErrorSample>>>();
   for (const s of samples) {
     if (s.errors.length !== testSize) {
-      throw new AppError('invalid-argument', `every curve point must be measured on the same ${testSize} test images; ${s.strategy} seed ${s.seed} at ${s.size} has ${s.errors.length}`);
+      throw new AppError(
+        'invalid-argument',
+        `every curve point must be measured on the same ${testSize} test images; ${s.strategy} seed ${s.seed} at ${s.size} has ${s.errors.length}`,
+      );
     }
     const bySeed = byStrategy.get(s.strategy) ?? byStrategy.set(s.strategy, new Map()).get(s.strategy)!;
     const bySize = bySeed.get(s.seed) ?? bySeed.set(s.seed, new Map()).get(s.seed)!;
@@ -266,7 +269,8 @@ export function bootstrapCurves(samples: readonly ErrorSample[], opts: Bootstrap
         p.sizes.map((size, z) => ({ size, mae: b === null ? pointMeans[si]![z]! : reps[si]![z]![b]! }));
       // The saving is against the labels random order itself needs for that error, not its largest size:
       // a reference that levelled off early reaches its own final error early too.
-      const refAt = (b: number | null): { size: number; mae: number }[] => r.sizes.map((sz, z) => ({ size: sz, mae: b === null ? pointMeans[ri]![z]! : reps[ri]![z]![b]! }));
+      const refAt = (b: number | null): { size: number; mae: number }[] =>
+        r.sizes.map((sz, z) => ({ size: sz, mae: b === null ? pointMeans[ri]![z]! : reps[ri]![z]![b]! }));
       const size = sizeToReach(curveAt(null), target);
       const referenceNeeded = sizeToReach(refAt(null), target) ?? referenceSize;
       const sizes = new Float64Array(B);
@@ -324,7 +328,10 @@ export function meanInterval(errors: ArrayLike<number>, opts: { resamples?: numb
  * Percentile-bootstrap interval of the mean of a few values (e.g. random
  * order's group coverage over seeds).
  */
-export function valuesMeanInterval(values: readonly number[], opts: { resamples?: number; seed?: number } = {}): { mean: number; ciLow: number; ciHigh: number } {
+export function valuesMeanInterval(
+  values: readonly number[],
+  opts: { resamples?: number; seed?: number } = {},
+): { mean: number; ciLow: number; ciHigh: number } {
   const B = opts.resamples ?? 2000;
   const n = values.length;
   const m = mean(values);

@@ -35,7 +35,8 @@ export function formatCurveCsv(points: readonly CurveCsvPoint[], opts: CurveCsvO
   const randomMean = new Map<number, number>();
   if (withGroups) {
     const acc = new Map<number, number[]>();
-    for (const p of points) if (p.strategy === 'random' && p.extra?.groups !== undefined) (acc.get(p.size) ?? acc.set(p.size, []).get(p.size)!).push(p.extra.groups);
+    for (const p of points)
+      if (p.strategy === 'random' && p.extra?.groups !== undefined) (acc.get(p.size) ?? acc.set(p.size, []).get(p.size)!).push(p.extra.groups);
     for (const [size, v] of acc) randomMean.set(size, v.reduce((a, b) => a + b, 0) / v.length);
   }
   const header: string[] = [...CURVE_CSV_COLUMNS, ...(withIntervals ? CURVE_CSV_INTERVAL_COLUMNS : []), ...(withGroups ? CURVE_CSV_GROUP_COLUMNS : [])];

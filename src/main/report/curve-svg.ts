@@ -78,7 +78,8 @@ export function renderCurveSvg(points: readonly CurveSvgPoint[], opts: CurveSvgO
   const withCi = curves.map((c) => c.points.every((a) => ci.has(`${c.strategy}|${a.size}`)));
   const loOf = (c: number, a: CurveAggregate): number =>
     withCi[c] ? ci.get(`${curves[c]!.strategy}|${a.size}`)!.lo : bandKind === 'sd' ? Math.max(0, a.mean - a.sd) : a.min;
-  const hiOf = (c: number, a: CurveAggregate): number => (withCi[c] ? ci.get(`${curves[c]!.strategy}|${a.size}`)!.hi : bandKind === 'sd' ? a.mean + a.sd : a.max);
+  const hiOf = (c: number, a: CurveAggregate): number =>
+    withCi[c] ? ci.get(`${curves[c]!.strategy}|${a.size}`)!.hi : bandKind === 'sd' ? a.mean + a.sd : a.max;
   const all = curves.flatMap((c) => c.points);
   const allHi = curves.flatMap((c, i) => c.points.map((a) => hiOf(i, a)));
   const allLo = curves.flatMap((c, i) => c.points.map((a) => loOf(i, a)));
@@ -108,13 +109,9 @@ export function renderCurveSvg(points: readonly CurveSvgPoint[], opts: CurveSvgO
   parts.push('</g>\n');
   parts.push(`<g class="x-axis" transform="translate(0,${fmt(ih)})">\n<line x1="0" x2="${fmt(iw)}" stroke="#333"/>\n`);
   for (const t of xTicks) {
-    parts.push(
-      `<g transform="translate(${fmt(x(t))},0)"><line y2="5" stroke="#333"/><text y="18" text-anchor="middle">${escapeXml(String(t))}</text></g>\n`,
-    );
+    parts.push(`<g transform="translate(${fmt(x(t))},0)"><line y2="5" stroke="#333"/><text y="18" text-anchor="middle">${escapeXml(String(t))}</text></g>\n`);
   }
-  parts.push(
-    `<text class="axis-label" x="${fmt(iw / 2)}" y="42" text-anchor="middle">labeled-set size (images${useLog ? ', log scale' : ''})</text>\n</g>\n`,
-  );
+  parts.push(`<text class="axis-label" x="${fmt(iw / 2)}" y="42" text-anchor="middle">labeled-set size (images${useLog ? ', log scale' : ''})</text>\n</g>\n`);
   parts.push(`<g class="y-axis">\n<line y1="0" y2="${fmt(ih)}" stroke="#333"/>\n`);
   for (const t of yTicks) {
     parts.push(`<g transform="translate(0,${fmt(y(t))})"><line x2="-5" stroke="#333"/><text x="-8" dy="0.32em" text-anchor="end">${fmt(t)}</text></g>\n`);
@@ -221,7 +218,9 @@ function groupTable(points: readonly CurveSvgPoint[], strategies: readonly strin
   const head = `Distinct ${plural} among the first n labels (mean over seeds)`;
   const sub =
     (g ? `${g.inPool} in the pool` : '') +
-    (nn !== undefined && nn !== null ? `; nearest neighbour in the embedding is of the same ${escapeXml(g!.column)} for ${Math.round(nn * 100)} % of images` : '');
+    (nn !== undefined && nn !== null
+      ? `; nearest neighbour in the embedding is of the same ${escapeXml(g!.column)} for ${Math.round(nn * 100)} % of images`
+      : '');
   const out: string[] = [
     `<g class="group-coverage" transform="translate(${left},${top + 8})">\n<text font-weight="bold">${head}</text>\n`,
     `<text class="sub" y="16" font-size="11" fill="#555">${sub}</text>\n`,
@@ -232,8 +231,23 @@ function groupTable(points: readonly CurveSvgPoint[], strategies: readonly strin
     out.push('</g>\n');
   };
   row(38, 'n =', sizes.map(String), ' head');
-  strategies.forEach((s, i) => row(56 + i * 18, s, sizes.map((n) => { const m = meanAt(s, n); return m === null ? '' : fmt(Math.round(m * 10) / 10); })));
-  if (g) row(56 + strategies.length * 18, 'oracle min(n, groups)', sizes.map((n) => String(Math.min(n, g.inPool))), ' oracle');
+  strategies.forEach((s, i) =>
+    row(
+      56 + i * 18,
+      s,
+      sizes.map((n) => {
+        const m = meanAt(s, n);
+        return m === null ? '' : fmt(Math.round(m * 10) / 10);
+      }),
+    ),
+  );
+  if (g)
+    row(
+      56 + strategies.length * 18,
+      'oracle min(n, groups)',
+      sizes.map((n) => String(Math.min(n, g.inPool))),
+      ' oracle',
+    );
   out.push('</g>\n');
   return out.join('');
 }

@@ -69,7 +69,14 @@ export function labelsNeeded(points: readonly CurveSample[], opts: LabelsNeededO
     );
     const seedSizes = [...seedCurves(points, s).entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([seed, list]) => ({ seed, size: sizeToReach(list.map((p) => ({ size: p.size, mae: p.maeDeg })), target, interpolate) }));
+      .map(([seed, list]) => ({
+        seed,
+        size: sizeToReach(
+          list.map((p) => ({ size: p.size, mae: p.maeDeg })),
+          target,
+          interpolate,
+        ),
+      }));
     return {
       strategy: s,
       reference: r,

@@ -131,7 +131,11 @@ export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | numb
     let code: VerdictCode = 'no-difference';
     // Saves: fewer labels than the reference itself needs, over the whole paired interval; worse: more.
     if (labels && labels.size !== null && labels.savedLow !== null && labels.savedLow > 0) code = 'saves';
-    else if ((labels && (labels.ciLow === null || (labels.savedHigh !== null && labels.savedHigh < 0) || labels.savedHigh === null)) || (worseAt.length > 0 && betterAt.length === 0)) code = 'worse';
+    else if (
+      (labels && (labels.ciLow === null || (labels.savedHigh !== null && labels.savedHigh < 0) || labels.savedHigh === null)) ||
+      (worseAt.length > 0 && betterAt.length === 0)
+    )
+      code = 'worse';
     return call(s, code, { betterAt, worseAt, labels });
   });
 
@@ -143,7 +147,10 @@ export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | numb
   if (best) {
     const l = best.labels!;
     const s = boot.strategies.find((x) => x.strategy === best!.strategy)!;
-    const spread = s.identicalCurves && s.seeds.length > 1 ? `one order for every seed, so the interval comes from the test images and ${reference}'s seeds` : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'} and the test images`;
+    const spread =
+      s.identicalCurves && s.seeds.length > 1
+        ? `one order for every seed, so the interval comes from the test images and ${reference}'s seeds`
+        : `${s.seeds.length} seed${s.seeds.length === 1 ? '' : 's'} and the test images`;
     sentence =
       `${best.strategy} saves labels on this data: it reaches ${reference} order's error at ${l.referenceSize} labels (${deg(l.targetMaeDeg)})${refNote}` +
       (l.referenceNeeded < l.referenceSize ? `, which ${reference} order itself reaches with ${l.referenceNeeded} labels,` : '') +
@@ -168,7 +175,14 @@ export function strategyVerdict(boot: CurveBootstrap, chance: ChanceLevel | numb
         return `${c.strategy} also saves labels (${pct(c.labels!.savedShare!)} fewer)`;
       case 'worse': {
         const l = c.labels;
-        const detail = [where(c.worseAt, 'worse'), l && l.size === null ? `does not reach ${reference}'s error within the sizes tried` : l && l.savedShare !== null && l.savedShare < 0 ? `needs ${pct(-l.savedShare)} more labels` : '']
+        const detail = [
+          where(c.worseAt, 'worse'),
+          l && l.size === null
+            ? `does not reach ${reference}'s error within the sizes tried`
+            : l && l.savedShare !== null && l.savedShare < 0
+              ? `needs ${pct(-l.savedShare)} more labels`
+              : '',
+        ]
           .filter(Boolean)
           .join(', ');
         return `${c.strategy} is worse than ${reference}${detail ? ` (${detail})` : ''}`;

@@ -12,7 +12,11 @@ export class CoverageTracker {
   private readonly p: Float64Array;
   private readonly out = new Float64Array(2);
   private centres = 0;
-  constructor(private readonly data: Float32Array, private readonly n: number, private readonly d: number) {
+  constructor(
+    private readonly data: Float32Array,
+    private readonly n: number,
+    private readonly d: number,
+  ) {
     this.mind = new Float64Array(n).fill(Infinity);
     this.p = new Float64Array(d);
   }

@@ -24,15 +24,7 @@
  * @param mind squared distance of each row to its nearest centre so far
  * @param out Float64Array(2) receiving [best value, best index]
  */
-export function updateMinDistRange(
-  data: Float32Array,
-  d: number,
-  p: Float64Array,
-  mind: Float64Array,
-  start: number,
-  end: number,
-  out: Float64Array,
-): void {
+export function updateMinDistRange(data: Float32Array, d: number, p: Float64Array, mind: Float64Array, start: number, end: number, out: Float64Array): void {
   let best = -1;
   let bi = -1;
   let i = start;
@@ -68,17 +60,41 @@ export function updateMinDistRange(
       if (j >= d || (a0 >= m0 && a1 >= m1 && a2 >= m2 && a3 >= m3)) break;
     }
     let m = m0;
-    if (a0 < m) { mind[i] = a0; m = a0; }
-    if (m > best) { best = m; bi = i; }
+    if (a0 < m) {
+      mind[i] = a0;
+      m = a0;
+    }
+    if (m > best) {
+      best = m;
+      bi = i;
+    }
     m = m1;
-    if (a1 < m) { mind[i + 1] = a1; m = a1; }
-    if (m > best) { best = m; bi = i + 1; }
+    if (a1 < m) {
+      mind[i + 1] = a1;
+      m = a1;
+    }
+    if (m > best) {
+      best = m;
+      bi = i + 1;
+    }
     m = m2;
-    if (a2 < m) { mind[i + 2] = a2; m = a2; }
-    if (m > best) { best = m; bi = i + 2; }
+    if (a2 < m) {
+      mind[i + 2] = a2;
+      m = a2;
+    }
+    if (m > best) {
+      best = m;
+      bi = i + 2;
+    }
     m = m3;
-    if (a3 < m) { mind[i + 3] = a3; m = a3; }
-    if (m > best) { best = m; bi = i + 3; }
+    if (a3 < m) {
+      mind[i + 3] = a3;
+      m = a3;
+    }
+    if (m > best) {
+      best = m;
+      bi = i + 3;
+    }
   }
   for (; i < end; i++) {
     const o = i * d;
@@ -90,8 +106,14 @@ export function updateMinDistRange(
       if ((j & 7) === 7 && a >= mi) break;
     }
     let m = mi;
-    if (a < m) { mind[i] = a; m = a; }
-    if (m > best) { best = m; bi = i; }
+    if (a < m) {
+      mind[i] = a;
+      m = a;
+    }
+    if (m > best) {
+      best = m;
+      bi = i;
+    }
   }
   out[0] = best;
   out[1] = bi;
@@ -103,7 +125,10 @@ export function argmaxRange(mind: Float64Array, start: number, end: number, out:
   let bi = -1;
   for (let i = start; i < end; i++) {
     const m = mind[i]!;
-    if (m > best) { best = m; bi = i; }
+    if (m > best) {
+      best = m;
+      bi = i;
+    }
   }
   out[0] = best;
   out[1] = bi;
@@ -114,4 +139,3 @@ export function loadRow(data: Float32Array, d: number, r: number, p: Float64Arra
   const o = r * d;
   for (let j = 0; j < d; j++) p[j] = data[o + j]!;
 }
-

@@ -41,7 +41,8 @@ export function fpsMedoid(input: SelectionInput & FpsMedoidOptions): RadiusResul
   const c = checkInput(input.data, input.n, input.d, input);
   const { data, n, d, k, labeled } = c;
   const neighbours = input.neighbours ?? 10;
-  if (!Number.isInteger(neighbours) || neighbours < 1) throw new AppError('invalid-argument', `fps-medoid: neighbours must be an integer >= 1, got ${neighbours}`);
+  if (!Number.isInteger(neighbours) || neighbours < 1)
+    throw new AppError('invalid-argument', `fps-medoid: neighbours must be an integer >= 1, got ${neighbours}`);
   const order = new Int32Array(k);
   const coverageRadius = new Float64Array(k);
   if (k === 0) return { order, coverageRadius };
@@ -68,7 +69,11 @@ export function fpsMedoid(input: SelectionInput & FpsMedoidOptions): RadiusResul
     } else {
       let f = -1;
       let best = -1;
-      for (let x = 0; x < n; x++) if (!taken[x] && cov.key(x) > best) { best = cov.key(x); f = x; }
+      for (let x = 0; x < n; x++)
+        if (!taken[x] && cov.key(x) > best) {
+          best = cov.key(x);
+          f = x;
+        }
       region.length = 0;
       region.push(f);
       for (let q = 0; q < K; q++) {

@@ -23,9 +23,7 @@ const PAGE = 65536;
 const MAX_PAGES = 65536;
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop i32.const 0 i8x16.splat))
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-]);
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
 /** The part of the WebAssembly JS API used here (lib "ES2022" without DOM has no WebAssembly types). */
 export interface WasmMemory {
@@ -117,7 +115,10 @@ export function chooseFpsKernel(choice: FpsKernelChoice | undefined, n: number, 
   const fits = d > 0 && n > 0 && simdLayout(n, d, slots) !== null;
   const ok = fits && wasmSimdAvailable();
   if (choice === 'wasm-simd' && !ok) {
-    throw new AppError('invalid-argument', `kernel 'wasm-simd' is not available here (${fits ? 'this runtime lacks WebAssembly SIMD or shared memory' : `n = ${n}, d = ${d} does not fit in 4 GiB of wasm memory`}); use kernel 'auto'`);
+    throw new AppError(
+      'invalid-argument',
+      `kernel 'wasm-simd' is not available here (${fits ? 'this runtime lacks WebAssembly SIMD or shared memory' : `n = ${n}, d = ${d} does not fit in 4 GiB of wasm memory`}); use kernel 'auto'`,
+    );
   }
   return ok ? 'wasm-simd' : 'js';
 }
@@ -158,7 +159,11 @@ export class SimdKernel {
   /** Keys (float64 squared distances; -1 for centres), a view on the shared memory. */
   readonly mind: Float64Array;
 
-  constructor(memory: WasmMemory, readonly layout: SimdLayout, slot: number) {
+  constructor(
+    memory: WasmMemory,
+    readonly layout: SimdLayout,
+    slot: number,
+  ) {
     const wa = wasmApi()!;
     compiled ??= new wa.Module(moduleBytes());
     const inst = new wa.Instance(compiled, { env: { mem: memory } });

@@ -24,7 +24,12 @@ export class FpsState {
   private readonly out = new Float64Array(2);
   private centres = 0;
   private readonly seed: number;
-  constructor(private readonly data: Float32Array, private readonly n: number, private readonly d: number, opts: { labeled?: ArrayLike<number>; seed?: number } = {}) {
+  constructor(
+    private readonly data: Float32Array,
+    private readonly n: number,
+    private readonly d: number,
+    opts: { labeled?: ArrayLike<number>; seed?: number } = {},
+  ) {
     const c = checkInput(data, n, d, { labeled: opts.labeled, seed: opts.seed, k: 0 });
     this.seed = c.seed;
     this.mind = new Float64Array(n).fill(Infinity);

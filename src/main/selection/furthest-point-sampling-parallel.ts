@@ -34,12 +34,7 @@ export interface ParallelFpsOptions extends FpsOptions {
  * @throws AppError('invalid-argument') on malformed input; AppError('cancelled') on abort;
  *         AppError('internal') if a worker fails.
  */
-export async function furthestPointSamplingParallel(
-  data: Float32Array,
-  n: number,
-  d: number,
-  opts: ParallelFpsOptions = {},
-): Promise<FpsResult> {
+export async function furthestPointSamplingParallel(data: Float32Array, n: number, d: number, opts: ParallelFpsOptions = {}): Promise<FpsResult> {
   const c = checkInput(data, n, d, opts);
   const { k, labeled } = c;
   if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1)) {
@@ -48,10 +43,7 @@ export async function furthestPointSamplingParallel(
   if (opts.signal?.aborted) throw new AppError('cancelled', 'ordering was cancelled');
   const orderBuffer = new SharedArrayBuffer(4 * Math.max(1, k));
   const radiusBuffer = new SharedArrayBuffer(8 * Math.max(1, k));
-  const T =
-    opts.threads !== undefined
-      ? Math.max(1, Math.min(opts.threads, n))
-      : Math.max(1, Math.min(16, availableParallelism(), Math.floor(n / 2048) || 1));
+  const T = opts.threads !== undefined ? Math.max(1, Math.min(opts.threads, n)) : Math.max(1, Math.min(16, availableParallelism(), Math.floor(n / 2048) || 1));
   const kernel = chooseFpsKernel(opts.kernel, n, d, T);
   if (k === 0) return { order: new Int32Array(0), coverageRadius: new Float64Array(0), kernel };
 
@@ -105,8 +97,23 @@ export async function furthestPointSamplingParallel(
         const start = ranges ? ranges[w]![0] : Math.floor((w * n) / T);
         const end = ranges ? ranges[w]![1] : Math.floor(((w + 1) * n) / T);
         const wd: FpsWorkerData = {
-          dataBuffer, dataOffset, n, d, mindBuffer, ctrlBuffer, resBuffer, orderBuffer, radiusBuffer,
-          labeled, first, k, w, threads: T, start, end, simd,
+          dataBuffer,
+          dataOffset,
+          n,
+          d,
+          mindBuffer,
+          ctrlBuffer,
+          resBuffer,
+          orderBuffer,
+          radiusBuffer,
+          labeled,
+          first,
+          k,
+          w,
+          threads: T,
+          start,
+          end,
+          simd,
         };
         // lockstep workers over shared memory: no requests, only the start-up data; progress and the end as protocol messages
         const boot: WorkerBoot<FpsWorkerData> = { data: wd, cancelFlag: new SharedArrayBuffer(4) };

@@ -54,10 +54,14 @@ function run(wd: FpsWorkerData): void {
   const update = sk
     ? (row: number): void => sk.update(row, start, end, out)
     : (row: number): void => {
-      loadRow(data, d, row, p);
-      updateMinDistRange(data, d, p, mind, start, end, out);
-    };
-  const markCentre = sk ? (row: number): void => sk.setKey(row, -1) : (row: number): void => { mind[row] = -1; };
+        loadRow(data, d, row, p);
+        updateMinDistRange(data, d, p, mind, start, end, out);
+      };
+  const markCentre = sk
+    ? (row: number): void => sk.setKey(row, -1)
+    : (row: number): void => {
+        mind[row] = -1;
+      };
 
   const barrier = (): void => {
     const gen = Atomics.load(ctrl, GEN);
@@ -80,7 +84,10 @@ function run(wd: FpsWorkerData): void {
     let bi = -1;
     for (let q = 0; q < T; q++) {
       const v = res[base + 2 * q]!;
-      if (v > best) { best = v; bi = res[base + 2 * q + 1]!; }
+      if (v > best) {
+        best = v;
+        bi = res[base + 2 * q + 1]!;
+      }
     }
     out[0] = best;
     out[1] = bi;
@@ -89,7 +96,10 @@ function run(wd: FpsWorkerData): void {
 
   let t = 0;
   if (first >= 0) {
-    if (w === 0) { order[0] = first; radius[0] = Infinity; }
+    if (w === 0) {
+      order[0] = first;
+      radius[0] = Infinity;
+    }
     t = 1;
     if (k > 1) {
       update(first);

@@ -206,7 +206,10 @@ export function furthestPointSamplingPruned(
           } else {
             mem[keep++] = x;
             const m = mind[x]!;
-            if (m > best || (m === best && x < bi)) { best = m; bi = x; }
+            if (m > best || (m === best && x < bi)) {
+              best = m;
+              bi = x;
+            }
           }
         }
         size[ci] = keep;
@@ -221,7 +224,10 @@ export function furthestPointSamplingPruned(
       const x = moved[q]!;
       mem[q] = x;
       const m = mind[x]!;
-      if (m > best || (m === best && x < bi)) { best = m; bi = x; }
+      if (m > best || (m === best && x < bi)) {
+        best = m;
+        bi = x;
+      }
     }
     centre.push(row);
     members.push(mem);
@@ -238,7 +244,10 @@ export function furthestPointSamplingPruned(
       if (size[ci] === 0) continue;
       const m = cellBest[ci]!;
       const x = cellArg[ci]!;
-      if (m > best || (m === best && x < bi)) { best = m; bi = x; }
+      if (m > best || (m === best && x < bi)) {
+        best = m;
+        bi = x;
+      }
     }
     return [best, bi];
   };
@@ -289,7 +298,10 @@ export function furthestPointSamplingPruned(
         if (x === pick) continue;
         mem[keep++] = x;
         const m = mind[x]!;
-        if (m > b || (m === b && x < bi)) { b = m; bi = x; }
+        if (m > b || (m === b && x < bi)) {
+          b = m;
+          bi = x;
+        }
       }
       size[ci] = keep;
       cellBest[ci] = b;

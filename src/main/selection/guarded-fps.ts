@@ -36,7 +36,13 @@ export interface GuardedFpsOptions {
 }
 
 /** Density radius and eligibility as defined in the file comment (exported for tests and the UI). */
-export function densityGuard(data: Float32Array, n: number, d: number, neighbours = 10, quantile = 0.9): { rho: Float64Array; eligible: Uint8Array; threshold: number } {
+export function densityGuard(
+  data: Float32Array,
+  n: number,
+  d: number,
+  neighbours = 10,
+  quantile = 0.9,
+): { rho: Float64Array; eligible: Uint8Array; threshold: number } {
   const m = Math.min(neighbours, n - 1);
   const rho = m >= 1 ? kthNeighbourDistance(data, n, d, m) : new Float64Array(n);
   const sorted = Float64Array.from(rho).sort();
@@ -56,7 +62,8 @@ export function guardedFps(input: SelectionInput & GuardedFpsOptions): RadiusRes
   const { data, n, d, k, labeled } = c;
   const neighbours = input.neighbours ?? 10;
   const quantile = input.quantile ?? 0.9;
-  if (!Number.isInteger(neighbours) || neighbours < 1) throw new AppError('invalid-argument', `guarded-fps: neighbours must be an integer >= 1, got ${neighbours}`);
+  if (!Number.isInteger(neighbours) || neighbours < 1)
+    throw new AppError('invalid-argument', `guarded-fps: neighbours must be an integer >= 1, got ${neighbours}`);
   if (!(quantile > 0 && quantile <= 1)) throw new AppError('invalid-argument', `guarded-fps: quantile must be in (0, 1], got ${quantile}`);
   const order = new Int32Array(k);
   const coverageRadius = new Float64Array(k);
@@ -74,13 +81,24 @@ export function guardedFps(input: SelectionInput & GuardedFpsOptions): RadiusRes
     let pick = -1;
     if (cov.size === 0) {
       let best = Infinity;
-      for (let x = 0; x < n; x++) if (eligible[x] && rho[x]! < best) { best = rho[x]!; pick = x; }
+      for (let x = 0; x < n; x++)
+        if (eligible[x] && rho[x]! < best) {
+          best = rho[x]!;
+          pick = x;
+        }
     } else {
       if (ph === 1) {
         let best = -1;
-        for (let x = 0; x < n; x++) if (!taken[x] && eligible[x] && cov.key(x) > best) { best = cov.key(x); pick = x; }
+        for (let x = 0; x < n; x++)
+          if (!taken[x] && eligible[x] && cov.key(x) > best) {
+            best = cov.key(x);
+            pick = x;
+          }
         if (pick < 0) ph = 3;
-        else if (!(best > rho[pick]! * rho[pick]!)) { ph = 2; pick = -1; }
+        else if (!(best > rho[pick]! * rho[pick]!)) {
+          ph = 2;
+          pick = -1;
+        }
       }
       if (ph === 2) {
         let best = -1;
@@ -89,13 +107,20 @@ export function guardedFps(input: SelectionInput & GuardedFpsOptions): RadiusRes
           const D = cov.key(x);
           const r2 = rho[x]! * rho[x]!;
           const s = D === 0 ? 0 : r2 === 0 ? Infinity : D / r2;
-          if (s > best) { best = s; pick = x; }
+          if (s > best) {
+            best = s;
+            pick = x;
+          }
         }
         if (pick < 0) ph = 3;
       }
       if (ph === 3) {
         let best = -1;
-        for (let x = 0; x < n; x++) if (!taken[x] && cov.key(x) > best) { best = cov.key(x); pick = x; }
+        for (let x = 0; x < n; x++)
+          if (!taken[x] && cov.key(x) > best) {
+            best = cov.key(x);
+            pick = x;
+          }
       }
     }
     order[t] = pick;

@@ -18,12 +18,12 @@ export type InterleaveArm = 'novelty' | 'random';
  * @returns order (Int32Array) and arm[i] = which arm chose order[i]
  * @throws AppError('invalid-argument') when an input repeats an index or holds a negative / non-integer
  */
-export function interleaveOrders(
-  novelty: ArrayLike<number>,
-  random: ArrayLike<number>,
-): { order: Int32Array; arm: InterleaveArm[] } {
+export function interleaveOrders(novelty: ArrayLike<number>, random: ArrayLike<number>): { order: Int32Array; arm: InterleaveArm[] } {
   const taken = new Set<number>();
-  for (const [name, a] of [['novelty', novelty], ['random', random]] as const) {
+  for (const [name, a] of [
+    ['novelty', novelty],
+    ['random', random],
+  ] as const) {
     const seen = new Set<number>();
     for (let i = 0; i < a.length; i++) {
       const v = a[i]!;

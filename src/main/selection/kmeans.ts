@@ -74,11 +74,23 @@ export function kmeans(data: Float32Array, n: number, d: number, opts: KMeansOpt
       let acc = 0;
       for (let i = 0; i < n; i++) {
         acc += d2[i]!;
-        if (acc > target && d2[i]! > 0) { row = i; break; }
+        if (acc > target && d2[i]! > 0) {
+          row = i;
+          break;
+        }
       }
-      if (row < 0) for (let i = n - 1; i >= 0; i--) if (d2[i]! > 0) { row = i; break; }
+      if (row < 0)
+        for (let i = n - 1; i >= 0; i--)
+          if (d2[i]! > 0) {
+            row = i;
+            break;
+          }
     } else {
-      for (let i = 0; i < n; i++) if (!isCentre[i]) { row = i; break; }
+      for (let i = 0; i < n; i++)
+        if (!isCentre[i]) {
+          row = i;
+          break;
+        }
     }
     setCentre(c, row);
   }
@@ -124,10 +136,16 @@ export function kmeans(data: Float32Array, n: number, d: number, opts: KMeansOpt
           }
           if (s > best || (s === best && !lower)) break;
         }
-        if (j === d && (s < best || (s === best && lower))) { best = s; bc = c; }
+        if (j === d && (s < best || (s === best && lower))) {
+          best = s;
+          bc = c;
+        }
       }
       inertia += best;
-      if (assignment[i] !== bc) { assignment[i] = bc; changed++; }
+      if (assignment[i] !== bc) {
+        assignment[i] = bc;
+        changed++;
+      }
     }
     if (changed === 0 || it === maxIterations) break;
     iterations++;

@@ -109,7 +109,8 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
   const ties = input.ties ?? 'random';
   if (ties !== 'random' && ties !== 'index') throw new AppError('invalid-argument', `probcover: ties must be 'random' or 'index', got ${String(ties)}`);
   const maxGraphRows = input.maxGraphRows ?? PROBCOVER_MAX_GRAPH_ROWS;
-  if (!(Number.isInteger(maxGraphRows) && maxGraphRows >= 2)) throw new AppError('invalid-argument', `probcover: maxGraphRows must be an integer >= 2, got ${maxGraphRows}`);
+  if (!(Number.isInteger(maxGraphRows) && maxGraphRows >= 2))
+    throw new AppError('invalid-argument', `probcover: maxGraphRows must be an integer >= 2, got ${maxGraphRows}`);
   const order = new Int32Array(k);
   const coverageRadius = new Float64Array(k);
   // The rows purity, graph and greedy cover run on: all of them, or (large pools) every labeled row
@@ -125,7 +126,10 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
     limit = Math.max(MIN_SAMPLE_ROWS, Math.floor(limit / 2));
   }
   if (!built) {
-    throw new AppError('invalid-argument', `probcover: the ball graph has more than ${maxEdges} edges even on ${limit} rows; pass a smaller delta or more clusters`);
+    throw new AppError(
+      'invalid-argument',
+      `probcover: the ball graph has more than ${maxEdges} edges even on ${limit} rows; pass a smaller delta or more clusters`,
+    );
   }
   const { rows, gn, delta, deg, pairs, edges } = built;
   if (k === 0) return { order, coverageRadius, delta };
@@ -176,7 +180,11 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
           s += t * t;
         }
         if (Math.sqrt(s) < delta) {
-          if (fill === cur.length) { pairs.push(cur); cur = new Int32Array(1 << 16); fill = 0; }
+          if (fill === cur.length) {
+            pairs.push(cur);
+            cur = new Int32Array(1 << 16);
+            fill = 0;
+          }
           cur[fill++] = a;
           cur[fill++] = b;
           deg[a]!++;
@@ -195,7 +203,8 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
   const pos = start.slice(0, gn);
   for (const chunk of pairs) {
     for (let q = 0; q < chunk.length; q += 2) {
-      const a = chunk[q]!, b = chunk[q + 1]!;
+      const a = chunk[q]!,
+        b = chunk[q + 1]!;
       adj[pos[a]!++] = b;
       adj[pos[b]!++] = a;
     }
@@ -218,7 +227,9 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
   let rank: Int32Array | null = null;
   if (ties === 'random') {
     rank = new Int32Array(gn);
-    randomOrder(gn, { seed }).forEach((row, j) => { rank![row] = j; });
+    randomOrder(gn, { seed }).forEach((row, j) => {
+      rank![row] = j;
+    });
   }
   const gTaken = new Uint8Array(gn);
   const taken = new Uint8Array(n);
@@ -243,7 +254,10 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
       for (let x = 0; x < gn; x++) {
         if (gTaken[x]) continue;
         const g = gain[x]!;
-        if (g > best || (g === best && g > 0 && rank !== null && rank[x]! < rank[gPick]!)) { best = g; gPick = x; }
+        if (g > best || (g === best && g > 0 && rank !== null && rank[x]! < rank[gPick]!)) {
+          best = g;
+          gPick = x;
+        }
       }
       if (gPick < 0) covering = false;
       else {
@@ -255,7 +269,10 @@ export function probcover(input: SelectionInput & ProbCoverOptions): RadiusResul
     if (!covering) {
       let best = -Infinity;
       for (let x = 0; x < n; x++) {
-        if (!taken[x] && cov.key(x) > best) { best = cov.key(x); pick = x; }
+        if (!taken[x] && cov.key(x) > best) {
+          best = cov.key(x);
+          pick = x;
+        }
       }
     }
     order[t] = pick;

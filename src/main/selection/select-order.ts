@@ -90,7 +90,11 @@ export async function selectOrderAsync(
   checkStrategy(strategy);
   if (strategy === 'fps') {
     return furthestPointSamplingParallel(input.data, input.n, input.d, {
-      labeled: input.labeled, seed: input.seed, k: input.k, threads: opts.threads, signal: opts.signal,
+      labeled: input.labeled,
+      seed: input.seed,
+      k: input.k,
+      threads: opts.threads,
+      signal: opts.signal,
     });
   }
   if (opts.signal?.aborted) throw new AppError('cancelled', 'ordering was cancelled');

@@ -68,13 +68,7 @@ function bad(message: string): AppError {
  * value in data, a labeled index out of range / not an integer / repeated,
  * k not an integer in [0, n - |labeled|], seed not a finite number.
  */
-export function checkInput(
-  data: Float32Array,
-  n: number,
-  d: number,
-  opts: SelectionOptions = {},
-  what = 'embeddings',
-): CheckedInput {
+export function checkInput(data: Float32Array, n: number, d: number, opts: SelectionOptions = {}, what = 'embeddings'): CheckedInput {
   if (!(data instanceof Float32Array)) throw bad(`${what}: data must be a Float32Array (row-major n x d)`);
   if (!Number.isInteger(n) || n < 0) throw bad(`${what}: n must be a non-negative integer, got ${n}`);
   if (!Number.isInteger(d) || d < 1) throw bad(`${what}: d must be a positive integer, got ${d}`);

@@ -58,8 +58,15 @@ interface Clustering {
 }
 
 function cluster(
-  data: Float32Array, n: number, d: number, K: number, seed: number, iters: number,
-  minSize: number, neighbours: number, taken: Uint8Array,
+  data: Float32Array,
+  n: number,
+  d: number,
+  K: number,
+  seed: number,
+  iters: number,
+  minSize: number,
+  neighbours: number,
+  taken: Uint8Array,
 ): Clustering {
   const km = kmeans(data, n, d, { k: K, seed, maxIterations: iters });
   const lists: number[][] = Array.from({ length: K }, () => []);
@@ -107,7 +114,13 @@ export function typiclust(input: SelectionInput & TypiclustOptions): RadiusResul
   const minSize = input.minClusterSize ?? 5;
   const neighbours = input.neighbours ?? 20;
   const iters = input.kmeansIterations ?? 30;
-  for (const [name, v, lo] of [['initialBudget', b0, 1], ['maxClusters', maxClusters, 1], ['minClusterSize', minSize, 0], ['neighbours', neighbours, 1], ['kmeansIterations', iters, 0]] as const) {
+  for (const [name, v, lo] of [
+    ['initialBudget', b0, 1],
+    ['maxClusters', maxClusters, 1],
+    ['minClusterSize', minSize, 0],
+    ['neighbours', neighbours, 1],
+    ['kmeansIterations', iters, 0],
+  ] as const) {
     if (!Number.isInteger(v) || v < lo) throw new AppError('invalid-argument', `typiclust: ${name} must be an integer >= ${lo}, got ${v}`);
   }
   const order = new Int32Array(k);
@@ -147,8 +160,12 @@ export function typiclust(input: SelectionInput & TypiclustOptions): RadiusResul
         let best = -1;
         for (let q = 0; q < C.members.length; q++) {
           if (C.size[q] === 0) continue;
-          if (best < 0) { best = q; continue; }
-          const a = C.count[q]!, bb = C.count[best]!;
+          if (best < 0) {
+            best = q;
+            continue;
+          }
+          const a = C.count[q]!,
+            bb = C.count[best]!;
           if (a < bb || (a === bb && (C.size[q]! > C.size[best]! || (C.size[q] === C.size[best] && C.id[q]! < C.id[best]!)))) best = q;
         }
         if (best < 0) break;
@@ -158,9 +175,13 @@ export function typiclust(input: SelectionInput & TypiclustOptions): RadiusResul
         for (let a = 0; a < rows.length; a++) {
           const r = rows[a]!;
           if (taken[r]) continue;
-          if (typ[a]! > bt || (typ[a] === bt && r < pickRow)) { bt = typ[a]!; pickRow = r; }
+          if (typ[a]! > bt || (typ[a] === bt && r < pickRow)) {
+            bt = typ[a]!;
+            pickRow = r;
+          }
         }
-        if (pickRow < 0) C.size[best] = 0; // no free row left: drop this cluster
+        if (pickRow < 0)
+          C.size[best] = 0; // no free row left: drop this cluster
         else C.count[best]!++;
       }
       if (pickRow < 0) break;
@@ -176,7 +197,10 @@ export function typiclust(input: SelectionInput & TypiclustOptions): RadiusResul
     for (let x = 0; x < n; x++) {
       if (taken[x]) continue;
       const m = cov.key(x);
-      if (m > best) { best = m; bi = x; }
+      if (m > best) {
+        best = m;
+        bi = x;
+      }
     }
     emit(bi);
   }

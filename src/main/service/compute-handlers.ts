@@ -54,7 +54,12 @@ export function computeHandlers(ctx: ServiceContext): Pick<Handlers, ComputeOper
       const s: StrategyName = strategy ?? store.settings.strategy;
       if (!STRATEGIES.includes(s)) throw new AppError('invalid-argument', `strategy must be one of ${STRATEGIES.join(', ')}; got "${String(s)}"`);
       // the setting changes in the commit that makes the new queue active, never before it
-      const r = await ctx.runJob({ kind: 'order', strategy: s, seed: seed ?? store.settings.seed, saveStrategy: strategy !== undefined && strategy !== store.settings.strategy });
+      const r = await ctx.runJob({
+        kind: 'order',
+        strategy: s,
+        seed: seed ?? store.settings.seed,
+        saveStrategy: strategy !== undefined && strategy !== store.settings.strategy,
+      });
       // the worker's commit may have changed the strategy setting: this connection's copy is stale
       store.reloadSettings();
       ctx.emit('order:changed', r);
@@ -88,14 +93,17 @@ export function computeHandlers(ctx: ServiceContext): Pick<Handlers, ComputeOper
       const store = ctx.project();
       const labeled = new Set(store.currentLabels().map((l) => l.imageId));
       const next = new Set(store.activeOrder() ? store.queue(10).map((q) => q.imageId) : []);
-      const test = new Set(store.listPoolImages().filter((i) => i.inTestSplit).map((i) => i.id));
-      return store.getPcaPoints().map(
-        (p): LatentPoint => ({
-          ...p,
-          // Test-split images stay 'test' when labeled: they are held out, never training labels.
-          state: next.has(p.imageId) ? 'next' : test.has(p.imageId) ? 'test' : labeled.has(p.imageId) ? 'labeled' : 'unlabeled',
-        }),
+      const test = new Set(
+        store
+          .listPoolImages()
+          .filter((i) => i.inTestSplit)
+          .map((i) => i.id),
       );
+      return store.getPcaPoints().map((p): LatentPoint => ({
+        ...p,
+        // Test-split images stay 'test' when labeled: they are held out, never training labels.
+        state: next.has(p.imageId) ? 'next' : test.has(p.imageId) ? 'test' : labeled.has(p.imageId) ? 'labeled' : 'unlabeled',
+      }));
     },
 
     'export:run': async ({ format, out, upright, overwrite }) =>

@@ -22,7 +22,8 @@ export function resolveImage(store: ProjectStore, { ref }: RequestOf<'images:res
   if (byAbs) return { imageId: byAbs.id };
   const byRel = store.findImagesByRelPath(ref.split(path.sep).join('/'));
   if (byRel.length === 1) return { imageId: byRel[0]!.id };
-  if (byRel.length > 1) throw new AppError('invalid-argument', `"${ref}" matches ${byRel.length} images in different folders; give the id or the absolute path`);
+  if (byRel.length > 1)
+    throw new AppError('invalid-argument', `"${ref}" matches ${byRel.length} images in different folders; give the id or the absolute path`);
   throw new AppError('not-found', `no image "${ref}" in ${store.path}; give its id (see "next --json") or its path`);
 }
 
@@ -55,7 +56,14 @@ export function importLabelsFile(store: ProjectStore, { file, annotator, source,
 /** Store labels a program gives, all or none. */
 export function addProgramLabels(store: ProjectStore, { labels, annotator, source }: RequestOf<'labels:add'>): ResponseOf<'labels:add'> {
   const added = store.addLabels(
-    labels.map((l) => ({ imageId: l.imageId, value: l.value, annotator, source, ...(l.arm ? { arm: l.arm } : {}), ...(l.durationMs !== undefined ? { durationMs: l.durationMs } : {}) })),
+    labels.map((l) => ({
+      imageId: l.imageId,
+      value: l.value,
+      annotator,
+      source,
+      ...(l.arm ? { arm: l.arm } : {}),
+      ...(l.durationMs !== undefined ? { durationMs: l.durationMs } : {}),
+    })),
   );
   return { added };
 }

@@ -20,18 +20,16 @@ export const GUESS_BUDGET_MS = 100;
 export function testEntries(store: ProjectStore, n: number): QueueEntry[] {
   return seededShuffle(store.unlabeledTestImages(), store.settings.seed)
     .slice(0, n)
-    .map(
-      (img, rank): QueueEntry => ({
-        imageId: img.id,
-        path: img.path,
-        relPath: img.relPath,
-        rank,
-        coverageRadius: null,
-        arm: 'test',
-        width: img.width,
-        height: img.height,
-      }),
-    );
+    .map((img, rank): QueueEntry => ({
+      imageId: img.id,
+      path: img.path,
+      relPath: img.relPath,
+      rank,
+      coverageRadius: null,
+      arm: 'test',
+      width: img.width,
+      height: img.height,
+    }));
 }
 
 /** The first `n` entries of the queue. @throws AppError('no-order') before the first order. */

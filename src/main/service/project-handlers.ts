@@ -27,7 +27,10 @@ export function projectHandlers(ctx: ServiceContext): Pick<Handlers, ProjectOper
     'project:create': async ({ path: p, settings, folder }) => {
       const abs = path.resolve(p);
       if (folder !== undefined && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-        throw new AppError('not-found', `the image folder ${path.resolve(folder)} does not exist or is not a folder; no project was created: give the folder that holds the images`);
+        throw new AppError(
+          'not-found',
+          `the image folder ${path.resolve(folder)} does not exist or is not a folder; no project was created: give the folder that holds the images`,
+        );
       }
       makeDirs(path.dirname(abs), 'the project file');
       ctx.open(ProjectStore.create(abs, settings ?? {}));

@@ -30,7 +30,11 @@ const strategy = z.enum(STRATEGIES);
 const arm = z.enum(['novelty', 'random', 'test', 'none']);
 const labelSource = z.enum(['import', 'simulated']);
 const annotator = z.string().min(1).max(200);
-const durationMs = z.number().int().min(0).max(7 * 24 * 3600 * 1000);
+const durationMs = z
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 24 * 3600 * 1000);
 const labelValue = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('angle'), angle: degrees }), z.strictObject({ kind: z.literal('none') })]);
 const backend = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 /** Settings a new project may give: the store's own schema, every field optional. */
@@ -97,8 +101,19 @@ export const REQUEST_SCHEMAS: Schemas = {
   }),
   'curve:get': empty,
   'latent:map': empty,
-  'export:run': z.strictObject({ format: z.enum(['csv', 'jsonl', 'coco', 'folder']), out: pathText, upright: z.boolean().optional(), overwrite: z.boolean().optional() }),
-  'job:cancel': z.strictObject({ jobId: z.string().min(1).max(200).transform((s) => s as JobId) }),
+  'export:run': z.strictObject({
+    format: z.enum(['csv', 'jsonl', 'coco', 'folder']),
+    out: pathText,
+    upright: z.boolean().optional(),
+    overwrite: z.boolean().optional(),
+  }),
+  'job:cancel': z.strictObject({
+    jobId: z
+      .string()
+      .min(1)
+      .max(200)
+      .transform((s) => s as JobId),
+  }),
 };
 
 /** True when `op` names an operation of the contract (guards against prototype keys such as "__proto__"). */

@@ -22,8 +22,21 @@ export class CurveStore {
       const t = now();
       for (const p of points) {
         ins.run(
-          runId, source, p.strategy, p.seed, p.size, p.maeDeg, p.medianDeg, p.within10, p.testSize, t, p.model,
-          p.ciLow ?? null, p.ciHigh ?? null, p.chanceDeg ?? null, p.extra ? JSON.stringify(p.extra) : null,
+          runId,
+          source,
+          p.strategy,
+          p.seed,
+          p.size,
+          p.maeDeg,
+          p.medianDeg,
+          p.within10,
+          p.testSize,
+          t,
+          p.model,
+          p.ciLow ?? null,
+          p.ciHigh ?? null,
+          p.chanceDeg ?? null,
+          p.extra ? JSON.stringify(p.extra) : null,
         );
       }
     });

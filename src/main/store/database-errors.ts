@@ -29,11 +29,9 @@ export function mapStoreError(e: unknown, projectPath: string | null): unknown {
     );
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return new AppError(
-      'not-a-project',
-      `${file} is damaged (SQLite: ${(e as Error).message}); restore it from a backup copy, it cannot be used as it is`,
-      { cause: e },
-    );
+    return new AppError('not-a-project', `${file} is damaged (SQLite: ${(e as Error).message}); restore it from a backup copy, it cannot be used as it is`, {
+      cause: e,
+    });
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
     return new AppError(
@@ -43,10 +41,16 @@ export function mapStoreError(e: unknown, projectPath: string | null): unknown {
     );
   }
   if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC' || code === 'SQLITE_IOERR_SHMSIZE') {
-    return new AppError('invalid-file', `disk full (or a write error) while saving to ${file}; nothing of this step was saved: free some disk space and try again`, { cause: e });
+    return new AppError(
+      'invalid-file',
+      `disk full (or a write error) while saving to ${file}; nothing of this step was saved: free some disk space and try again`,
+      { cause: e },
+    );
   }
   if (code.startsWith('SQLITE_IOERR')) {
-    return new AppError('invalid-file', `${file} could not be read or written (SQLite: ${(e as Error).message}); check the disk and the file, then try again`, { cause: e });
+    return new AppError('invalid-file', `${file} could not be read or written (SQLite: ${(e as Error).message}); check the disk and the file, then try again`, {
+      cause: e,
+    });
   }
   const m = /no such (table|column): (\S+)/.exec((e as Error).message);
   if (m) {

@@ -163,7 +163,8 @@ export class ProjectDatabase {
           if ((db.pragma('user_version', { simple: true }) as number) > v) return;
           db.exec(MIGRATIONS[v]!);
           const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new Error(`migration to schema version ${v + 1} would leave ${broken.length} broken references; the project was left at version ${v}`);
+          if (broken.length > 0)
+            throw new Error(`migration to schema version ${v + 1} would leave ${broken.length} broken references; the project was left at version ${v}`);
           db.pragma(`user_version = ${v + 1}`);
         }).immediate();
       }

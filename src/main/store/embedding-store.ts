@@ -49,8 +49,7 @@ export class EmbeddingStore {
 
   info(): EmbeddingInfo | null {
     const r = this.db.prepare('SELECT * FROM embedding_sets WHERE active = 1').get() as
-      | { id: number; model_id: number | null; source: string; dim: number; backend: string | null; loss: number | null }
-      | undefined;
+      { id: number; model_id: number | null; source: string; dim: number; backend: string | null; loss: number | null } | undefined;
     if (!r) return null;
     const count = (this.db.prepare('SELECT COUNT(*) FROM embeddings WHERE set_id = ?').pluck().get(r.id) as number) ?? 0;
     let turns: number | null = null;

@@ -27,7 +27,9 @@ export class FolderStore {
 
   /** Role of the folder an image was imported from. */
   roleOfImage(id: ImageId): FolderRole {
-    return (this.db.prepare('SELECT f.role FROM images i JOIN folders f ON f.id = i.folder_id WHERE i.id = ?').pluck().get(id) as FolderRole | undefined) ?? 'pool';
+    return (
+      (this.db.prepare('SELECT f.role FROM images i JOIN folders f ON f.id = i.folder_id WHERE i.id = ?').pluck().get(id) as FolderRole | undefined) ?? 'pool'
+    );
   }
 
   /** Folder id of every image, by image id (one query, no blobs). */

@@ -33,7 +33,20 @@ export class ImageStore {
         `INSERT INTO images(folder_id, rel_path, abs_path, sha256, size_bytes, width, height, status, error, duplicate_of, model_input, imported_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(img.folderId, img.relPath, img.absPath, img.sha256, img.sizeBytes, img.width, img.height, img.status, img.error, duplicateOf, blob(img.modelInput), now());
+      .run(
+        img.folderId,
+        img.relPath,
+        img.absPath,
+        img.sha256,
+        img.sizeBytes,
+        img.width,
+        img.height,
+        img.status,
+        img.error,
+        duplicateOf,
+        blob(img.modelInput),
+        now(),
+      );
     return Number(r.lastInsertRowid) as ImageId;
   }
 
@@ -86,9 +99,10 @@ export class ImageStore {
    * (no blobs; cheap at 100k images). Used to find files gone from a folder.
    */
   listPresentPaths(): { id: ImageId; absPath: string }[] {
-    return (this.db.prepare("SELECT id, abs_path FROM images WHERE status <> 'missing' ORDER BY id").all() as { id: number; abs_path: string }[]).map(
-      (r) => ({ id: r.id as ImageId, absPath: r.abs_path }),
-    );
+    return (this.db.prepare("SELECT id, abs_path FROM images WHERE status <> 'missing' ORDER BY id").all() as { id: number; abs_path: string }[]).map((r) => ({
+      id: r.id as ImageId,
+      absPath: r.abs_path,
+    }));
   }
 
   /**
@@ -128,7 +142,10 @@ export class ImageStore {
 
   /** Size and modification time of an image's file when its content was last checked (null when never recorded). */
   fileStamp(id: ImageId): { sizeBytes: number | null; mtimeMs: number | null } {
-    return this.db.cached('SELECT size_bytes AS sizeBytes, mtime_ms AS mtimeMs FROM images WHERE id = ?').get(id) as { sizeBytes: number | null; mtimeMs: number | null };
+    return this.db.cached('SELECT size_bytes AS sizeBytes, mtime_ms AS mtimeMs FROM images WHERE id = ?').get(id) as {
+      sizeBytes: number | null;
+      mtimeMs: number | null;
+    };
   }
 
   /**
@@ -197,9 +214,9 @@ export class ImageStore {
 
   /** Ready, non-duplicate images: the pool every queue and split draws from. */
   listPool(): ImageRecord[] {
-    return (
-      this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE status = 'ready' AND duplicate_of IS NULL ORDER BY id`).all() as ImageRow[]
-    ).map(toImage);
+    return (this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE status = 'ready' AND duplicate_of IS NULL ORDER BY id`).all() as ImageRow[]).map(
+      toImage,
+    );
   }
 
   /** Test-split images without a label, by id (the caller shuffles). */

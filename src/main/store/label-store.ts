@@ -41,7 +41,8 @@ export class LabelStore {
   add(input: NewLabel): LabelRecord {
     const given = this.images.get(input.imageId);
     if (!given) throw new AppError('not-found', `no image with id ${input.imageId} in this project`);
-    const value: LabelValue = input.value.kind === 'angle' ? { kind: 'angle', angle: wrapDegrees(input.value.angle, periodOf(this.settings.current.axial)) } : input.value;
+    const value: LabelValue =
+      input.value.kind === 'angle' ? { kind: 'angle', angle: wrapDegrees(input.value.angle, periodOf(this.settings.current.axial)) } : input.value;
     return this.insert({ ...input, imageId: this.target(given).id, value });
   }
 
@@ -106,9 +107,7 @@ export class LabelStore {
   }
 
   currentOf(imageId: ImageId): LabelRecord | null {
-    const r = this.db
-      .prepare('SELECT * FROM labels WHERE image_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
-      .get(imageId) as LabelRow | undefined;
+    const r = this.db.prepare('SELECT * FROM labels WHERE image_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1').get(imageId) as LabelRow | undefined;
     return r ? toLabel(r) : null;
   }
 
@@ -128,11 +127,13 @@ export class LabelStore {
    * project size; label:set uses it instead of status()).
    */
   counts(): { labeled: number; labeledNone: number; testLabeled: number } {
-    const r = this.db.cached(
-      `SELECT COALESCE(SUM(i.in_test_split = 0), 0) AS labeled, COALESCE(SUM(c.no_orientation = 1), 0) AS labeledNone,
+    const r = this.db
+      .cached(
+        `SELECT COALESCE(SUM(i.in_test_split = 0), 0) AS labeled, COALESCE(SUM(c.no_orientation = 1), 0) AS labeledNone,
               COALESCE(SUM(i.in_test_split = 1), 0) AS testLabeled
        FROM current_labels c JOIN images i ON i.id = c.image_id`,
-    ).get() as { labeled: number; labeledNone: number; testLabeled: number };
+      )
+      .get() as { labeled: number; labeledNone: number; testLabeled: number };
     return { labeled: r.labeled, labeledNone: r.labeledNone, testLabeled: r.testLabeled };
   }
 }

@@ -24,7 +24,16 @@ export class ModelStore {
 
   get(id: ModelId): StoredModel | null {
     const r = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as
-      | { id: number; kind: StoredModel['kind']; created_at: string; backend: string | null; params: string; topology: string | null; weights: Buffer | null; metrics: string | null }
+      | {
+          id: number;
+          kind: StoredModel['kind'];
+          created_at: string;
+          backend: string | null;
+          params: string;
+          topology: string | null;
+          weights: Buffer | null;
+          metrics: string | null;
+        }
       | undefined;
     if (!r) return null;
     return {

@@ -131,8 +131,7 @@ export class OrderStore {
 
   active(): { id: OrderId; strategy: string; seed: number; length: number; embeddingSetId: number | null } | null {
     const r = this.db.prepare('SELECT id, strategy, seed, embedding_set_id FROM orders WHERE active = 1').get() as
-      | { id: number; strategy: string; seed: number; embedding_set_id: number | null }
-      | undefined;
+      { id: number; strategy: string; seed: number; embedding_set_id: number | null } | undefined;
     if (!r) return null;
     const length = this.lengthOf(r.id);
     return { id: r.id as OrderId, strategy: r.strategy, seed: r.seed, length, embeddingSetId: r.embedding_set_id };
@@ -201,18 +200,22 @@ export class OrderStore {
       width: number | null;
       height: number | null;
     };
-    const rows = this.db.cached(
-      `SELECT ${columns} FROM order_entries e CROSS JOIN images i ON i.id = e.image_id
+    const rows = this.db
+      .cached(
+        `SELECT ${columns} FROM order_entries e CROSS JOIN images i ON i.id = e.image_id
        WHERE e.order_id = ? AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.image_id = e.image_id) AND ${queueable}
        ORDER BY e.rank LIMIT ?`,
-    ).all(orderId, want) as Row[];
+      )
+      .all(orderId, want) as Row[];
     if (rows.length < want) {
-      const skipped = this.db.cached(
-        `SELECT ${columns} FROM skips s CROSS JOIN order_entries e ON e.image_id = s.image_id AND e.order_id = ?
+      const skipped = this.db
+        .cached(
+          `SELECT ${columns} FROM skips s CROSS JOIN order_entries e ON e.image_id = s.image_id AND e.order_id = ?
          CROSS JOIN images i ON i.id = e.image_id
          WHERE ${queueable}
          ORDER BY s.skipped_at, e.rank LIMIT ?`,
-      ).all(orderId, want - rows.length) as Row[];
+        )
+        .all(orderId, want - rows.length) as Row[];
       rows.push(...skipped);
     }
     const radiusScale = this.largestRadius(orderId);
@@ -277,14 +280,15 @@ export class OrderStore {
 
   /** remaining for an order of `total` entries (the status passes the length it already has). */
   remainingIn(orderId: number, total: number): number {
-    const gone = this.db.cached(
-      `SELECT COUNT(*) FROM (
+    const gone = this.db
+      .cached(
+        `SELECT COUNT(*) FROM (
          SELECT id AS image_id FROM images WHERE status IN ('unreadable', 'missing')
          UNION SELECT id FROM images WHERE status = 'ready' AND duplicate_of IS NOT NULL
          UNION SELECT id FROM images WHERE status = 'ready' AND duplicate_of IS NULL AND in_test_split = 1
          UNION SELECT image_id FROM labels WHERE undone_at IS NULL
        ) g CROSS JOIN order_entries e ON e.image_id = g.image_id AND e.order_id = ?`,
-    )
+      )
       .pluck()
       .get(orderId) as number;
     return total - gone;

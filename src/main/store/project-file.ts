@@ -85,7 +85,10 @@ export function assertProjectFile(path: string): void {
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
-    throw new AppError('not-found', `project file ${path} cannot be opened (${(e as Error).message}); check the path or create it with "novelty-labeler init ${path}"`);
+    throw new AppError(
+      'not-found',
+      `project file ${path} cannot be opened (${(e as Error).message}); check the path or create it with "novelty-labeler init ${path}"`,
+    );
   }
   try {
     const head = Buffer.alloc(100);

@@ -112,88 +112,222 @@ export class ProjectStore {
   }
 
   // settings (settings-store.ts)
-  get settings(): ProjectSettings { return this.#settings.current; }
-  reloadSettings(): ProjectSettings { return this.#settings.reload(); }
+  get settings(): ProjectSettings {
+    return this.#settings.current;
+  }
+  reloadSettings(): ProjectSettings {
+    return this.#settings.reload();
+  }
   /** Change the settings that may change after creation (strategy, testFraction, testMax, orientationModel; embeddingTurns and embedder: take effect at the next embed). */
-  updateSettings(patch: SettingsPatch): ProjectSettings { return this.#settings.update(patch); }
-  getMeta(key: string): string | null { return this.#settings.getMeta(key); }
-  setMeta(key: string, value: string): void { this.#settings.setMeta(key, value); }
+  updateSettings(patch: SettingsPatch): ProjectSettings {
+    return this.#settings.update(patch);
+  }
+  getMeta(key: string): string | null {
+    return this.#settings.getMeta(key);
+  }
+  setMeta(key: string, value: string): void {
+    this.#settings.setMeta(key, value);
+  }
 
   // folders (folder-store.ts)
-  folderId(absFolder: string, role?: FolderRole): number { return this.#folders.folderId(absFolder, role); }
-  listFolders(): { id: number; path: string; role: FolderRole }[] { return this.#folders.list(); }
-  folderRoleOfImage(id: ImageId): FolderRole { return this.#folders.roleOfImage(id); }
-  folderOfEachImage(): Map<ImageId, number> { return this.#folders.folderOfEachImage(); }
-  hasTestFolder(): boolean { return this.#folders.hasTestFolder(); }
-  renameFolder(folderId: number, newAbsFolder: string): void { this.#folders.rename(folderId, newAbsFolder); }
-  relinkFolder(folderId: number, newAbsFolder: string, joinPath: (folder: string, rel: string) => string): void { this.#folders.relink(folderId, newAbsFolder, joinPath); }
+  folderId(absFolder: string, role?: FolderRole): number {
+    return this.#folders.folderId(absFolder, role);
+  }
+  listFolders(): { id: number; path: string; role: FolderRole }[] {
+    return this.#folders.list();
+  }
+  folderRoleOfImage(id: ImageId): FolderRole {
+    return this.#folders.roleOfImage(id);
+  }
+  folderOfEachImage(): Map<ImageId, number> {
+    return this.#folders.folderOfEachImage();
+  }
+  hasTestFolder(): boolean {
+    return this.#folders.hasTestFolder();
+  }
+  renameFolder(folderId: number, newAbsFolder: string): void {
+    this.#folders.rename(folderId, newAbsFolder);
+  }
+  relinkFolder(folderId: number, newAbsFolder: string, joinPath: (folder: string, rel: string) => string): void {
+    this.#folders.relink(folderId, newAbsFolder, joinPath);
+  }
 
   // images (image-store.ts)
-  insertImage(img: NewImage): ImageId { return this.#images.insert(img); }
-  updateImageContent(id: ImageId, img: Omit<NewImage, 'folderId' | 'relPath' | 'absPath'>): void { this.#images.updateContent(id, img); }
-  setImageStatus(id: ImageId, status: ImageStatus, error: string | null): void { this.#images.setStatus(id, status, error); }
-  moveImage(id: ImageId, folderId: number, relPath: string, absPath: string): void { this.#images.move(id, folderId, relPath, absPath); }
-  refreshDuplicates(sha256: string): void { this.#images.refreshDuplicates(sha256); }
-  listPresentImagePaths(): { id: ImageId; absPath: string }[] { return this.#images.listPresentPaths(); }
-  listFolderImages(folderId: number): ReturnType<ImageStore['listInFolder']> { return this.#images.listInFolder(folderId); }
-  setImagePath(id: ImageId, absPath: string): void { this.#images.setPath(id, absPath); }
-  setImagePaths(id: ImageId, relPath: string, absPath: string): void { this.#images.setPaths(id, relPath, absPath); }
-  maxImageId(): number { return this.#images.maxId(); }
-  imageFolderId(id: ImageId): number | undefined { return this.#images.folderIdOf(id); }
-  imageFileStamp(id: ImageId): { sizeBytes: number | null; mtimeMs: number | null } { return this.#images.fileStamp(id); }
-  recordImageMtime(id: ImageId, mtimeMs: number): void { this.#images.recordMtime(id, mtimeMs); }
-  modelInputLength(id: ImageId): number | null { return this.#images.modelInputLength(id); }
-  dropDerivedData(id: ImageId): void { this.#images.dropDerivedData(id); }
-  getImage(id: ImageId): ImageRecord | null { return this.#images.get(id); }
-  findImageByPath(absPath: string): ImageRecord | null { return this.#images.findByPath(absPath); }
-  findImagesBySha(sha256: string): ImageRecord[] { return this.#images.findBySha(sha256); }
-  findImagesByRelPath(relPath: string): ImageRecord[] { return this.#images.findByRelPath(relPath); }
-  listImages(filter: { readonly status?: ImageStatus } = {}): ImageRecord[] { return this.#images.list(filter); }
-  poolSize(): number { return this.#images.poolSize(); }
-  listPoolImages(): ImageRecord[] { return this.#images.listPool(); }
-  unlabeledTestImages(): ImageRecord[] { return this.#images.unlabeledTest(); }
-  getModelInputs(ids?: readonly ImageId[]): { ids: ImageId[]; data: Uint8Array; size: number; channels: number } { return this.#images.modelInputs(ids); }
-  updateTestSplit(rank: (sha256: string, seed: number) => number): number { return this.#images.updateTestSplit(rank); }
+  insertImage(img: NewImage): ImageId {
+    return this.#images.insert(img);
+  }
+  updateImageContent(id: ImageId, img: Omit<NewImage, 'folderId' | 'relPath' | 'absPath'>): void {
+    this.#images.updateContent(id, img);
+  }
+  setImageStatus(id: ImageId, status: ImageStatus, error: string | null): void {
+    this.#images.setStatus(id, status, error);
+  }
+  moveImage(id: ImageId, folderId: number, relPath: string, absPath: string): void {
+    this.#images.move(id, folderId, relPath, absPath);
+  }
+  refreshDuplicates(sha256: string): void {
+    this.#images.refreshDuplicates(sha256);
+  }
+  listPresentImagePaths(): { id: ImageId; absPath: string }[] {
+    return this.#images.listPresentPaths();
+  }
+  listFolderImages(folderId: number): ReturnType<ImageStore['listInFolder']> {
+    return this.#images.listInFolder(folderId);
+  }
+  setImagePath(id: ImageId, absPath: string): void {
+    this.#images.setPath(id, absPath);
+  }
+  setImagePaths(id: ImageId, relPath: string, absPath: string): void {
+    this.#images.setPaths(id, relPath, absPath);
+  }
+  maxImageId(): number {
+    return this.#images.maxId();
+  }
+  imageFolderId(id: ImageId): number | undefined {
+    return this.#images.folderIdOf(id);
+  }
+  imageFileStamp(id: ImageId): { sizeBytes: number | null; mtimeMs: number | null } {
+    return this.#images.fileStamp(id);
+  }
+  recordImageMtime(id: ImageId, mtimeMs: number): void {
+    this.#images.recordMtime(id, mtimeMs);
+  }
+  modelInputLength(id: ImageId): number | null {
+    return this.#images.modelInputLength(id);
+  }
+  dropDerivedData(id: ImageId): void {
+    this.#images.dropDerivedData(id);
+  }
+  getImage(id: ImageId): ImageRecord | null {
+    return this.#images.get(id);
+  }
+  findImageByPath(absPath: string): ImageRecord | null {
+    return this.#images.findByPath(absPath);
+  }
+  findImagesBySha(sha256: string): ImageRecord[] {
+    return this.#images.findBySha(sha256);
+  }
+  findImagesByRelPath(relPath: string): ImageRecord[] {
+    return this.#images.findByRelPath(relPath);
+  }
+  listImages(filter: { readonly status?: ImageStatus } = {}): ImageRecord[] {
+    return this.#images.list(filter);
+  }
+  poolSize(): number {
+    return this.#images.poolSize();
+  }
+  listPoolImages(): ImageRecord[] {
+    return this.#images.listPool();
+  }
+  unlabeledTestImages(): ImageRecord[] {
+    return this.#images.unlabeledTest();
+  }
+  getModelInputs(ids?: readonly ImageId[]): { ids: ImageId[]; data: Uint8Array; size: number; channels: number } {
+    return this.#images.modelInputs(ids);
+  }
+  updateTestSplit(rank: (sha256: string, seed: number) => number): number {
+    return this.#images.updateTestSplit(rank);
+  }
 
   // labels (label-store.ts)
-  labelTarget(img: ImageRecord, lookup?: (id: ImageId) => ImageRecord | null): ImageRecord { return this.#labels.target(img, lookup); }
-  addLabel(input: NewLabel): LabelRecord { return this.#labels.add(input); }
-  insertLabel(input: NewLabel): LabelRecord { return this.#labels.insert(input); }
-  addLabels(inputs: readonly NewLabel[]): number { return this.#labels.addMany(inputs); }
-  undoLastLabel(annotator?: string): LabelRecord | null { return this.#labels.undoLast(annotator); }
-  undoLabel(id: LabelId): LabelRecord | null { return this.#labels.undo(id); }
-  currentLabels(): LabelRecord[] { return this.#labels.current(); }
-  currentLabel(imageId: ImageId): LabelRecord | null { return this.#labels.currentOf(imageId); }
-  hasLabelHistory(id: ImageId): boolean { return this.#labels.hasHistory(id); }
-  skipImage(imageId: ImageId): void { this.#labels.skip(imageId); }
-  labelCounts(): { labeled: number; labeledNone: number; testLabeled: number } { return this.#labels.counts(); }
+  labelTarget(img: ImageRecord, lookup?: (id: ImageId) => ImageRecord | null): ImageRecord {
+    return this.#labels.target(img, lookup);
+  }
+  addLabel(input: NewLabel): LabelRecord {
+    return this.#labels.add(input);
+  }
+  insertLabel(input: NewLabel): LabelRecord {
+    return this.#labels.insert(input);
+  }
+  addLabels(inputs: readonly NewLabel[]): number {
+    return this.#labels.addMany(inputs);
+  }
+  undoLastLabel(annotator?: string): LabelRecord | null {
+    return this.#labels.undoLast(annotator);
+  }
+  undoLabel(id: LabelId): LabelRecord | null {
+    return this.#labels.undo(id);
+  }
+  currentLabels(): LabelRecord[] {
+    return this.#labels.current();
+  }
+  currentLabel(imageId: ImageId): LabelRecord | null {
+    return this.#labels.currentOf(imageId);
+  }
+  hasLabelHistory(id: ImageId): boolean {
+    return this.#labels.hasHistory(id);
+  }
+  skipImage(imageId: ImageId): void {
+    this.#labels.skip(imageId);
+  }
+  labelCounts(): { labeled: number; labeledNone: number; testLabeled: number } {
+    return this.#labels.counts();
+  }
 
   // models (model-store.ts)
-  saveModel(m: NewModel): ModelId { return this.#models.save(m); }
-  getModel(id: ModelId): StoredModel | null { return this.#models.get(id); }
-  latestModel(kind: StoredModel['kind']): StoredModel | null { return this.#models.latest(kind); }
+  saveModel(m: NewModel): ModelId {
+    return this.#models.save(m);
+  }
+  getModel(id: ModelId): StoredModel | null {
+    return this.#models.get(id);
+  }
+  latestModel(kind: StoredModel['kind']): StoredModel | null {
+    return this.#models.latest(kind);
+  }
 
   // embeddings (embedding-store.ts)
-  saveEmbeddings(input: NewEmbeddings): number { return this.#embeddings.save(input); }
-  embeddingInfo(): EmbeddingInfo | null { return this.#embeddings.info(); }
-  getEmbeddings(): EmbeddingMatrix | null { return this.#embeddings.active(); }
-  getPcaPoints(): { imageId: ImageId; x: number; y: number }[] { return this.#embeddings.pcaPoints(); }
+  saveEmbeddings(input: NewEmbeddings): number {
+    return this.#embeddings.save(input);
+  }
+  embeddingInfo(): EmbeddingInfo | null {
+    return this.#embeddings.info();
+  }
+  getEmbeddings(): EmbeddingMatrix | null {
+    return this.#embeddings.active();
+  }
+  getPcaPoints(): { imageId: ImageId; x: number; y: number }[] {
+    return this.#embeddings.pcaPoints();
+  }
 
   // orders and queue (order-store.ts)
-  saveOrder(input: NewOrder): OrderId { return this.#orders.save(input); }
-  activeOrder(): ReturnType<OrderStore['active']> { return this.#orders.active(); }
-  hasActiveOrder(): boolean { return this.#orders.hasActive(); }
-  armOf(imageId: ImageId): 'novelty' | 'random' | 'none' { return this.#orders.armOf(imageId); }
-  queue(count: number, offset = 0): QueueEntry[] { return this.#orders.queue(count, offset); }
-  orderIsStale(): boolean { return this.#orders.isStale(); }
-  queueRemaining(): number { return this.#orders.remaining(); }
+  saveOrder(input: NewOrder): OrderId {
+    return this.#orders.save(input);
+  }
+  activeOrder(): ReturnType<OrderStore['active']> {
+    return this.#orders.active();
+  }
+  hasActiveOrder(): boolean {
+    return this.#orders.hasActive();
+  }
+  armOf(imageId: ImageId): 'novelty' | 'random' | 'none' {
+    return this.#orders.armOf(imageId);
+  }
+  queue(count: number, offset = 0): QueueEntry[] {
+    return this.#orders.queue(count, offset);
+  }
+  orderIsStale(): boolean {
+    return this.#orders.isStale();
+  }
+  queueRemaining(): number {
+    return this.#orders.remaining();
+  }
 
   // curve (curve-store.ts)
-  addCurvePoints(runId: string, source: CurvePoint['source'], points: readonly NewCurvePoint[]): void { this.#curve.add(runId, source, points); }
-  deleteCurvePoints(source: CurvePoint['source']): void { this.#curve.deleteSource(source); }
-  curvePoints(source?: CurvePoint['source']): CurvePoint[] { return this.#curve.points(source); }
-  compareVerdict(): CompareVerdictReport | null { return this.#curve.compareVerdict(); }
-  setCompareVerdict(report: CompareVerdictReport): void { this.#curve.setCompareVerdict(report); }
+  addCurvePoints(runId: string, source: CurvePoint['source'], points: readonly NewCurvePoint[]): void {
+    this.#curve.add(runId, source, points);
+  }
+  deleteCurvePoints(source: CurvePoint['source']): void {
+    this.#curve.deleteSource(source);
+  }
+  curvePoints(source?: CurvePoint['source']): CurvePoint[] {
+    return this.#curve.points(source);
+  }
+  compareVerdict(): CompareVerdictReport | null {
+    return this.#curve.compareVerdict();
+  }
+  setCompareVerdict(report: CompareVerdictReport): void {
+    this.#curve.setCompareVerdict(report);
+  }
 
   // status (status.ts)
   status(): ProjectStatus {

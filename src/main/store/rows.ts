@@ -48,10 +48,7 @@ export function toImage(r: ImageRow): ImageRecord {
 }
 
 export function toLabel(r: LabelRow): LabelRecord {
-  const value: LabelValue =
-    r.no_orientation === 1 || r.angle_deg === null
-      ? { kind: 'none' }
-      : { kind: 'angle', angle: r.angle_deg as Degrees };
+  const value: LabelValue = r.no_orientation === 1 || r.angle_deg === null ? { kind: 'none' } : { kind: 'angle', angle: r.angle_deg as Degrees };
   return {
     id: r.id as LabelId,
     imageId: r.image_id as ImageId,

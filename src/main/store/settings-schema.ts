@@ -4,7 +4,12 @@ import { EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type ProjectSettings } from 
 
 /** The settings object schema (stored settings may carry fields a newer version added). */
 export const projectSettingsObject = z.object({
-  inputSize: z.number().int().min(16, 'inputSize must be at least 16 px').max(256, 'inputSize must be at most 256 px').refine((v) => v % 8 === 0, 'inputSize must be a multiple of 8 (the encoder halves it three times)'),
+  inputSize: z
+    .number()
+    .int()
+    .min(16, 'inputSize must be at least 16 px')
+    .max(256, 'inputSize must be at most 256 px')
+    .refine((v) => v % 8 === 0, 'inputSize must be a multiple of 8 (the encoder halves it three times)'),
   latentDim: z.number().int().min(2).max(1024),
   axial: z.boolean(),
   testFraction: z.number().min(0).max(0.9),

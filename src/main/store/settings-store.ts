@@ -58,7 +58,10 @@ export class SettingsStore {
       try {
         stored = row ? JSON.parse(row.value) : {};
       } catch {
-        throw new AppError('not-a-project', `${this.db.path}: its settings (table meta, key "settings") are not valid JSON; restore the project from a backup copy`);
+        throw new AppError(
+          'not-a-project',
+          `${this.db.path}: its settings (table meta, key "settings") are not valid JSON; restore the project from a backup copy`,
+        );
       }
       const parsed = projectSettingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(stored !== null && typeof stored === 'object' ? stored : {}) });
       if (!parsed.success || stored === null || typeof stored !== 'object') {

@@ -27,14 +27,16 @@ export interface StatusSources {
  */
 export function projectStatus(s: StatusSources): ProjectStatus {
   const states = "status IN ('ready', 'unreadable', 'missing')"; // every status (CHECK constraint): lets the index ranges apply
-  const img = s.db.cached(
-    `SELECT (SELECT COUNT(*) FROM images) AS total,
+  const img = s.db
+    .cached(
+      `SELECT (SELECT COUNT(*) FROM images) AS total,
             (SELECT COUNT(*) FROM images WHERE status = 'unreadable') AS unreadable,
             (SELECT COUNT(*) FROM images WHERE status = 'missing') AS missing,
             (SELECT COUNT(*) FROM images WHERE ${states} AND duplicate_of IS NOT NULL) AS duplicates,
             (SELECT COUNT(*) FROM images WHERE ${states} AND duplicate_of IS NULL AND in_test_split = 1)
               + (SELECT COUNT(*) FROM images WHERE ${states} AND duplicate_of IS NOT NULL AND in_test_split = 1) AS test`,
-  ).get() as { total: number; unreadable: number; missing: number; duplicates: number; test: number };
+    )
+    .get() as { total: number; unreadable: number; missing: number; duplicates: number; test: number };
   const labels = s.labels.counts();
   const order = s.orders.active();
   return {
@@ -44,7 +46,14 @@ export function projectStatus(s: StatusSources): ProjectStatus {
     duplicates: img.duplicates,
     labeled: labels.labeled,
     labeledNone: labels.labeledNone,
-    testSplit: { size: img.test, labeled: labels.testLabeled, folders: s.folders.list().filter((f) => f.role === 'test').map((f) => f.path) },
+    testSplit: {
+      size: img.test,
+      labeled: labels.testLabeled,
+      folders: s.folders
+        .list()
+        .filter((f) => f.role === 'test')
+        .map((f) => f.path),
+    },
     embedding: s.embeddings.info(),
     order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: s.orders.remainingIn(order.id, order.length) } : null,
     curve: s.curve.points(),

@@ -15,8 +15,7 @@ export const CANCEL_GRACE_MS = 3000;
 
 /** Why a worker went away before answering. */
 export type WorkerLoss =
-  | { readonly kind: 'error'; readonly error: Error & { code?: string } }
-  | { readonly kind: 'exit'; readonly code: number; readonly cancelled: boolean };
+  { readonly kind: 'error'; readonly error: Error & { code?: string } } | { readonly kind: 'exit'; readonly code: number; readonly cancelled: boolean };
 
 export interface RequestHandlers {
   onProgress?(p: WorkerProgress): void;
@@ -51,7 +50,11 @@ export class WorkerClient<Q, R> {
    * @param fromUrl the caller's import.meta.url
    * @param module the worker module relative to the caller, without extension
    */
-  constructor(fromUrl: string, module: string, private readonly options: WorkerClientOptions<unknown>) {
+  constructor(
+    fromUrl: string,
+    module: string,
+    private readonly options: WorkerClientOptions<unknown>,
+  ) {
     const workerData: WorkerBoot<unknown> = { data: options.data, cancelFlag: this.cancelFlag };
     this.worker = startWorker(fromUrl, module, { workerData, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}) });
     if (options.unrefWhenIdle) this.worker.unref();

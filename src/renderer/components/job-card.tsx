@@ -4,7 +4,15 @@ import type { JobState } from '../lib/use-jobs.js';
 import { jobRate, jobSecondsLeft } from '../lib/use-jobs.js';
 import { formatDuration, formatRate } from '../lib/format.js';
 
-const UNIT: Record<string, string> = { import: 'images', embed: 'epochs', order: 'images', evaluate: 'models', compare: 'models', export: 'images', demo: 'steps' };
+const UNIT: Record<string, string> = {
+  import: 'images',
+  embed: 'epochs',
+  order: 'images',
+  evaluate: 'models',
+  compare: 'models',
+  export: 'images',
+  demo: 'steps',
+};
 const TITLE: Record<string, string> = {
   import: 'Importing images',
   embed: 'Embedding the images',

@@ -30,8 +30,8 @@ export function KeysHelp(props: { onClose: () => void; axial: boolean }): React.
           </tbody>
         </table>
         <p className="muted">
-          Angles are degrees clockwise from image up, {props.axial ? '[0°, 180°) (axial project: no front)' : '[0°, 360°)'}, of the direction the
-          object&apos;s front points.
+          Angles are degrees clockwise from image up, {props.axial ? '[0°, 180°) (axial project: no front)' : '[0°, 360°)'}, of the direction the object&apos;s
+          front points.
         </p>
         <button type="button" className="btn" onClick={props.onClose}>
           Close (Esc)

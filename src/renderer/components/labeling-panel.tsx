@@ -49,7 +49,11 @@ export function LabelingPanel(props: LabelingPanelProps): React.JSX.Element {
       </div>
       <p className="muted small">clockwise from image up{period === 180 ? ' · axial, [0°, 180°)' : ''}</p>
       {/* A fixed three-line slot: the guess arriving (or a test image) never moves the buttons below. */}
-      <p className="guess small" data-testid="guess-line" title="The model's guess is the angle of the most similar labeled image, matched over all turns; Enter accepts, arrows or drag adjust">
+      <p
+        className="guess small"
+        data-testid="guess-line"
+        title="The model's guess is the angle of the most similar labeled image, matched over all turns; Enter accepts, arrows or drag adjust"
+      >
         {isTest ? (
           <span className="muted">Test image: starts at 0° with no guess, so its label stays independent of the model</span>
         ) : guess && props.useGuess && current?.guessApplied ? (
@@ -157,7 +161,13 @@ export function LabelingPanel(props: LabelingPanelProps): React.JSX.Element {
           {props.error}
         </p>
       )}
-      <button type="button" className="link canvas-toggle small" data-testid="canvas-toggle" onClick={props.onBackground} title="The background behind transparent pixels (remembered for this project)">
+      <button
+        type="button"
+        className="link canvas-toggle small"
+        data-testid="canvas-toggle"
+        onClick={props.onBackground}
+        title="The background behind transparent pixels (remembered for this project)"
+      >
         Background: {CANVAS_NAMES[props.background]} <kbd>B</kbd>
       </button>
       <button type="button" className="link help-link" onClick={props.onHelp}>

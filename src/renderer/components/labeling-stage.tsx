@@ -70,7 +70,9 @@ export function LabelingStage(props: LabelingStageProps): React.JSX.Element {
                 const w = img.naturalWidth;
                 const h = img.naturalHeight;
                 if (Math.max(w, h) < 256) setSmallIds((prev) => new Set(prev).add(s.entry.imageId));
-                setDims((prev) => (prev.get(s.entry.imageId)?.[0] === w && prev.get(s.entry.imageId)?.[1] === h ? prev : new Map(prev).set(s.entry.imageId, [w, h])));
+                setDims((prev) =>
+                  prev.get(s.entry.imageId)?.[0] === w && prev.get(s.entry.imageId)?.[1] === h ? prev : new Map(prev).set(s.entry.imageId, [w, h]),
+                );
               }}
             />
           ))}

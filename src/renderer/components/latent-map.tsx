@@ -33,7 +33,12 @@ export function LatentMap(props: { points: readonly LatentPoint[] }): React.JSX.
     const h = height - m.top - m.bottom;
     const g = svg.append('g').attr('transform', `translate(${m.left},${m.top})`);
     if (props.points.length === 0) {
-      g.append('text').attr('class', 'chart-empty').attr('x', w / 2).attr('y', h / 2).attr('text-anchor', 'middle').text('No embeddings yet');
+      g.append('text')
+        .attr('class', 'chart-empty')
+        .attr('x', w / 2)
+        .attr('y', h / 2)
+        .attr('text-anchor', 'middle')
+        .text('No embeddings yet');
       return;
     }
     const xs = d3.extent(props.points, (p) => p.x) as [number, number];
@@ -46,8 +51,17 @@ export function LatentMap(props: { points: readonly LatentPoint[] }): React.JSX.
     const y = d3.scaleLinear().domain(pad(ys)).range([h, 0]);
     g.append('g').attr('class', 'axis axis-x').attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(5));
     g.append('g').attr('class', 'axis axis-y').call(d3.axisLeft(y).ticks(5));
-    g.append('text').attr('class', 'axis-title').attr('x', w / 2).attr('y', h + 30).attr('text-anchor', 'middle').text('PC 1 (latent units)');
-    g.append('text').attr('class', 'axis-title').attr('transform', `translate(${-34},${h / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('PC 2');
+    g.append('text')
+      .attr('class', 'axis-title')
+      .attr('x', w / 2)
+      .attr('y', h + 30)
+      .attr('text-anchor', 'middle')
+      .text('PC 1 (latent units)');
+    g.append('text')
+      .attr('class', 'axis-title')
+      .attr('transform', `translate(${-34},${h / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .text('PC 2');
 
     let unl = props.points.filter((p) => p.state === 'unlabeled');
     if (unl.length > MAX_UNLABELED) {

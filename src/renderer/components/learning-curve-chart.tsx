@@ -65,14 +65,45 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
     }
     const chances = [...chanceOf.keys()].sort((a, b) => a - b);
     const maxErr = Math.max(10, d3.max(all, (p) => Math.max(p.max, p.ciHigh ?? 0)) ?? props.period / 4, ...chances);
-    const x = d3.scaleLinear().domain([0, Math.max(maxSize, 5)]).nice().range([0, w]);
-    const y = d3.scaleLinear().domain([0, Math.min(props.period / 2, maxErr * 1.1)]).nice().range([h, 0]);
+    const x = d3
+      .scaleLinear()
+      .domain([0, Math.max(maxSize, 5)])
+      .nice()
+      .range([0, w]);
+    const y = d3
+      .scaleLinear()
+      .domain([0, Math.min(props.period / 2, maxErr * 1.1)])
+      .nice()
+      .range([h, 0]);
     const g = svg.append('g').attr('transform', `translate(${m.left},${m.top})`);
 
-    g.append('g').attr('class', 'grid').call(d3.axisLeft(y).ticks(6).tickSize(-w).tickFormat(() => ''));
-    g.append('g').attr('class', 'axis axis-x').attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.min(8, maxSize)).tickFormat(d3.format('d')));
-    g.append('g').attr('class', 'axis axis-y').call(d3.axisLeft(y).ticks(6).tickFormat((d) => `${String(d)}°`));
-    g.append('text').attr('class', 'axis-title').attr('x', w / 2).attr('y', h + 38).attr('text-anchor', 'middle').text('labeled-set size (labels)');
+    g.append('g')
+      .attr('class', 'grid')
+      .call(
+        d3
+          .axisLeft(y)
+          .ticks(6)
+          .tickSize(-w)
+          .tickFormat(() => ''),
+      );
+    g.append('g')
+      .attr('class', 'axis axis-x')
+      .attr('transform', `translate(0,${h})`)
+      .call(d3.axisBottom(x).ticks(Math.min(8, maxSize)).tickFormat(d3.format('d')));
+    g.append('g')
+      .attr('class', 'axis axis-y')
+      .call(
+        d3
+          .axisLeft(y)
+          .ticks(6)
+          .tickFormat((d) => `${String(d)}°`),
+      );
+    g.append('text')
+      .attr('class', 'axis-title')
+      .attr('x', w / 2)
+      .attr('y', h + 38)
+      .attr('text-anchor', 'middle')
+      .text('labeled-set size (labels)');
     g.append('text')
       .attr('class', 'axis-title')
       .attr('transform', `translate(${-44},${h / 2}) rotate(-90)`)
@@ -80,13 +111,21 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
       .text('mean angular error (degrees)');
 
     if (all.length === 0) {
-      g.append('text').attr('class', 'chart-empty').attr('x', w / 2).attr('y', h / 2).attr('text-anchor', 'middle').text('No learning-curve points yet');
+      g.append('text')
+        .attr('class', 'chart-empty')
+        .attr('x', w / 2)
+        .attr('y', h / 2)
+        .attr('text-anchor', 'middle')
+        .text('No learning-curve points yet');
       return;
     }
 
     chances.forEach((c, i) => {
       g.append('line').attr('class', 'chance-line').attr('x1', 0).attr('x2', w).attr('y1', y(c)).attr('y2', y(c));
-      const which = chances.length > 1 ? ` (${[...chanceOf.get(c)!].map((k) => (k === 'compare' ? 'compare' : 'live curve')).join(', ')})` : ` (no skill: ${Math.abs(c - 90) < 0.05 || Math.abs(c - 45) < 0.05 ? 'a blind guess' : "always the test split's mean angle"})`;
+      const which =
+        chances.length > 1
+          ? ` (${[...chanceOf.get(c)!].map((k) => (k === 'compare' ? 'compare' : 'live curve')).join(', ')})`
+          : ` (no skill: ${Math.abs(c - 90) < 0.05 || Math.abs(c - 45) < 0.05 ? 'a blind guess' : "always the test split's mean angle"})`;
       // Two lines close together: labels at opposite ends, the lower one below its line.
       g.append('text')
         .attr('class', 'chance-label')
@@ -113,7 +152,11 @@ export function LearningCurveChart(props: { points: readonly CurvePoint[]; perio
           .attr('class', 'curve-ci')
           .attr('data-series', s.key)
           .attr('stroke', color)
-          .attr('d', (p) => `M${x(p.size) - 4},${y(p.ciLow!)}H${x(p.size) + 4}M${x(p.size)},${y(p.ciLow!)}V${y(p.ciHigh!)}M${x(p.size) - 4},${y(p.ciHigh!)}H${x(p.size) + 4}`);
+          .attr(
+            'd',
+            (p) =>
+              `M${x(p.size) - 4},${y(p.ciLow!)}H${x(p.size) + 4}M${x(p.size)},${y(p.ciLow!)}V${y(p.ciHigh!)}M${x(p.size) - 4},${y(p.ciHigh!)}H${x(p.size) + 4}`,
+          );
       } else if (s.points.some((p) => p.max > p.min)) {
         const area = d3
           .area<SeriesPoint>()

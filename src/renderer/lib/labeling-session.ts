@@ -235,7 +235,10 @@ export class LabelingSession {
       next = this.toShown(nu.upcoming[0], nu.guesses);
     }
     // Never the image on screen again behind itself (an answer computed before a newer prefetch may name it).
-    after = this.toShown(nu.upcoming.find((u, i) => (held || i > 0) && u.entry.imageId !== next?.entry.imageId), nu.guesses);
+    after = this.toShown(
+      nu.upcoming.find((u, i) => (held || i > 0) && u.entry.imageId !== next?.entry.imageId),
+      nu.guesses,
+    );
     this.show(next);
     this.prefetched = after;
     this.changed();
@@ -249,7 +252,10 @@ export class LabelingSession {
       return true;
     }
     const shownId = this.shownNow.entry.imageId;
-    this.prefetched = this.toShown(nu.upcoming.find((u) => u.entry.imageId !== shownId), nu.guesses);
+    this.prefetched = this.toShown(
+      nu.upcoming.find((u) => u.entry.imageId !== shownId),
+      nu.guesses,
+    );
     this.changed();
     return true;
   }

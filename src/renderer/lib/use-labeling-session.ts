@@ -50,7 +50,11 @@ export function useLabelingSession(api: DesktopApi, period: AnglePeriod, status:
   const askMissingGuesses = useCallback(
     (nu: NextUp): void => {
       const ids = session.missingGuesses(nu);
-      if (ids.length > 0) api.invoke('queue:predict', { imageIds: ids }).then((g) => session.takeLateGuesses(g), () => undefined);
+      if (ids.length > 0)
+        api.invoke('queue:predict', { imageIds: ids }).then(
+          (g) => session.takeLateGuesses(g),
+          () => undefined,
+        );
     },
     [api, session],
   );
@@ -122,23 +126,20 @@ export function useLabelingSession(api: DesktopApi, period: AnglePeriod, status:
   );
 
   /** Run one action of the annotator: one at a time, its error shown, the busy flag set while it runs. */
-  const run = useCallback(
-    async (action: () => Promise<void>): Promise<void> => {
-      if (busyRef.current) return;
-      busyRef.current = true;
-      setBusy(true);
-      setError(null);
-      try {
-        await action();
-      } catch (e) {
-        setError(errorText(e));
-      } finally {
-        busyRef.current = false;
-        setBusy(false);
-      }
-    },
-    [],
-  );
+  const run = useCallback(async (action: () => Promise<void>): Promise<void> => {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  }, []);
 
   /** After a write: the engine's answer, or (when it could not say what comes next) the same asked on its own. */
   const advance = useCallback(
@@ -155,7 +156,9 @@ export function useLabelingSession(api: DesktopApi, period: AnglePeriod, status:
         if (!shown || !session.readyForAction()) return;
         const label = await api.invoke('label:set', session.labelRequest(value));
         session.recordLabel(shown, value);
-        setMessage(label.value.kind === 'none' ? `Saved: no orientation (${shown.entry.relPath})` : `Saved ${formatAngle(label.value.angle)} (${shown.entry.relPath})`);
+        setMessage(
+          label.value.kind === 'none' ? `Saved: no orientation (${shown.entry.relPath})` : `Saved ${formatAngle(label.value.angle)} (${shown.entry.relPath})`,
+        );
         await advance(label.next);
       }),
     [advance, api, run, session],

@@ -96,11 +96,23 @@ export function ExportDialog(props: { status: ProjectStatus; onClose: () => void
           </span>
         </label>
         <label className="check">
-          <input type="checkbox" name="upright" checked={format === 'folder' && upright} disabled={format !== 'folder'} onChange={(e) => setUpright(e.target.checked)} />
+          <input
+            type="checkbox"
+            name="upright"
+            checked={format === 'folder' && upright}
+            disabled={format !== 'folder'}
+            onChange={(e) => setUpright(e.target.checked)}
+          />
           Rotate the copied images upright (image folder only; the manifest then gives angle 0 and the original angle)
         </label>
         <label className="check">
-          <input type="checkbox" name="overwrite" checked={format !== 'folder' && overwrite} disabled={format === 'folder'} onChange={(e) => setOverwrite(e.target.checked)} />
+          <input
+            type="checkbox"
+            name="overwrite"
+            checked={format !== 'folder' && overwrite}
+            disabled={format === 'folder'}
+            onChange={(e) => setOverwrite(e.target.checked)}
+          />
           Replace the output file if it exists (never the project, an image, or a file in an imported folder)
         </label>
         <div className="convention" data-testid="angle-convention">

@@ -8,7 +8,15 @@
  * and order events.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { MIN_RELIABLE_TEST, type CompareVerdictReport, type CurvePoint, type JobId, type LatentPoint, type ProjectStatus, type VerdictCode } from '../../shared/types.js';
+import {
+  MIN_RELIABLE_TEST,
+  type CompareVerdictReport,
+  type CurvePoint,
+  type JobId,
+  type LatentPoint,
+  type ProjectStatus,
+  type VerdictCode,
+} from '../../shared/types.js';
 import { useApi } from '../api/api-context.js';
 import { errorText } from '../api/desktop-api.js';
 import { LearningCurveChart } from '../components/learning-curve-chart.js';
@@ -37,11 +45,7 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
 
   useEffect(() => {
     void load();
-    const offs = [
-      api.on('curve:changed', (p) => setCurve(p.points)),
-      api.on('labels:changed', () => void load()),
-      api.on('order:changed', () => void load()),
-    ];
+    const offs = [api.on('curve:changed', (p) => setCurve(p.points)), api.on('labels:changed', () => void load()), api.on('order:changed', () => void load())];
     return () => offs.forEach((f) => f());
   }, [api, load]);
 
@@ -78,8 +82,8 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
                     ? 'aligned exemplar: nearest labeled image, centred on its centroid, matched over all turns'
                     : 'regressor fine-tuned from the encoder'}
               </span>
-              ) on the labeled test split ({st.testSplit.labeled} of {st.testSplit.size} test images labeled), by
-              labeled-set size. Retrained in the background as labels arrive (from {MIN_TEST} test labels).
+              ) on the labeled test split ({st.testSplit.labeled} of {st.testSplit.size} test images labeled), by labeled-set size. Retrained in the background
+              as labels arrive (from {MIN_TEST} test labels).
             </p>
           </div>
           <button type="button" className="btn" disabled={running || (evalJob !== null && !evalJob.finished)} onClick={() => void retrain()}>
@@ -94,8 +98,8 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
         </p>
         {last && last.ciHigh !== undefined && last.chanceDeg !== undefined && last.ciHigh >= last.chanceDeg && (
           <p className="small not-learned-note" data-testid="curve-not-learned">
-            Not learned yet: the latest error is within its 95 % interval of chance ({last.chanceDeg.toFixed(1)}°, what a guess that knows nothing
-            scores on these test images). More labels, or a check of the angles, come before any reading of the curve.
+            Not learned yet: the latest error is within its 95 % interval of chance ({last.chanceDeg.toFixed(1)}°, what a guess that knows nothing scores on
+            these test images). More labels, or a check of the angles, come before any reading of the curve.
           </p>
         )}
         {st.compareVerdict && <CompareVerdict report={st.compareVerdict} />}
@@ -119,8 +123,9 @@ export function ProgressView(props: { status: ProjectStatus; jobs: ReadonlyMap<J
           <div>
             <h2>Latent map</h2>
             <p className="muted small">
-              The embeddings on their first two principal components{st.embedding ? ` (${st.embedding.count} images, ${st.embedding.latentDim}-d latent space)` : ''}. Novelty
-              order spreads the labels over the whole map.
+              The embeddings on their first two principal components
+              {st.embedding ? ` (${st.embedding.count} images, ${st.embedding.latentDim}-d latent space)` : ''}. Novelty order spreads the labels over the whole
+              map.
             </p>
           </div>
         </header>
@@ -147,8 +152,13 @@ function CompareVerdict(props: { report: CompareVerdictReport }): React.JSX.Elem
   const sizes = [...new Set(r.strategies.flatMap((s) => s.points.map((p) => p.size)))].sort((a, b) => a - b);
   return (
     <div className="verdict" data-testid="compare-verdict">
-      <strong>Last compare</strong> <span className="muted small">({r.testSize} test images, chance level {r.chance.chanceDeg.toFixed(1)}°, 95 % intervals)</span>
-      <p className="small" data-testid="compare-verdict-sentence">{r.sentence}</p>
+      <strong>Last compare</strong>{' '}
+      <span className="muted small">
+        ({r.testSize} test images, chance level {r.chance.chanceDeg.toFixed(1)}°, 95 % intervals)
+      </span>
+      <p className="small" data-testid="compare-verdict-sentence">
+        {r.sentence}
+      </p>
       <div className="codes">
         {r.strategies.map((s) => (
           <span key={s.strategy} className={`code ${s.code}`} data-strategy={s.strategy} data-code={s.code}>
@@ -162,11 +172,13 @@ function CompareVerdict(props: { report: CompareVerdictReport }): React.JSX.Elem
       {r.groups && (
         <>
           <p className="muted small">
-            Distinct {/(s|x|ch|sh)$/.test(r.groups.column) ? `${r.groups.column}es` : `${r.groups.column}s`} among the first n labels ({r.groups.inPool} in the pool
+            Distinct {/(s|x|ch|sh)$/.test(r.groups.column) ? `${r.groups.column}es` : `${r.groups.column}s`} among the first n labels ({r.groups.inPool} in the
+            pool
             {r.groups.nearestNeighbourSameGroup !== null
               ? `; nearest neighbour in the embedding of the same ${r.groups.column} for ${Math.round(r.groups.nearestNeighbourSameGroup * 100)} % of images` +
                 (r.groups.nearestNeighbourCeiling != null ? ` (at most ${Math.round(r.groups.nearestNeighbourCeiling * 100)} % possible)` : '')
-              : ''})
+              : ''}
+            )
           </p>
           <table className="coverage-table" data-testid="group-coverage">
             <thead>
@@ -184,7 +196,12 @@ function CompareVerdict(props: { report: CompareVerdictReport }): React.JSX.Elem
                   {sizes.map((n) => {
                     const g = s.points.find((p) => p.size === n)?.groups;
                     return (
-                      <td key={n} title={g && g.perSeed.length > 1 ? `95 % interval ${g.ciLow.toFixed(1)}–${g.ciHigh.toFixed(1)} over ${g.perSeed.length} seeds` : undefined}>
+                      <td
+                        key={n}
+                        title={
+                          g && g.perSeed.length > 1 ? `95 % interval ${g.ciLow.toFixed(1)}–${g.ciHigh.toFixed(1)} over ${g.perSeed.length} seeds` : undefined
+                        }
+                      >
                         {g ? (Number.isInteger(g.mean) ? g.mean : g.mean.toFixed(1)) : ''}
                       </td>
                     );

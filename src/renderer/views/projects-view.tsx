@@ -7,7 +7,16 @@ import type { ResponseOf } from '../../shared/api.js';
 import { useApi } from '../api/api-context.js';
 import { basename, dirname, projectPathFor } from '../lib/format.js';
 import type { SetupPlan } from './setup-view.js';
-import { DEFAULT_SETTINGS, EMBEDDERS, ORIENTATION_MODELS, STRATEGIES, type EmbedderKind, type OrientationModelKind, type ProjectSettings, type StrategyName } from '../../shared/types.js';
+import {
+  DEFAULT_SETTINGS,
+  EMBEDDERS,
+  ORIENTATION_MODELS,
+  STRATEGIES,
+  type EmbedderKind,
+  type OrientationModelKind,
+  type ProjectSettings,
+  type StrategyName,
+} from '../../shared/types.js';
 import { strategyLabel } from '../lib/curve-series.js';
 
 const INPUT_SIZES = [32, 48, 64, 96, 128] as const;
@@ -67,9 +76,8 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
       <section className="hero">
         <h1>Novelty Labeler</h1>
         <p>
-          Label object orientation most-novel-first: images are ordered by novelty in a latent space where a turned, shifted or relit copy of
-          an object is not new (coverage-based and furthest point orders), the widget starts at the model&apos;s guess, and a live learning
-          curve shows what each label buys.
+          Label object orientation most-novel-first: images are ordered by novelty in a latent space where a turned, shifted or relit copy of an object is not
+          new (coverage-based and furthest point orders), the widget starts at the model&apos;s guess, and a live learning curve shows what each label buys.
         </p>
       </section>
       {props.error && (
@@ -257,10 +265,14 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
             {demo ? (
               <>
                 <p className="muted">
-                  Fashion-MNIST items rotated by known angles ({demo}). The demo project is kept at {props.info?.demoProject ?? projectPathFor(demo)}; to put it elsewhere,
-                  create a project from that folder.
+                  Fashion-MNIST items rotated by known angles ({demo}). The demo project is kept at {props.info?.demoProject ?? projectPathFor(demo)}; to put it
+                  elsewhere, create a project from that folder.
                 </p>
-                <button type="button" className="btn" onClick={() => props.onStart({ kind: 'demo', projectPath: props.info?.demoProject ?? projectPathFor(demo), folder: demo })}>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => props.onStart({ kind: 'demo', projectPath: props.info?.demoProject ?? projectPathFor(demo), folder: demo })}
+                >
                   Open the demo
                 </button>
               </>

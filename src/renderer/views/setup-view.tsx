@@ -63,7 +63,10 @@ export function SetupView(props: {
       }
       if (plan.kind === 'create') {
         // A retry after a failed import reopens the project instead of creating it again.
-        st = attempt > 0 && status ? await api.invoke('project:open', { path: status.path }) : await api.invoke('project:create', { path: plan.projectPath, settings: plan.settings, folder: plan.folder });
+        st =
+          attempt > 0 && status
+            ? await api.invoke('project:open', { path: status.path })
+            : await api.invoke('project:create', { path: plan.projectPath, settings: plan.settings, folder: plan.folder });
         setStatus(st);
         if (!report || attempt === 0) {
           setStep('import');
@@ -154,7 +157,8 @@ export function SetupView(props: {
           </p>
           {testReport && (
             <p>
-              Test folder {testReport.folder}: {testReport.ready} ready · {testReport.unreadable.length} unreadable; these images are the test split (never queued)
+              Test folder {testReport.folder}: {testReport.ready} ready · {testReport.unreadable.length} unreadable; these images are the test split (never
+              queued)
             </p>
           )}
           {unreadable.length > 0 && (
