@@ -1,6 +1,6 @@
 /**
- * Autoencoder training speed and reconstruction quality per backend (issue 4
- * rows "autoencoder training, no native TensorFlow" and "embedding extraction").
+ * Autoencoder training speed and reconstruction quality per backend (rows
+ * "autoencoder training, no native TensorFlow" and "embedding extraction").
  *
  * Images: the vendored Fashion-MNIST sample (test/fixtures/fashion-mnist-sample,
  * 2,000 test-split images): the last 500 are held out, the first 1,500 are the

@@ -1,5 +1,5 @@
 /**
- * Demo end to end (issue 4): wall time of `novelty-labeler demo` on the
+ * Demo end to end: wall time of `novelty-labeler demo` on the
  * bundled data with its per-stage breakdown, as a user runs it.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-"""NumPy reference for furthest point sampling (issue 4): what a practitioner
+"""NumPy reference for furthest point sampling: what a practitioner
 would write instead - the vectorised min-distance update of the common
 k-center greedy code (e.g. Sener & Savarese's core-set / Google's
 active-learning kCenterGreedy), argmax = first (lowest) index on ties.

@@ -1,5 +1,5 @@
 /**
- * Furthest point sampling speed (issue 4, rows "furthest point sampling, exact"
+ * Furthest point sampling speed (rows "furthest point sampling, exact"
  * and "furthest point sampling, large"). On the same data in the same process:
  * - ours: single-thread exact (furthestPointSampling), worker threads
  *   (furthestPointSamplingParallel, what selectOrderAsync uses), both with the

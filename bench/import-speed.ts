@@ -1,5 +1,5 @@
 /**
- * Import speed (issue 4, row "import"): import 2,000 real JPEG photographs
+ * Import speed (row "import"): import 2,000 real JPEG photographs
  * into a new project versus a bare sharp decode-and-resize loop over the same
  * files with the same concurrency (every core), in the same process.
  *

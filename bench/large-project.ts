@@ -1,5 +1,5 @@
 /**
- * A large project (issue 5 "Size"; issue 4 row "next queue entry after one
+ * A large project (rows "100,000-image project" and "next queue entry after one
  * label"): 100,000 images through the service, as the app drives it.
  *
  * Phases, each timed, with the main event loop's delay (perf_hooks
@@ -29,8 +29,8 @@
  *   and is cancelled when the service closes.
  *
  * Goals: next image (label:set -> queue:next -> image bytes) < 100 ms
- * (issue 5); next queue entry after a label (label:set -> queue:next) < 16 ms
- * (issue 4), both at p95 with max reported, and the next entry while a
+ * next queue entry after a label (label:set -> queue:next) < 16 ms,
+ * both at p95 with max reported, and the next entry while a
  * reorder writes its order p95 < 100 ms; the main loop stays responsive
  * while ordering (max delay < 100 ms); peak RSS < 2 GB.
  *

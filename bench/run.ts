@@ -1,6 +1,5 @@
 /**
- * `npm run bench`: every benchmark of issue 4 (and the size benchmark of
- * issue 5), each measured against its reference in the same run, printed
+ * `npm run bench`: every benchmark (speed and size), each measured against its reference in the same run, printed
  * with its ratio and written to bench-output/results.json.
  *
  * Python references (NumPy, PyTorch CPU) come from Debian's python3-numpy and

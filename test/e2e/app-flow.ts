@@ -1,5 +1,5 @@
 /**
- * The user journey of issue 3, as steps over a Playwright Page, shared by the
+ * The user journey in the app, as steps over a Playwright Page, shared by the
  * browser test (HTTP transport) and the Electron test (preload bridge). Every
  * check reads the project file itself with better-sqlite3, so the steps do not
  * depend on how the page reaches the service.

@@ -1,5 +1,5 @@
 /**
- * Local security of the HTTP transport (issue 5): forged requests get exact
+ * Local security of the HTTP transport: forged requests get exact
  * statuses. Runs against the real LabelerService on a real project (a few demo
  * images plus one unreadable file), over real sockets with raw request paths
  * (node:http does not normalise "..", so traversal attempts reach the server as sent).

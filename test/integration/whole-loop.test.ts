@@ -1,5 +1,5 @@
 /**
- * The whole novelty-labeling loop, headless, on real images (issue 2):
+ * The whole novelty-labeling loop, headless, on real images:
  * init, import, embed, order, next, labels, evaluate, compare, export, status,
  * through the real CLI, on a few hundred Fashion-MNIST images rotated by
  * known angles. Checks the orientation model's test error falls as labels grow.

@@ -29,7 +29,7 @@ function bruteRadii(data: Float32Array, d: number, labeled: number[], order: Arr
 }
 
 describe('on 3 blobs of 120/60/30 points plus 4 far outliers', () => {
-  it('furthest point sampling picks the outliers first (the problem of issue 6)', () => {
+  it('furthest point sampling picks the outliers first (why the typicality-aware strategies exist)', () => {
     const { order } = furthestPointSampling(blobs.data, blobs.n, blobs.d, { seed: 1, k: 5 });
     expect(blobs.outliers.every((o) => Array.from(order).includes(o))).toBe(true);
   });
