@@ -28,7 +28,7 @@
  *   labels (as in the app): it runs in its worker during the rest of the loop
  *   and is cancelled when the service closes.
  *
- * Goals: next image (label:set -> queue:next -> image bytes) < 100 ms
+ * Goals: next image (label:set -> queue:next -> image bytes) < 100 ms;
  * next queue entry after a label (label:set -> queue:next) < 16 ms,
  * both at p95 with max reported, and the next entry while a
  * reorder writes its order p95 < 100 ms; the main loop stays responsive
