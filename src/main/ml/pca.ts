@@ -12,6 +12,10 @@
  * the first such entry). The same data therefore always gives the same plane.
  */
 import { AppError } from '../../shared/errors.js';
+import { symmetricEigen } from './symmetric-eigen.js';
+
+/** Largest dimension decomposed by the Jacobi method. */
+const JACOBI_MAX_DIM = 64;
 
 export interface Pca2d {
   /** n x 2, row-major: coordinates on the first and second principal axes. */
@@ -121,7 +125,9 @@ function principalAxes(data: Float32Array, n: number, d: number, rows: readonly 
       cov[q * d + p] = c;
     }
   }
-  const { values, vectors } = jacobiEigenSymmetric(cov, d);
+  // Jacobi for the small matrices it has always served (the latent map's exact planes); Householder + QL beyond,
+  // where Jacobi's repeated O(d^3) sweeps would take seconds to minutes (polar Fourier descriptors: d = 284 or 852).
+  const { values, vectors } = d <= JACOBI_MAX_DIM ? jacobiEigenSymmetric(cov, d) : symmetricEigen(cov, d);
   const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
   let total = 0;
   for (let i = 0; i < d; i++) total += Math.max(0, values[i]!);
