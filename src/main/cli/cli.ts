@@ -238,6 +238,8 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
         p,
         async (svc) => {
           const q = await svc.invoke('queue:next', { count: o.count, mode: o.test ? 'test' : 'queue' });
+          // The radius falls steadily only for furthest point sampling; coverage orders (probcover) pick dense balls first.
+          if (!o.json && !o.test && q.length > 0) console.log('  rank  image    coverage radius (latent distance to the nearest earlier pick or label)  path');
           for (const e of q) {
             if (o.json) console.log(JSON.stringify({ id: e.imageId, path: e.path, rank: e.rank, coverageRadius: e.coverageRadius, arm: e.arm }));
             else
