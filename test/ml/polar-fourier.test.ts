@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { polarFourierDescriptors, polarFourierEmbeddings, polarFourierLength } from '../../src/main/ml/polar-fourier.js';
 import { pcaProject } from '../../src/main/ml/pca.js';
 import { fashionImages, placeAndRotate } from './fixtures.js';
+import { mulberry32 } from '../../src/shared/random.js';
 
 /** Turn a gray s x s image clockwise by q quarter turns (a pixel permutation). */
 function quarterTurn(img: Uint8Array, s: number, q: number): Uint8Array {
@@ -38,17 +39,7 @@ function ownNearestRate(q: Float32Array, ref: Float32Array, n: number, d: number
   return ok / n;
 }
 
-/** Small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const S = 64;
 const N = 120;
