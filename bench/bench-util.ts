@@ -2,7 +2,9 @@
  * Small helpers shared by the benchmark modules: run a module alone
  * (`node --import tsx bench/<file>.ts`), print a BenchResult, percentiles.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './bench-types.js';
 import { makeDirs, writeOutput, type WriteGuard } from '../src/main/io/guarded-write.js';
@@ -74,4 +76,20 @@ export function quantile(values: readonly number[], q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+/** The bundled demo images' paths, in a fixed order (class folders, then file names). */
+export function demoFiles(): string[] {
+  const dir = path.join(REPO_ROOT, 'assets', 'demo', 'images');
+  const files: string[] = [];
+  for (const cls of fs.readdirSync(dir).sort()) for (const f of fs.readdirSync(path.join(dir, cls)).sort()) files.push(path.join(dir, cls, f));
+  return files;
+}
+
+/** The demo images as gray size x size model inputs (uint8, one after another). */
+export async function demoInputs(size: number): Promise<{ data: Uint8Array; n: number }> {
+  const files = demoFiles();
+  const data = new Uint8Array(files.length * size * size);
+  for (let i = 0; i < files.length; i++) data.set(await sharp(files[i]!).grayscale().resize(size, size).raw().toBuffer(), i * size * size);
+  return { data, n: files.length };
 }

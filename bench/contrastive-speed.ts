@@ -16,23 +16,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { selectBackend } from '../src/main/ml/backend.js';
 import { createContrastiveNet, disposeContrastiveNet, encodeContrastive, trainContrastive } from '../src/main/ml/contrastive.js';
 import type { BenchResult } from './bench-types.js';
+import { demoInputs } from './bench-util.js';
 
 const SIZE = 64;
 const BATCH = 256;
-const DEMO = fileURLToPath(new URL('../assets/demo/images/', import.meta.url));
 
 /** The bundled demo images as N x 64 x 64 gray uint8 (sorted by path). */
-async function demoInputs(size: number): Promise<{ data: Uint8Array; n: number }> {
-  const files: string[] = [];
-  for (const cls of fs.readdirSync(DEMO).sort()) for (const f of fs.readdirSync(path.join(DEMO, cls)).sort()) files.push(path.join(DEMO, cls, f));
-  const data = new Uint8Array(files.length * size * size);
-  for (let i = 0; i < files.length; i++) data.set(await sharp(files[i]!).grayscale().resize(size, size).raw().toBuffer(), i * size * size);
-  return { data, n: files.length };
-}
 
 function pythonWithTorch(): string | null {
   for (const py of ['python3', '/usr/bin/python3']) if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;

@@ -11,24 +11,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { polarFourierDescriptors, polarFourierEmbeddings, polarFourierLength } from '../src/main/ml/polar-fourier.js';
 import type { BenchResult } from './bench-types.js';
+import { demoInputs } from './bench-util.js';
 
 const SIZE = 64;
 const N = 10_000;
 const DIM = 32;
-const DEMO = fileURLToPath(new URL('../assets/demo/images/', import.meta.url));
 
+/** The demo images at SIZE px, repeated up to `total`. */
 async function demoRepeated(total: number): Promise<Uint8Array> {
-  const files: string[] = [];
-  for (const cls of fs.readdirSync(DEMO).sort()) for (const f of fs.readdirSync(path.join(DEMO, cls)).sort()) files.push(path.join(DEMO, cls, f));
+  const { data, n } = await demoInputs(SIZE);
   const per = SIZE * SIZE;
   const out = new Uint8Array(total * per);
-  for (let i = 0; i < Math.min(total, files.length); i++) out.set(await sharp(files[i]!).grayscale().resize(SIZE, SIZE).raw().toBuffer(), i * per);
-  for (let i = files.length; i < total; i++) out.copyWithin(i * per, (i % files.length) * per, ((i % files.length) + 1) * per);
+  for (let i = 0; i < total; i++) out.set(data.subarray((i % n) * per, ((i % n) + 1) * per), i * per);
   return out;
 }
 

@@ -15,6 +15,17 @@ import type { ComputeBackend, EmbedderKind, ImageId } from '../../shared/types.j
 
 export const AUTOENCODER_BATCH_SIZE = 32;
 
+/** What a failed or cancelled training run says: it writes nothing, so the previous model and embeddings stay. */
+function trainingError(e: unknown, what: 'autoencoder' | 'contrastive', backend: ComputeBackend): AppError {
+  if (isAppError(e) && e.code === 'cancelled') return new AppError('cancelled', cancelledMessage);
+  if (isAppError(e)) return e;
+  return new AppError(
+    'training-failed',
+    `${what} training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`,
+    { cause: e },
+  );
+}
+
 export async function runTrainedEmbedder(
   store: ProjectStore,
   kind: Exclude<EmbedderKind, 'polar-fourier'>,
@@ -44,14 +55,7 @@ export async function runTrainedEmbedder(
       onEpoch: (epoch, loss) => ctx.progress({ done: epoch, total: epochs, message: `epoch ${epoch}/${epochs}: reconstruction loss ${loss.toFixed(5)}`, loss }),
     });
   } catch (e) {
-    // A failed or cancelled run writes nothing: say so, and why.
-    if (isAppError(e) && e.code === 'cancelled') throw new AppError('cancelled', cancelledMessage);
-    if (isAppError(e)) throw e;
-    throw new AppError(
-      'training-failed',
-      `autoencoder training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`,
-      { cause: e },
-    );
+    throw trainingError(e, 'autoencoder', backend);
   }
   if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);
   ctx.progress({
@@ -126,13 +130,7 @@ async function runContrastive(
       },
     });
   } catch (e) {
-    if (isAppError(e) && e.code === 'cancelled') throw new AppError('cancelled', cancelledMessage);
-    if (isAppError(e)) throw e;
-    throw new AppError(
-      'training-failed',
-      `contrastive training failed on the ${backend} backend (${e instanceof Error ? e.message : String(e)}); the previous model and embeddings stay in use`,
-      { cause: e },
-    );
+    throw trainingError(e, 'contrastive', backend);
   }
   try {
     if (ctx.signal.aborted) throw new AppError('cancelled', cancelledMessage);

@@ -146,6 +146,23 @@ function principalAxes(data: Float32Array, n: number, d: number, rows: readonly 
   return { mean, total, axis };
 }
 
+/** Rows minus `mean`, on each of `axes` (n x axes.length, float32). */
+function projectRows(data: Float32Array, n: number, d: number, mean: Float64Array, axes: readonly Float64Array[]): Float32Array {
+  const k = axes.length;
+  const out = new Float32Array(n * k);
+  const c = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) c[j] = data[i * d + j]! - mean[j]!;
+    for (let r = 0; r < k; r++) {
+      const v = axes[r]!;
+      let x = 0;
+      for (let j = 0; j < d; j++) x += c[j]! * v[j]!;
+      out[i * k + r] = x;
+    }
+  }
+  return out;
+}
+
 /**
  * Project n points of dimension d onto their first k principal components,
  * the axes fitted on at most `maxFitRows` evenly spaced rows (all rows when
@@ -164,17 +181,13 @@ export function pcaProject(
     n > maxFitRows ? Array.from({ length: Math.max(1, Math.floor(maxFitRows)) }, (_, j) => Math.floor((j * n) / Math.max(1, Math.floor(maxFitRows)))) : null;
   const ax = principalAxes(data, n, d, rows, 'pcaProject');
   const axes = Array.from({ length: k }, (_, r) => ax.axis(r));
-  const projection = new Float32Array(n * k);
-  const c = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) c[j] = data[i * d + j]! - ax.mean[j]!;
-    for (let r = 0; r < k; r++) {
-      const v = axes[r]!.vec;
-      let x = 0;
-      for (let j = 0; j < d; j++) x += c[j]! * v[j]!;
-      projection[i * k + r] = x;
-    }
-  }
+  const projection = projectRows(
+    data,
+    n,
+    d,
+    ax.mean,
+    axes.map((x) => x.vec),
+  );
   const kept = axes.reduce((t, a) => t + a.value, 0);
   return { projection, explained: ax.total > 0 ? kept / ax.total : 0, components: axes.map((a) => a.vec), mean: ax.mean };
 }
@@ -193,20 +206,7 @@ export function pca2d(data: Float32Array, n: number, d: number): Pca2d {
   const { mean, total, axis } = principalAxes(data, n, d, null, 'pca2d');
   const a1 = axis(0);
   const a2 = axis(1);
-  const projection = new Float32Array(n * 2);
-  if (total > 0) {
-    for (let i = 0; i < n; i++) {
-      let x = 0;
-      let y = 0;
-      for (let j = 0; j < d; j++) {
-        const c = data[i * d + j]! - mean[j]!;
-        x += c * a1.vec[j]!;
-        y += c * a2.vec[j]!;
-      }
-      projection[2 * i] = x;
-      projection[2 * i + 1] = y;
-    }
-  }
+  const projection = total > 0 ? projectRows(data, n, d, mean, [a1.vec, a2.vec]) : new Float32Array(n * 2);
   const explained: [number, number] = total > 0 ? [a1.value / total, a2.value / total] : [0, 0];
   return { projection, explained, components: [a1.vec, a2.vec], mean };
 }
