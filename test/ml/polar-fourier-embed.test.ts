@@ -32,6 +32,25 @@ describe('embed with the polar Fourier embedder', () => {
     const inputs = store.getModelInputs(emb.ids);
     const direct = polarFourierEmbeddings(inputs.data, inputs.ids.length, 32, inputs.channels, 8);
     for (let i = 0; i < direct.embeddings.length; i++) expect(emb.data[i]).toBeCloseTo(direct.embeddings[i]!, 5);
+    // The latent map's plane is the descriptors' PCA plane: its two coordinates are uncorrelated, the first spreads at
+    // least as much as the second, and no other direction in the embedding spreads more than the first (brute force).
+    const pts = store.getPcaPoints();
+    expect(pts).toHaveLength(emb.ids.length);
+    const mx = pts.reduce((t, p) => t + p.x, 0) / pts.length;
+    const my = pts.reduce((t, p) => t + p.y, 0) / pts.length;
+    const vx = pts.reduce((t, p) => t + (p.x - mx) ** 2, 0);
+    const vy = pts.reduce((t, p) => t + (p.y - my) ** 2, 0);
+    const cxy = pts.reduce((t, p) => t + (p.x - mx) * (p.y - my), 0);
+    expect(vx).toBeGreaterThanOrEqual(vy);
+    expect(Math.abs(cxy) / Math.sqrt(vx * vy)).toBeLessThan(1e-3);
+    for (let k = 0; k < emb.dim; k++) {
+      let m = 0;
+      for (let i = 0; i < emb.ids.length; i++) m += emb.data[i * emb.dim + k]!;
+      m /= emb.ids.length;
+      let v = 0;
+      for (let i = 0; i < emb.ids.length; i++) v += (emb.data[i * emb.dim + k]! - m) ** 2;
+      expect(v).toBeLessThanOrEqual(vx * (1 + 1e-4));
+    }
     const o = await svc.invoke('order:run', { strategy: 'fps-medoid' });
     const queued = store.listImages({ status: 'ready' }).filter((i) => !i.inTestSplit && i.duplicateOf === null).length;
     expect(queued).toBeGreaterThan(20);

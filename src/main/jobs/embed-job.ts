@@ -63,7 +63,12 @@ function runPolarFourier(
     ctx.progress({ done, total: n, unit: 'images', message: `polar Fourier descriptors: ${done} of ${n} images` });
   });
   if (cancelled()) throw new AppError('cancelled', cancelledMessage);
-  const { projection } = pca2d(embeddings, n, dim);
+  // The embeddings are already principal-axis coordinates: their first two columns are the latent map's PCA plane.
+  const projection = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    projection[2 * i] = embeddings[i * dim]!;
+    projection[2 * i + 1] = dim > 1 ? embeddings[i * dim + 1]! : 0;
+  }
   store.transaction(() => {
     adopt();
     store.saveEmbeddings({ modelId: null, source: 'polar-fourier', backend: null, loss: null, ids, dim, data: embeddings, pca: projection });
