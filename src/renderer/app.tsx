@@ -138,8 +138,8 @@ export function App(): React.JSX.Element {
                 ))}
               </select>
             </label>
-            <span className="badge" title="Compute backend used for training" data-testid="backend">
-              {backend ?? 'backend: –'}
+            <span className="badge" title="Compute backend used for training (the default polar Fourier embedder does not train)" data-testid="backend">
+              {backend ?? 'backend: none used yet'}
             </span>
             <button type="button" className="btn small" onClick={() => setExporting(true)}>
               Export…

@@ -67,7 +67,10 @@ export function LabelingPanel(props: LabelingPanelProps): React.JSX.Element {
         ) : current?.restored ? (
           <span className="muted">Back after undo, at the angle its label had; set it again</span>
         ) : current && props.useGuess && current.mode === 'queue' ? (
-          <span className="muted">No guess for this image yet (no labeled image to match)</span>
+          <span className="muted">
+            No guess for this image yet (
+            {st.labeled - st.labeledNone + st.testSplit.labeled > 0 ? 'it shows here when the model has matched it' : 'no labeled image to match'})
+          </span>
         ) : null}
       </p>
       <label className="guess-toggle small">

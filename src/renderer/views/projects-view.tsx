@@ -304,7 +304,7 @@ export function ProjectsView(props: { info: AppInfo | null; error: string | null
         </div>
       </div>
       <footer className="muted small">
-        {props.info ? `version ${props.info.version} · compute backend ${props.info.backend ?? 'chosen when training starts'}` : 'connecting…'}
+        {props.info ? `version ${props.info.version} · compute backend ${props.info.backend ?? 'chosen when a trained embedder or model runs'}` : 'connecting…'}
       </footer>
     </main>
   );
