@@ -1,11 +1,13 @@
 /** The application shell: start screen, setup pipeline, labeling, progress, export. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ResponseOf } from '../shared/api.js';
 import { STRATEGIES, type ProjectStatus, type StrategyName } from '../shared/types.js';
 import { useApi } from './api/api-context.js';
 import { errorText } from './api/desktop-api.js';
 import { ProjectsView } from './views/projects-view.js';
-import { SetupView, type SetupPlan } from './views/setup-view.js';
+import { SetupView } from './views/setup-view.js';
+import { SetupPipeline, type SetupPlan } from './lib/setup-pipeline.js';
+import { PreparingBar } from './components/preparing-bar.js';
 import { LabelingView } from './views/labeling-view.js';
 import { ProgressView } from './views/progress-view.js';
 import { ExportDialog } from './views/export-dialog.js';
@@ -14,7 +16,9 @@ import { useJobs, latestJob } from './lib/use-jobs.js';
 import { basename } from './lib/format.js';
 import { strategyLabel } from './lib/curve-series.js';
 
-type View = { readonly name: 'projects' } | { readonly name: 'setup'; readonly plan: SetupPlan } | { readonly name: 'label' } | { readonly name: 'progress' };
+type View = { readonly name: 'projects' } | { readonly name: 'setup' } | { readonly name: 'label' } | { readonly name: 'progress' };
+
+const NO_PIPELINE = { subscribe: () => () => undefined, getState: () => null };
 
 export function App(): React.JSX.Element {
   const api = useApi();
@@ -25,6 +29,20 @@ export function App(): React.JSX.Element {
   const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [switching, setSwitching] = useState(false);
+  // The project's setup; it outlives the setup view, so labeling can start before it ends.
+  const [pipeline, setPipeline] = useState<SetupPipeline | null>(null);
+  const setup = useSyncExternalStore(pipeline?.subscribe ?? NO_PIPELINE.subscribe, pipeline?.getState ?? NO_PIPELINE.getState);
+
+  const startSetup = useCallback(
+    (plan: SetupPlan) => {
+      setPipeline((old) => {
+        old?.dispose();
+        return new SetupPipeline(api, plan);
+      });
+      setView({ name: 'setup' });
+    },
+    [api],
+  );
 
   const loadInfo = useCallback(async () => {
     try {
@@ -41,9 +59,9 @@ export function App(): React.JSX.Element {
   useEffect(() => {
     void (async () => {
       const i = await loadInfo();
-      if (i?.openProject) setView({ name: 'setup', plan: { kind: 'open', projectPath: i.openProject } });
+      if (i?.openProject) startSetup({ kind: 'open', projectPath: i.openProject });
     })();
-  }, [loadInfo]);
+  }, [loadInfo, startSetup]);
 
   const hasProject = status !== null;
   const viewName = useRef(view.name);
@@ -71,6 +89,12 @@ export function App(): React.JSX.Element {
     [loadInfo],
   );
 
+  // The setup finished while the annotator labels in the provisional order: the status now has the order.
+  const setupDone = setup?.step === 'done';
+  useEffect(() => {
+    if (setupDone && viewName.current !== 'setup') api.invoke('project:status', {}).then(setStatus, () => undefined);
+  }, [api, setupDone]);
+
   const closeProject = async (): Promise<void> => {
     try {
       await api.invoke('project:close', {});
@@ -78,6 +102,10 @@ export function App(): React.JSX.Element {
       // closing an already closed project is fine
     }
     setStatus(null);
+    setPipeline((old) => {
+      old?.dispose();
+      return null;
+    });
     setView({ name: 'projects' });
     void loadInfo();
   };
@@ -166,11 +194,21 @@ export function App(): React.JSX.Element {
           error={error}
           onStart={(plan) => {
             setError(null);
-            setView({ name: 'setup', plan });
+            startSetup(plan);
           }}
         />
       )}
-      {view.name === 'setup' && <SetupView key={JSON.stringify(view.plan)} plan={view.plan} jobs={jobs} onReady={onReady} onBack={() => void closeProject()} />}
+      {view.name === 'setup' && pipeline && (
+        <SetupView key={pipeline.id} pipeline={pipeline} jobs={jobs} onReady={onReady} onLabelNow={onReady} onBack={() => void closeProject()} />
+      )}
+      {inProject && pipeline && setup && setup.step !== 'done' && (
+        <PreparingBar
+          state={setup}
+          jobs={jobs}
+          onRetry={() => pipeline.retry()}
+          onCancel={(j) => void api.invoke('job:cancel', { jobId: j.jobId }).catch(() => undefined)}
+        />
+      )}
       {view.name === 'label' && status && <LabelingView status={status} onStatus={setStatus} onShowProgress={() => setView({ name: 'progress' })} />}
       {view.name === 'progress' && status && <ProgressView status={status} jobs={jobs} />}
       {exporting && status && <ExportDialog status={status} onClose={() => setExporting(false)} />}

@@ -129,6 +129,12 @@ export interface ProjectStatus {
   readonly embedding: EmbeddingInfo | null;
   /** `stale` (project:status only): made from older embeddings or before the last import, so "order" should run again. */
   readonly order: { readonly strategy: string; readonly seed: number; readonly length: number; readonly remaining: number; readonly stale?: boolean } | null;
+  /**
+   * Before the first order (e.g. while a folder imports and is embedded): the
+   * images of the provisional queue, an even spread over the import in image-id
+   * order (see OrderStore.provisionalQueue); null once an order is active.
+   */
+  readonly provisional?: { readonly remaining: number } | null;
   readonly curve: readonly CurvePoint[];
   /** The last compare's verdict.json, if any. */
   readonly compareVerdict?: CompareVerdictReport | null;

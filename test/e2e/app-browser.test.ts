@@ -17,7 +17,17 @@ import { LabelerService } from '../../src/main/service/labeler-service.js';
 import { startHttpTransport, type HttpTransport } from '../../src/main/http/http-transport.js';
 import { makeDemoSubset, DEMO_DIR } from '../helpers/demo-subset.js';
 import { CHROMIUM, CHROMIUM_ARGS, ROOT, ensureRendererBuilt } from './e2e-support.js';
-import { cancelTraining, checkProgress, createProjectFromFolder, exportCsv, labelSix, transparentCanvas, undoLast, type FlowContext } from './app-flow.js';
+import {
+  cancelTraining,
+  checkProgress,
+  createProjectFromFolder,
+  exportCsv,
+  labelDuringSetup,
+  labelSix,
+  transparentCanvas,
+  undoLast,
+  type FlowContext,
+} from './app-flow.js';
 
 const hasChromium = fs.existsSync(CHROMIUM);
 
@@ -172,7 +182,11 @@ describe.skipIf(!hasChromium)('app in a browser (Playwright, HTTP transport, rea
     await fresh.close();
   });
 
-  // after the error check: the cancelled request answers 409 (cancelled), which the browser logs
+  // after the error check (as the next one): the cancelled request answers 409 (cancelled), which the browser logs
+  it('labels before the setup ends, in the provisional order; cancelling the training keeps the labels', async () => {
+    await step('labelDuringSetup', () => labelDuringSetup(ctx));
+  }, 180_000);
+
   it('cancels autoencoder training from its progress card; the project keeps no embeddings', async () => {
     await step('cancelTraining', () => cancelTraining(ctx));
   }, 180_000);

@@ -99,7 +99,7 @@ export async function createProjectFromFolder(ctx: FlowContext): Promise<void> {
   await expect(table.locator('tbody tr td').nth(1).textContent()).resolves.toMatch(/\S/);
   await expect(page.locator('.import-summary').textContent()).resolves.toContain('40 ready');
 
-  const start = page.getByRole('button', { name: 'Start labeling' });
+  const start = page.getByRole('button', { name: 'Start labeling', exact: true });
   const failed = page.locator('.setup-view [role="alert"]');
   await Promise.race([start.waitFor({ timeout: 240_000 }), failed.waitFor({ timeout: 240_000 })]);
   if (await failed.count()) throw new Error(`setup failed in the app: ${await failed.textContent()}`);
@@ -327,6 +327,53 @@ export async function exportCsv(ctx: FlowContext): Promise<void> {
  * the job ends 'cancelled', the app says so and offers Retry / Back, and the
  * project keeps no embeddings.
  */
+/**
+ * Labeling before the setup ends: while the autoencoder trains (500 epochs),
+ * "Start labeling now" opens the labeling view in the provisional order, with
+ * a bar saying so; two labels go to SQLite; Cancel in the bar stops training,
+ * the bar then says so, and the labels stay.
+ */
+export async function labelDuringSetup(ctx: FlowContext): Promise<void> {
+  const { page } = ctx;
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('heading', { name: 'Novelty Labeler' }).waitFor();
+  const early = path.join(ctx.tmp, 'early.nlproj');
+  await page.locator('input[name="folder"]').fill(ctx.images);
+  await page.locator('input[name="projectPath"]').fill(early);
+  await page.getByText('Options').click();
+  await page.locator('input[name="epochs"]').fill('500');
+  await page.locator('select[name="embedder"]').selectOption('autoencoder');
+  await page.getByRole('button', { name: 'Create project and import' }).click();
+  const now = page.getByRole('button', { name: 'Start labeling now' });
+  await now.waitFor({ timeout: 120_000 });
+  await expect(page.locator('.setup-view').getAttribute('data-step')).resolves.toMatch(/^(import|embed)$/);
+  await page.screenshot({ path: screenshotPath(`${ctx.shots}label-now.png`) });
+  await now.click();
+  const bar = page.getByRole('status', { name: 'Setup in progress' });
+  await bar.waitFor();
+  await expect(bar.textContent()).resolves.toContain('Provisional order while');
+  const inEarly = <T>(fn: (db: Database.Database) => T): T => withDb({ ...ctx, projectPath: early }, fn);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="stage"]')?.getAttribute('data-image-id') ?? 0) > 0);
+  let id = await shownImageId(page);
+  const labeled: number[] = [];
+  for (const key of ['2', '3']) {
+    await page.keyboard.press(key);
+    labeled.push(id);
+    id = await acceptAndWait(page, id);
+  }
+  await page.screenshot({ path: screenshotPath(`${ctx.shots}label-provisional.png`) });
+  const stored = (): number[] => inEarly((db) => db.prepare('SELECT image_id FROM labels WHERE undone_at IS NULL ORDER BY id').pluck().all() as number[]);
+  expect(stored()).toEqual(labeled);
+  expect(inEarly((db) => db.prepare('SELECT COUNT(*) FROM orders').pluck().get())).toBe(0);
+  await bar.getByRole('button', { name: 'Cancel' }).click();
+  const stopped = page.locator('.preparing-bar.failed');
+  await stopped.waitFor({ timeout: 30_000 });
+  await expect(stopped.textContent()).resolves.toMatch(/Setup stopped while embedding the images: .*cancel/i);
+  await expect(stopped.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(1);
+  expect(stored()).toEqual(labeled);
+  expect(inEarly((db) => db.prepare('SELECT COUNT(*) FROM embeddings').pluck().get())).toBe(0);
+}
+
 export async function cancelTraining(ctx: FlowContext): Promise<void> {
   const { page } = ctx;
   await page.getByRole('button', { name: 'Close', exact: true }).click();

@@ -24,7 +24,7 @@ describe('schema 3: curve points carry their orientation model', () => {
     const db = new Database(file);
     db.exec('ALTER TABLE curve_points DROP COLUMN model');
     // and without what later versions add (they come back when it migrates)
-    db.exec(`ALTER TABLE folders DROP COLUMN role; ALTER TABLE images DROP COLUMN mtime_ms;
+    db.exec(`DROP INDEX IF EXISTS images_provisional; ALTER TABLE folders DROP COLUMN role; ALTER TABLE images DROP COLUMN mtime_ms;
       ALTER TABLE curve_points DROP COLUMN ci_low; ALTER TABLE curve_points DROP COLUMN ci_high;
       ALTER TABLE curve_points DROP COLUMN chance_deg; ALTER TABLE curve_points DROP COLUMN extra;`);
     db.prepare(

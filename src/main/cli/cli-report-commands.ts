@@ -147,7 +147,7 @@ export function addReportCommands(program: Command): void {
             st.order
               ? `order: ${st.order.strategy} (seed ${st.order.seed}), ${st.order.remaining} of ${st.order.length} left` +
                   (st.order.stale ? ' - made from older embeddings or before the last import: run "order" again' : '')
-              : 'order: none (run "order")',
+              : `order: none (run "order"); until then "next" lists the provisional queue, ${st.provisional?.remaining ?? 0} images spread evenly over the import`,
           );
           const byModel = [...new Set(st.curve.map((c) => c.model))].map((m) => `${st.curve.filter((c) => c.model === m).length} ${m}`);
           console.log(

@@ -18,7 +18,10 @@
  *      adds only the rest;
  *   5. updates the test split (ProjectStore.updateTestSplit with
  *      seededHashUnit): the images of folders imported with role 'test'
- *      when there are any, else a seeded random share of the pool.
+ *      when there are any, else a seeded random share of the pool. The split
+ *      already grows while the batches are written
+ *      (ProjectStore.growTestSplitDuringImport), so labeling may start
+ *      before the import ends; this step tops it up.
  *
  * What happens to each file (new, unchanged, changed, vanished; when an image
  * is re-linked or leaves its path) is in write-results.ts; re-linking a moved
@@ -157,6 +160,10 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
   const results: (FileResult | undefined)[] = new Array(total);
   let nextToWrite = 0;
   let pending: FileResult[] = [];
+  // The test split grows as the images are written (see growTestSplitDuringImport),
+  // so the labeling view can show test images while the rest still imports.
+  const expectedPool = store.poolSize() + total;
+  let splitSeenId = store.lastImageId();
   const flush = (): void => {
     if (pending.length === 0) return;
     const batch = pending;
@@ -164,6 +171,7 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
     store.transaction(() => {
       for (const r of batch) writeOne(r);
     });
+    splitSeenId = store.growTestSplitDuringImport(splitSeenId, folderId, role, expectedPool, seededHashUnit);
   };
   const collect = (): void => {
     while (nextToWrite < total && results[nextToWrite] !== undefined) {

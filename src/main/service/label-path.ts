@@ -4,7 +4,6 @@
  * queue:upcoming, and label:set / label:skip with `next`, from here, so the
  * view makes one request per label and holds no policy of its own.
  */
-import { AppError } from '../../shared/errors.js';
 import type { NextRequest, NextUp, UpcomingImage } from '../../shared/api.js';
 import { seededShuffle } from '../../shared/random.js';
 import type { AnglePrediction, ImageId, ProjectStatus, QueueEntry } from '../../shared/types.js';
@@ -32,9 +31,8 @@ export function testEntries(store: ProjectStore, n: number): QueueEntry[] {
     }));
 }
 
-/** The first `n` entries of the queue. @throws AppError('no-order') before the first order. */
+/** The first `n` entries of the queue: the active order's, or before the first order the provisional queue's (ProjectStore.queue). */
 export function queueEntries(store: ProjectStore, n: number): QueueEntry[] {
-  if (!store.hasActiveOrder()) throw new AppError('no-order', 'the project has no queue order yet; run "order" (after "embed") first');
   return store.queue(n);
 }
 
@@ -48,7 +46,6 @@ function isTestImage(store: ProjectStore, id: ImageId): boolean {
  * ones before it were labeled: test split or queue by the cadence, never an
  * image on screen, a skipped one only when nothing else is left.
  * @param status the project's status now (its label counts and queue size).
- * @throws AppError('no-order') when the queue is asked for before the first order.
  */
 export function chooseUpcoming(store: ProjectStore, status: ProjectStatus, req: NextRequest): UpcomingImage[] {
   const count = Math.max(1, Math.min(MAX_UPCOMING, Math.floor(req.count ?? 1)));
@@ -56,14 +53,13 @@ export function chooseUpcoming(store: ProjectStore, status: ProjectStatus, req: 
   const skipped = new Set<ImageId>(req.skipped ?? []);
   let showingTest = req.showing.filter((id) => isTestImage(store, id)).length;
   let showingTrain = showing.size - showingTest;
-  const remaining = status.order?.remaining ?? 0;
+  const remaining = status.order?.remaining ?? status.provisional?.remaining ?? 0;
   const picks: UpcomingImage[] = [];
   while (picks.length < count) {
     let pick: UpcomingImage | null = null;
     for (const mode of nextModes(status, showingTest, showingTrain)) {
       const want = showing.size + skipped.size + 2;
-      // Before the first order there is no queue yet: test images can still be handed out.
-      const candidates = mode === 'test' ? testEntries(store, want) : store.hasActiveOrder() ? queueEntries(store, want) : [];
+      const candidates = mode === 'test' ? testEntries(store, want) : queueEntries(store, want);
       pick = pickNext(mode, candidates, showing, skipped, remaining, showingTrain);
       if (pick) break;
     }

@@ -154,7 +154,11 @@ export class LabelerService implements ServiceHost {
       openProject: () => this.store,
       open: (store) => this.openStore(store),
       close: () => this.close(),
-      emit: (event, payload) => this.emit(event, payload),
+      emit: (event, payload) => {
+        // A new order is seeded with the labels made so far (e.g. while the setup ran): count from there to the next reorder.
+        if (event === 'order:changed' && this.store) this.labelsAtLastReorder = Math.max(this.labelsAtLastReorder, this.store.labelCounts().labeled);
+        this.emit(event, payload);
+      },
       runJob: (spec) => this.runJob(spec),
       cancelJob: (jobId) => this.jobs.cancel(jobId),
       backendChoice: (given) => this.backendChoice(given),

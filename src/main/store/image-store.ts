@@ -207,6 +207,11 @@ export class ImageStore {
     return rows.map(toImage);
   }
 
+  /** Largest image id (0 in an empty project). */
+  lastId(): number {
+    return (this.db.cached('SELECT MAX(id) FROM images').pluck().get() as number | null) ?? 0;
+  }
+
   /** Number of pool images (see listPool), counted on the images_state index without reading the rows. */
   poolSize(): number {
     return this.db.cached("SELECT COUNT(*) FROM images WHERE status = 'ready' AND duplicate_of IS NULL").pluck().get() as number;
@@ -263,6 +268,60 @@ export class ImageStore {
    * depend on import order; images already in the split stay there.
    * Returns the split's size (pool images, not duplicates).
    */
+  /**
+   * Grow the test split while a folder imports, so labeling can start before
+   * the import ends (the view shows test images first, by the test cadence).
+   * Looks at the images of `folderId` added after `afterId` (ids grow in walk
+   * order) and returns the largest id it looked at:
+   * - a test folder's images join the split as they are written;
+   * - a pool folder's, when the project has no test folder, join it when their
+   *   seeded hash rank is below a threshold set so that, with high probability,
+   *   they are a subset of the split updateTestSplit makes at the end of the
+   *   import (the `target` lowest ranks of a pool of about `expectedPool`
+   *   images): target / expectedPool scaled down by 3 binomial standard
+   *   deviations, never more than `target` images. So the split is an unbiased
+   *   sample of the whole import, not of its first subfolders, and the end of
+   *   the import only tops it up. Labeled images never join.
+   */
+  growTestSplitDuringImport(
+    afterId: number,
+    folderId: number,
+    role: 'pool' | 'test',
+    expectedPool: number,
+    rank: (sha256: string, seed: number) => number,
+  ): number {
+    const last = (this.db.cached('SELECT MAX(id) FROM images').pluck().get() as number | null) ?? afterId;
+    if (last <= afterId) return afterId;
+    if (role === 'test') {
+      this.db.cached('UPDATE images SET in_test_split = 1 WHERE id > ? AND id <= ? AND folder_id = ? AND in_test_split = 0').run(afterId, last, folderId);
+      return last;
+    }
+    if (this.folders.hasTestFolder()) return last;
+    const { testFraction, testMax, seed } = this.settings.current;
+    const target = Math.min(Math.round(testFraction * expectedPool), testMax);
+    const threshold = target > 0 ? (target / expectedPool) * Math.max(0, 1 - 3 / Math.sqrt(target)) : 0;
+    if (threshold <= 0) return last;
+    this.db.transaction(() => {
+      let room =
+        target - (this.db.cached("SELECT COUNT(*) FROM images WHERE status = 'ready' AND duplicate_of IS NULL AND in_test_split = 1").pluck().get() as number);
+      const fresh = this.db
+        .cached(
+          `SELECT i.id, i.sha256 FROM images i WHERE i.id > ? AND i.id <= ? AND i.folder_id = ? AND i.status = 'ready' AND i.duplicate_of IS NULL
+             AND i.in_test_split = 0 AND i.sha256 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id)`,
+        )
+        .all(afterId, last, folderId) as { id: number; sha256: string }[];
+      const upd = this.db.cached('UPDATE images SET in_test_split = 1 WHERE id = ?');
+      for (const f of fresh) {
+        if (room <= 0) break;
+        if (rank(f.sha256, seed) < threshold) {
+          upd.run(f.id);
+          room--;
+        }
+      }
+    });
+    return last;
+  }
+
   updateTestSplit(rank: (sha256: string, seed: number) => number): number {
     const { testFraction, testMax, seed } = this.settings.current;
     if (this.folders.hasTestFolder()) {

@@ -21,6 +21,16 @@ function pause(ms: number): void {
   Atomics.wait(pauseCell, 0, 0, ms);
 }
 
+/**
+ * The provisional queue's order: image id times 2^32 / golden ratio, modulo the
+ * prime 2^32 + 15 (a bijection on ids below it). Ids follow the import's walk
+ * order, so this is a Weyl sequence over the import: the first images shown
+ * come from every part of what is imported so far, not from its first
+ * subfolder, and an image's place never depends on images imported after it.
+ * The same expression is indexed (schema migration 5): keep the two identical.
+ */
+export const PROVISIONAL_KEY = '((i.id * 2654435761) % 4294967311)';
+
 export class OrderStore {
   /** The largest coverage radius of the order last asked for, keyed by its id and creation time. */
   private radiusScaleOf: { key: string; value: number | null } | null = null;
@@ -183,7 +193,8 @@ export class OrderStore {
   queue(count: number, offset = 0): QueueEntry[] {
     const orderId = this.activeId();
     const want = Math.max(0, Math.floor(count)) + Math.max(0, Math.floor(offset));
-    if (orderId === null || want === 0) return [];
+    if (want === 0) return [];
+    if (orderId === null) return this.provisionalQueue(want, offset);
     const columns = 'e.rank, e.coverage_radius, e.arm, i.id, i.abs_path, i.rel_path, i.width, i.height';
     // The label and skip tests name e.image_id, so SQLite runs them on the
     // order entry before it reads the image's row (labeled entries cost one
@@ -230,6 +241,58 @@ export class OrderStore {
       width: r.width,
       height: r.height,
     }));
+  }
+
+  /**
+   * The queue before the first order (while a folder imports and the images
+   * are embedded): the queueable images (as in queue) in the order of
+   * PROVISIONAL_KEY, skipped images last, read from the images_provisional
+   * index so a call stops after the next few entries. Entries carry no
+   * coverage radius and arm 'none'; rank is the position in this queue now.
+   */
+  private provisionalQueue(want: number, offset: number): QueueEntry[] {
+    const queueable = `i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0
+           AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.image_id = i.id AND l.undone_at IS NULL)`;
+    type Row = { id: number; abs_path: string; rel_path: string; width: number | null; height: number | null };
+    const columns = 'i.id, i.abs_path, i.rel_path, i.width, i.height';
+    const rows = this.db
+      .cached(
+        `SELECT ${columns} FROM images i INDEXED BY images_provisional
+         WHERE ${queueable} AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.image_id = i.id)
+         ORDER BY ${PROVISIONAL_KEY} LIMIT ?`,
+      )
+      .all(want) as Row[];
+    if (rows.length < want) {
+      const skipped = this.db
+        .cached(`SELECT ${columns} FROM skips s CROSS JOIN images i ON i.id = s.image_id WHERE ${queueable} ORDER BY s.skipped_at, ${PROVISIONAL_KEY} LIMIT ?`)
+        .all(want - rows.length) as Row[];
+      rows.push(...skipped);
+    }
+    const from = Math.max(0, Math.floor(offset));
+    return rows.slice(from).map((r, k) => ({
+      imageId: r.id as ImageId,
+      path: r.abs_path,
+      relPath: r.rel_path,
+      rank: from + k,
+      coverageRadius: null,
+      radiusScale: null,
+      arm: 'none',
+      width: r.width,
+      height: r.height,
+    }));
+  }
+
+  /** Entries of the provisional queue (see provisionalQueue): queueable images, none labeled; 0 once an order is active. */
+  provisionalRemaining(): number {
+    if (this.activeId() !== null) return 0;
+    return this.db
+      .cached(
+        `SELECT (SELECT COUNT(*) FROM images WHERE status = 'ready' AND duplicate_of IS NULL AND in_test_split = 0)
+           - (SELECT COUNT(DISTINCT l.image_id) FROM labels l CROSS JOIN images i ON i.id = l.image_id
+                WHERE l.undone_at IS NULL AND i.status = 'ready' AND i.duplicate_of IS NULL AND i.in_test_split = 0)`,
+      )
+      .pluck()
+      .get() as number;
   }
 
   /**

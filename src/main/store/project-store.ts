@@ -228,6 +228,19 @@ export class ProjectStore {
   updateTestSplit(rank: (sha256: string, seed: number) => number): number {
     return this.#images.updateTestSplit(rank);
   }
+  growTestSplitDuringImport(
+    afterId: number,
+    folderId: number,
+    role: 'pool' | 'test',
+    expectedPool: number,
+    rank: (sha256: string, seed: number) => number,
+  ): number {
+    return this.#images.growTestSplitDuringImport(afterId, folderId, role, expectedPool, rank);
+  }
+  /** Largest image id (0 in an empty project). */
+  lastImageId(): number {
+    return this.#images.lastId();
+  }
 
   // labels (label-store.ts)
   labelTarget(img: ImageRecord, lookup?: (id: ImageId) => ImageRecord | null): ImageRecord {

@@ -3,7 +3,7 @@
  * Version n is reached by running migrations[0..n-1] in order, each in one
  * transaction, and recording `PRAGMA user_version = n`.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Application id written to the SQLite header, so a project is recognised as ours ("NLPJ"). */
 export const APPLICATION_ID = 0x4e4c504a;
@@ -158,5 +158,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE curve_points ADD COLUMN ci_high REAL;
   ALTER TABLE curve_points ADD COLUMN chance_deg REAL;
   ALTER TABLE curve_points ADD COLUMN extra TEXT;
+  `,
+  /* 5: the provisional queue (labeling before the first order, e.g. while a folder
+   * is still importing) reads the images in the order of this expression, a Weyl
+   * sequence over image ids (PROVISIONAL_KEY in order-store.ts), from an index
+   * that stops after the next few entries instead of sorting the pool. */ `
+  CREATE INDEX IF NOT EXISTS images_provisional ON images(((id * 2654435761) % 4294967311), status, duplicate_of, in_test_split);
   `,
 ];

@@ -56,6 +56,7 @@ export function projectStatus(s: StatusSources): ProjectStatus {
     },
     embedding: s.embeddings.info(),
     order: order ? { strategy: order.strategy, seed: order.seed, length: order.length, remaining: s.orders.remainingIn(order.id, order.length) } : null,
+    provisional: order ? null : { remaining: s.orders.provisionalRemaining() },
     curve: s.curve.points(),
     compareVerdict: s.curve.compareVerdict(),
   };

@@ -102,11 +102,19 @@ export function LabelingPanel(props: LabelingPanelProps): React.JSX.Element {
       <dl className="facts">
         <div>
           <dt>Source</dt>
-          <dd data-testid="mode">{isTest ? 'test split (random order)' : st.order ? strategyLabel(st.order.strategy) : '–'}</dd>
+          <dd data-testid="mode">
+            {isTest
+              ? 'test split (random order)'
+              : st.order
+                ? strategyLabel(st.order.strategy)
+                : st.provisional
+                  ? 'provisional order (the novelty order is not ready yet)'
+                  : '–'}
+          </dd>
         </div>
         <div>
           <dt>Queue position</dt>
-          <dd data-testid="queue-position">{entry && !isTest && entry.rank >= 0 ? `#${entry.rank + 1} of ${st.order?.length ?? '?'}` : '–'}</dd>
+          <dd data-testid="queue-position">{entry && !isTest && st.order && entry.rank >= 0 ? `#${entry.rank + 1} of ${st.order.length}` : '–'}</dd>
         </div>
         <div>
           <dt>Novelty</dt>
@@ -134,7 +142,7 @@ export function LabelingPanel(props: LabelingPanelProps): React.JSX.Element {
         </div>
         <div>
           <dt>Left in queue</dt>
-          <dd>{st.order?.remaining ?? '–'}</dd>
+          <dd>{st.order?.remaining ?? st.provisional?.remaining ?? '–'}</dd>
         </div>
         <div>
           <dt>Labeled</dt>

@@ -1,110 +1,36 @@
 /**
- * Project setup pipeline with progress: create or open the project, import the
- * folder, embed the images (the project's embedder), compute the queue order. Each
- * long step shows count, rate, time left (and the loss per epoch) and can be
- * cancelled; unreadable files are listed with the decoder's reason.
+ * Project setup with progress: create or open the project, import the
+ * folder, embed the images (the project's embedder), compute the queue order
+ * (the steps run in SetupPipeline, which outlives this view). Each long step
+ * shows count, rate, time left (and the loss per epoch) and can be
+ * cancelled; unreadable files are listed with the decoder's reason. As soon as
+ * the first images are in, labeling can start in a provisional order while
+ * the steps go on.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportReport, ProjectSettings, ProjectStatus } from '../../shared/types.js';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import type { ProjectStatus } from '../../shared/types.js';
 import { useApi } from '../api/api-context.js';
-import { errorCode, errorText } from '../api/desktop-api.js';
 import { JobCard } from '../components/job-card.js';
 import { latestJob, type JobState } from '../lib/use-jobs.js';
+import type { SetupPipeline, SetupStep } from '../lib/setup-pipeline.js';
 import type { JobId } from '../../shared/types.js';
 
-export type SetupPlan =
-  | {
-      readonly kind: 'create';
-      readonly projectPath: string;
-      readonly folder: string;
-      /** A folder imported as the test split (never queued). */
-      readonly testFolder?: string;
-      readonly settings: Partial<ProjectSettings>;
-      readonly epochs?: number;
-    }
-  | { readonly kind: 'open'; readonly projectPath: string; readonly epochs?: number }
-  /** The bundled demo: open its project when it exists, else create it from the demo folder. */
-  | { readonly kind: 'demo'; readonly projectPath: string; readonly folder: string };
-
-type Step = 'project' | 'import' | 'embed' | 'order' | 'done';
+export type { SetupPlan } from '../lib/setup-pipeline.js';
 
 export function SetupView(props: {
-  plan: SetupPlan;
+  pipeline: SetupPipeline;
   jobs: ReadonlyMap<JobId, JobState>;
   onReady: (status: ProjectStatus) => void;
+  /** Label now, in the provisional order, while the steps go on. */
+  onLabelNow: (status: ProjectStatus) => void;
   onBack: () => void;
 }): React.JSX.Element {
   const api = useApi();
-  const [step, setStep] = useState<Step>('project');
-  const [error, setError] = useState<{ text: string; cancelled: boolean } | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [testReport, setTestReport] = useState<ImportReport | null>(null);
-  const [status, setStatus] = useState<ProjectStatus | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const pipeline = props.pipeline;
+  const { step, error, report, testReport, status, canLabel } = useSyncExternalStore(pipeline.subscribe, pipeline.getState);
   const startedAt = useRef(Date.now());
-  const ran = useRef(-1);
   const { onReady } = props;
-
-  const run = useCallback(async () => {
-    setError(null);
-    try {
-      let st: ProjectStatus;
-      setStep('project');
-      let plan: SetupPlan = props.plan;
-      if (plan.kind === 'demo') {
-        const demo = plan;
-        try {
-          await api.invoke('project:open', { path: demo.projectPath });
-          plan = { kind: 'open', projectPath: demo.projectPath };
-        } catch (e) {
-          if (errorCode(e) !== 'not-found') throw e;
-          plan = { kind: 'create', projectPath: demo.projectPath, folder: demo.folder, settings: { inputSize: 32 } };
-        }
-      }
-      if (plan.kind === 'create') {
-        // A retry after a failed import reopens the project instead of creating it again.
-        st =
-          attempt > 0 && status
-            ? await api.invoke('project:open', { path: status.path })
-            : await api.invoke('project:create', { path: plan.projectPath, settings: plan.settings, folder: plan.folder });
-        setStatus(st);
-        if (!report || attempt === 0) {
-          setStep('import');
-          const r = await api.invoke('images:import', { folder: plan.folder });
-          setReport(r);
-          if (plan.testFolder) {
-            const t = await api.invoke('images:import', { folder: plan.testFolder, test: true });
-            setTestReport(t);
-          }
-        }
-        st = await api.invoke('project:status', {});
-      } else {
-        st = await api.invoke('project:open', { path: plan.projectPath });
-      }
-      setStatus(st);
-      if (st.images.ready === 0) throw new Error('The project has no readable images; import a folder with images (jpg, png, webp, tiff, gif, bmp, avif).');
-      if (!st.embedding) {
-        setStep('embed');
-        await api.invoke('embed:run', plan.epochs !== undefined ? { epochs: plan.epochs } : {});
-        st = await api.invoke('project:status', {});
-      }
-      if (!st.order) {
-        setStep('order');
-        await api.invoke('order:run', {});
-        st = await api.invoke('project:status', {});
-      }
-      setStatus(st);
-      setStep('done');
-    } catch (e) {
-      setError({ text: errorText(e), cancelled: errorCode(e) === 'cancelled' });
-    }
-  }, [api, props.plan, attempt, status, report]);
-
-  useEffect(() => {
-    if (ran.current === attempt) return;
-    ran.current = attempt;
-    void run();
-  }, [run, attempt]);
+  useEffect(() => pipeline.start(), [pipeline]);
 
   const unreadable = [...(report?.unreadable ?? []), ...(testReport?.unreadable ?? [])];
   useEffect(() => {
@@ -116,18 +42,20 @@ export function SetupView(props: {
     return j && j.startedAt >= startedAt.current - 1000 ? j : null;
   };
   const cancel = (j: JobState | null) => (j ? () => void api.invoke('job:cancel', { jobId: j.jobId }) : undefined);
-  const steps: readonly { id: Step; name: string }[] = [
-    { id: 'project', name: props.plan.kind === 'create' ? 'Create project' : 'Open project' },
-    ...(props.plan.kind !== 'open' ? [{ id: 'import' as const, name: 'Import images' }] : []),
+  const plan = pipeline.plan;
+  const steps: readonly { id: SetupStep; name: string }[] = [
+    { id: 'project', name: plan.kind === 'create' ? 'Create project' : 'Open project' },
+    ...(plan.kind !== 'open' ? [{ id: 'import' as const, name: 'Import images' }] : []),
     { id: 'embed', name: 'Embed the images' },
     { id: 'order', name: 'Order queue' },
   ];
-  const order: Step[] = ['project', 'import', 'embed', 'order', 'done'];
+  const order: SetupStep[] = ['project', 'import', 'embed', 'order', 'done'];
+  const early = canLabel && status !== null && step !== 'project' && step !== 'done' && !error;
 
   return (
     <main className="setup-view" data-step={step}>
-      <h1>{props.plan.kind === 'create' ? 'New project' : props.plan.kind === 'demo' ? 'Demo project' : 'Opening project'}</h1>
-      <p className="muted path">{props.plan.projectPath}</p>
+      <h1>{plan.kind === 'create' ? 'New project' : plan.kind === 'demo' ? 'Demo project' : 'Opening project'}</h1>
+      <p className="muted path">{plan.projectPath}</p>
       <ol className="steps">
         {steps.map((s) => {
           const state = order.indexOf(step) > order.indexOf(s.id) ? 'done' : step === s.id ? (error ? 'failed' : 'active') : 'todo';
@@ -144,6 +72,17 @@ export function SetupView(props: {
           return j ? <JobCard key={stage} job={j} onCancel={cancel(j)} /> : null;
         })}
       </div>
+      {early && (
+        <section className="card label-now" aria-label="Label now">
+          <p>
+            Labeling can start now: until the novelty order is ready, images come in a provisional order (spread evenly over the folder as it is imported) and
+            test images come first, as the learning curve needs them. Every label is kept, and the novelty order takes it into account.
+          </p>
+          <button type="button" className="btn primary" autoFocus onClick={() => props.onLabelNow(status)}>
+            Start labeling now
+          </button>
+        </section>
+      )}
       {report && (
         <section className="card import-summary" aria-label="Import summary">
           <h2>Import</h2>
@@ -185,7 +124,7 @@ export function SetupView(props: {
         <div className={error.cancelled ? 'notice' : 'error-banner'} role="alert">
           <p>{error.cancelled ? `Cancelled: ${error.text}` : error.text}</p>
           <div className="row">
-            <button type="button" className="btn" onClick={() => setAttempt((a) => a + 1)}>
+            <button type="button" className="btn" onClick={() => pipeline.retry()}>
               Retry
             </button>
             <button type="button" className="btn" onClick={props.onBack}>
