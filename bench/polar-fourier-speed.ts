@@ -20,6 +20,8 @@ import { demoInputs } from './bench-util.js';
 const SIZE = 64;
 const N = 10_000;
 const DIM = 32;
+const REFERENCE = 'a vectorised NumPy version of the same descriptors and projection (bench/polar-fourier-numpy.py), one thread, same bytes';
+const GOAL_TEXT = 'ours / NumPy throughput >= 1, descriptors equal to 1e-4, estimated peak RSS for 100,000 images < 2 GB';
 
 /** The demo images at SIZE px, repeated up to `total`. */
 async function demoRepeated(total: number): Promise<Uint8Array> {
@@ -71,6 +73,8 @@ export async function run(): Promise<BenchResult[]> {
         {
           name: `polar Fourier embedding (${N} images, ${SIZE} px)`,
           figures: {},
+          reference: REFERENCE,
+          goal: GOAL_TEXT,
           met: false,
           notes: `child failed: ${(child.stderr || '').trim().split('\n').pop()}`,
         },
@@ -114,6 +118,8 @@ export async function run(): Promise<BenchResult[]> {
         ...(ratio === null
           ? {}
           : { ratio: { value: ratio, goal: 1, description: 'ours / NumPy reference throughput (same images, same descriptors and projection), goal >= 1' } }),
+        reference: REFERENCE,
+        goal: GOAL_TEXT,
         met: ratio !== null && ratio >= 1 && est100k < 2048 && (maxDiff ?? 1) < 1e-4,
         notes: `fresh process; one thread on both sides; ${typeof ref === 'string' ? ref : `NumPy ${ref.numpy}`}; the 100,000 estimate adds the model inputs and descriptors of 90,000 more images (goal < 2 GB); ${load}.`,
       },
