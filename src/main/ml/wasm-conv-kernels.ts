@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { CONV2D_BACKPROP_FILTER, conv2dBackpropFilterWasm } from './wasm-conv2d-backprop-filter.js';
 import { CONV2D_BACKPROP_INPUT, conv2dBackpropInputWasm } from './wasm-conv2d-backprop-input.js';
-import { call, WASM, type KernelFunc } from './wasm-kernel-utils.js';
+import { convSimd, heapOffset } from './wasm-conv-simd.js';
+import { call, WASM, type KernelFunc, type WasmBackendLike } from './wasm-kernel-utils.js';
 import { sumLeadingAxesWasm } from './wasm-sum.js';
 
 let done = false;
@@ -38,6 +39,17 @@ export function registerWasmConvKernels(): void {
       const disposer = backend as { disposeData(id: object): boolean };
       const swapLast = (t: tf.TensorInfo): tf.TensorInfo => {
         const r = t.shape.length;
+        const simd = convSimd(backend);
+        if (simd && t.dtype === 'float32') {
+          const rows = t.shape[r - 2]!;
+          const cols = t.shape[r - 1]!;
+          const out = (backend as WasmBackendLike).makeOutput([...t.shape.slice(0, r - 2), cols, rows], 'float32');
+          const src = heapOffset(backend, t);
+          const dst = heapOffset(backend, out);
+          const batches = t.shape.slice(0, r - 2).reduce((a, b) => a * b, 1);
+          for (let i = 0; i < batches; i++) simd.transpose2d(src + i * rows * cols * 4, dst + i * rows * cols * 4, rows, cols);
+          return out;
+        }
         const perm = Array.from({ length: r }, (_, i) => (i === r - 2 ? r - 1 : i === r - 1 ? r - 2 : i));
         return call('Transpose', backend, { x: t }, { perm });
       };

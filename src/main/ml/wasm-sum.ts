@@ -6,10 +6,12 @@
  * transposes the whole tensor to move the reduced axes inward; for these
  * shapes that transpose dominated (9 ms of a 46 ms step at 64 px, measured).
  * Reducing leading axes is a column sum over a row-major [rows, inner] view,
- * done here in one JavaScript pass over the wasm heap (float64 accumulators).
+ * done here on the wasm heap (float64 accumulators; wasm-conv-simd.wat, or one
+ * JavaScript pass where WebAssembly SIMD is missing).
  * Any other reduction goes to the backend's own kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { convSimd, heapOffset } from './wasm-conv-simd.js';
 import type { KernelFunc, WasmBackendLike } from './wasm-kernel-utils.js';
 
 /** Wrap the backend's Sum kernel function `plain` with the leading-axes fast path. */
@@ -29,6 +31,11 @@ export function sumLeadingAxesWasm(plain: KernelFunc): KernelFunc {
     const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
     const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...x.shape.slice(k)] : x.shape.slice(k);
     const out = backend.makeOutput(outShape, 'float32');
+    const simd = convSimd(backend);
+    if (simd) {
+      simd.columnSum(heapOffset(backend, x), heapOffset(backend, out), rows, inner);
+      return out as tf.TensorInfo;
+    }
     const xv = backend.typedArrayFromHeap(x);
     const ov = backend.typedArrayFromHeap(out);
     const acc = new Float64Array(inner);
