@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import wabtInit from 'wabt';
 import { selectBackend } from '../../src/main/ml/backend.js';
-import { convSimd, setConvSimdEnabled } from '../../src/main/ml/wasm-conv-simd.js';
+import { convSimd, scaledImageTensor, setConvSimdEnabled } from '../../src/main/ml/wasm-conv-simd.js';
 import { CONV_SIMD_WASM_BASE64 } from '../../src/main/ml/wasm-conv-simd-wasm.js';
 import { mulberry32 } from '../../src/shared/random.js';
 
@@ -211,6 +211,26 @@ describe('wasm-conv-simd', () => {
       expect(once()).toEqual(simd);
     } finally {
       setConvSimdEnabled(true);
+    }
+  });
+
+  it.each(['wasm-simd', 'js', 'cpu'] as const)('scaledImageTensor (%s) holds every byte / 255', async (path) => {
+    const shape: [number, number, number, number] = [3, 5, 7, 3]; // 315 bytes: not a multiple of 4
+    const r = mulberry32(31);
+    const src = Uint8Array.from({ length: 315 }, () => Math.floor(r() * 256));
+    src[0] = 0;
+    src[1] = 255;
+    await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
+    setConvSimdEnabled(path === 'wasm-simd');
+    try {
+      const t = scaledImageTensor(src, shape);
+      expect(t.shape).toEqual(shape);
+      const got = t.dataSync();
+      t.dispose();
+      for (let i = 0; i < src.length; i++) expect(got[i]).toBe(Math.fround(src[i]! / 255));
+    } finally {
+      setConvSimdEnabled(true);
+      await tf.setBackend('wasm');
     }
   });
 

@@ -11,8 +11,9 @@
  * memory cannot be imported, convSimd() returns null and the kernels run their
  * JavaScript loops, which compute the same bits (see the .wat).
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { CONV_SIMD_WASM_BASE64 } from './wasm-conv-simd-wasm.js';
+import type { WasmBackendLike } from './wasm-kernel-utils.js';
 
 /** The module's exports; every pointer is a byte offset in the backend's memory. */
 export interface ConvSimd {
@@ -114,4 +115,33 @@ export function convSimd(backend: unknown): ConvSimd | null {
 /** Byte offset of a tensor's data in the backend's memory. */
 export function heapOffset(backend: unknown, t: tf.TensorInfo): number {
   return (backend as BackendInternals).getMemoryOffset(t.dataId);
+}
+
+/**
+ * uint8 images scaled to [0, 1] as a float32 tensor of `shape`. On the wasm backend with SIMD the bytes are copied
+ * into the heap once and scaled there (scaleU8) straight into the tensor's memory; elsewhere a JavaScript loop builds
+ * the floats and tf.tensor copies them in. Same values either way (one correctly rounded division per pixel).
+ */
+export function scaledImageTensor(src: Uint8Array, shape: [number, number, number, number]): tf.Tensor4D {
+  const engine = tf.engine();
+  const backend = engine.backend as unknown;
+  const simd = tf.getBackend() === 'wasm' ? convSimd(backend) : null;
+  if (!simd) {
+    const f = new Float32Array(src.length);
+    for (let i = 0; i < f.length; i++) f[i] = src[i]! / 255;
+    return tf.tensor4d(f, shape);
+  }
+  const b = backend as BackendInternals & WasmBackendLike;
+  const out = b.makeOutput(shape, 'float32');
+  const bytes = b.makeOutput([Math.ceil(src.length / 4)], 'float32');
+  try {
+    // The memory's buffer after both allocations (an allocation may grow the memory and replace it).
+    const memory = (b.wasm?.asm?.memory ?? b.wasm?.wasmExports?.memory) as { buffer: ArrayBuffer };
+    const at = heapOffset(b, bytes);
+    new Uint8Array(memory.buffer, at, src.length).set(src);
+    simd.scaleU8(at, heapOffset(b, out), src.length);
+  } finally {
+    b.disposeData(bytes.dataId);
+  }
+  return engine.makeTensorFromTensorInfo(out, backend as tf.KernelBackend) as tf.Tensor4D;
 }
