@@ -173,6 +173,19 @@ describe.each(['wasm-simd', 'js'] as const)('wasm conv kernels (%s path) equal t
     expect(await shapeOf('wasm')).toEqual(await shapeOf('cpu'));
   });
 
+  it.each([
+    [[6, 5, 4, 16], [0, 1, 2], false],
+    [[6, 5, 4, 3], [0, 1, 2], true],
+    [[7, 9], [0], false],
+    [[4, 5, 6, 3], [1, 2], false], // not leading: the backend's own kernel
+  ] as const)('mean of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
+    const v = randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      12,
+    );
+    await compare(() => [tf.mean(tf.tensor(v, [...shape]), [...axes], keepDims)]);
+  });
+
   it('frees its intermediate buffers (no tensors or wasm data left behind)', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 9), [2, 9, 9, 3]);
@@ -202,7 +215,13 @@ describe('wasm-conv-simd', () => {
         const dy = tf.tensor4d(dyv, [3, 8, 8, 8]);
         const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), dy)));
         const a = tf.tensor2d(av, [9, 13]);
-        const outs = [...g([x, f]), tf.conv2dTranspose(dy, f, [3, 16, 16, 4], 2, 'same'), tf.matMul(a, a, true, false), tf.sum(dy, [0, 1, 2])];
+        const outs = [
+          ...g([x, f]),
+          tf.conv2dTranspose(dy, f, [3, 16, 16, 4], 2, 'same'),
+          tf.matMul(a, a, true, false),
+          tf.sum(dy, [0, 1, 2]),
+          tf.mean(dy, [0, 1, 2]),
+        ];
         return outs.map((t) => t.dataSync() as Float32Array);
       });
     const simd = once();

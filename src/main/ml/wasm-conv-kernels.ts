@@ -6,7 +6,7 @@
  *   plain product (the backend's transposed paths measured 5-30x slower; dense
  *   layer gradients use them),
  * - Sum over leading axes (bias gradients) without the backend's full transpose
- *   (wasm-sum.ts).
+ *   (wasm-sum.ts), and Mean over leading axes (batch norm statistics) the same way.
  * All are checked against the cpu backend in test/ml/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -69,6 +69,11 @@ export function registerWasmConvKernels(): void {
   if (sum) {
     tf.unregisterKernel('Sum', WASM);
     tf.registerKernel({ ...sum, kernelFunc: sumLeadingAxesWasm(sum.kernelFunc as unknown as KernelFunc) as unknown as tf.KernelFunc });
+  }
+  const mean = tf.getKernel('Mean', WASM);
+  if (mean) {
+    tf.unregisterKernel('Mean', WASM);
+    tf.registerKernel({ ...mean, kernelFunc: sumLeadingAxesWasm(mean.kernelFunc as unknown as KernelFunc, true) as unknown as tf.KernelFunc });
   }
   done = true;
 }

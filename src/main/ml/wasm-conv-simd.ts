@@ -51,7 +51,8 @@ export interface ConvSimd {
     left: number,
   ): void;
   transpose2d(src: number, dst: number, rows: number, cols: number): void;
-  columnSum(x: number, out: number, rows: number, inner: number): void;
+  /** out = column sums / div, float64 accumulators (div 1: sums; div rows: means). */
+  columnSum(x: number, out: number, rows: number, inner: number, div: number): void;
   scaleU8(src: number, dst: number, n: number): void;
 }
 

@@ -209,12 +209,15 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $l))))
 
-  ;; out[j] = sum over r of x[r, j] (x [rows, inner]), float64 accumulators, rows in order;
-  ;; 8 columns per pass over the rows, then single columns.
-  (func (export "columnSum") (param $x i32) (param $out i32) (param $rows i32) (param $inner i32)
+  ;; out[j] = (sum over r of x[r, j]) / div (x [rows, inner]), float64 accumulators, rows in order,
+  ;; divided in float64 and rounded once (div 1: the sum; div rows: the mean); 8 columns per pass
+  ;; over the rows, then single columns.
+  (func (export "columnSum") (param $x i32) (param $out i32) (param $rows i32) (param $inner i32) (param $div f64)
+    (local $d v128)
     (local $j i32) (local $r i32) (local $s i32) (local $stride i32) (local $v v128) (local $w v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $acc f64) (local $o i32)
     (local.set $stride (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $d (f64x2.splat (local.get $div)))
     (local.set $j (i32.const 0))
     (block $bdone (loop $bloop
       (br_if $bdone (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $inner)))
@@ -238,10 +241,10 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rloop)))
       (local.set $o (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
-      (i64.store (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (local.get $a0))))
-      (i64.store offset=8 (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (local.get $a1))))
-      (i64.store offset=16 (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (local.get $a2))))
-      (i64.store offset=24 (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (local.get $a3))))
+      (i64.store (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (f64x2.div (local.get $a0) (local.get $d)))))
+      (i64.store offset=8 (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (f64x2.div (local.get $a1) (local.get $d)))))
+      (i64.store offset=16 (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (f64x2.div (local.get $a2) (local.get $d)))))
+      (i64.store offset=24 (local.get $o) (i64x2.extract_lane 0 (f32x4.demote_f64x2_zero (f64x2.div (local.get $a3) (local.get $d)))))
       (local.set $j (i32.add (local.get $j) (i32.const 8)))
       (br $bloop)))
     (block $cdone (loop $cloop
@@ -255,7 +258,7 @@
         (local.set $s (i32.add (local.get $s) (local.get $stride)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rloop2)))
-      (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $acc)))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (f64.div (local.get $acc) (local.get $div))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $cloop))))
 
