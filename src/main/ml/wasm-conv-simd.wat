@@ -9,38 +9,44 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; One filter tap (i, j) of im2col: for c < ci, the row (tap, c) of cols [K, M]
+;; One filter tap (i, j) of im2col: for c < ci, the row (tap, c) of cols [K, M]
   ;; (M = B * oh * ow) gets x[b, y*sh + di, xo*sw + dj, c] at column (b, y, xo),
   ;; 0 where that pixel is outside the image. xoLo <= xo < xoHi are the columns
   ;; inside (the caller computes them). dst is the byte offset of row (tap, 0).
+  ;; Loops run b, y outside c, so one input row is read for all its channels while
+  ;; it is in cache (c outermost re-read the whole input ci times: 3x slower at ci 16).
   (func (export "im2colTap")
     (param $x i32) (param $dst i32) (param $B i32) (param $H i32) (param $W i32) (param $ci i32)
     (param $oh i32) (param $ow i32) (param $sh i32) (param $sw i32) (param $di i32) (param $dj i32)
     (param $xoLo i32) (param $xoHi i32) (param $m i32)
     (local $c i32) (local $b i32) (local $y i32) (local $iy i32) (local $p i32) (local $src i32)
-    (local $q i32) (local $end i32) (local $step i32) (local $row i32)
+    (local $q i32) (local $end i32) (local $step i32) (local $row i32) (local $plane i32) (local $col i32) (local $src0 i32)
     (local.set $step (i32.shl (i32.mul (local.get $sw) (local.get $ci)) (i32.const 2)))
     (local.set $row (i32.shl (local.get $ow) (i32.const 2)))
-    (local.set $c (i32.const 0))
-    (block $cdone (loop $cloop
-      (br_if $cdone (i32.ge_u (local.get $c) (local.get $ci)))
-      (local.set $p (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $c) (local.get $m)) (i32.const 2))))
-      (local.set $b (i32.const 0))
-      (block $bdone (loop $bloop
-        (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
-        (local.set $y (i32.const 0))
-        (block $ydone (loop $yloop
-          (br_if $ydone (i32.ge_u (local.get $y) (local.get $oh)))
-          (local.set $iy (i32.add (i32.mul (local.get $y) (local.get $sh)) (local.get $di)))
+    (local.set $plane (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $col (local.get $dst))
+    (local.set $b (i32.const 0))
+    (block $bdone (loop $bloop
+      (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
+      (local.set $y (i32.const 0))
+      (block $ydone (loop $yloop
+        (br_if $ydone (i32.ge_u (local.get $y) (local.get $oh)))
+        (local.set $iy (i32.add (i32.mul (local.get $y) (local.get $sh)) (local.get $di)))
+        ;; src0 = x + (((b*H + iy)*W + xoLo*sw + dj)*ci) * 4
+        (local.set $src0 (i32.add (local.get $x) (i32.shl
+          (i32.mul (i32.add (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $iy)) (local.get $W))
+            (i32.mul (local.get $xoLo) (local.get $sw))) (local.get $dj)) (local.get $ci))
+          (i32.const 2))))
+        (local.set $c (i32.const 0))
+        (block $cdone (loop $cloop
+          (br_if $cdone (i32.ge_u (local.get $c) (local.get $ci)))
+          ;; p = start of output row (b, y) in the plane of channel c
+          (local.set $p (i32.add (local.get $col) (i32.mul (local.get $c) (local.get $plane))))
           (if (i32.or (i32.lt_s (local.get $iy) (i32.const 0)) (i32.ge_s (local.get $iy) (local.get $H)))
             (then (memory.fill (local.get $p) (i32.const 0) (local.get $row)))
             (else
               (memory.fill (local.get $p) (i32.const 0) (i32.shl (local.get $xoLo) (i32.const 2)))
-              ;; src = x + (((b*H + iy)*W + xoLo*sw + dj)*ci + c) * 4
-              (local.set $src (i32.add (local.get $x) (i32.shl
-                (i32.add (i32.mul (i32.add (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $iy)) (local.get $W))
-                  (i32.mul (local.get $xoLo) (local.get $sw))) (local.get $dj)) (local.get $ci)) (local.get $c))
-                (i32.const 2))))
+              (local.set $src (i32.add (local.get $src0) (i32.shl (local.get $c) (i32.const 2))))
               (local.set $q (i32.add (local.get $p) (i32.shl (local.get $xoLo) (i32.const 2))))
               (local.set $end (i32.add (local.get $p) (i32.shl (local.get $xoHi) (i32.const 2))))
               (if (i32.eq (local.get $step) (i32.const 4))
@@ -72,13 +78,13 @@
                 (br $l3)))
               (memory.fill (local.get $end) (i32.const 0)
                 (i32.sub (i32.add (local.get $p) (local.get $row)) (local.get $end)))))
-          (local.set $p (i32.add (local.get $p) (local.get $row)))
-          (local.set $y (i32.add (local.get $y) (i32.const 1)))
-          (br $yloop)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $bloop)))
-      (local.set $c (i32.add (local.get $c) (i32.const 1)))
-      (br $cloop))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br $cloop)))
+        (local.set $col (i32.add (local.get $col) (local.get $row)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yloop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bloop))))
 
   ;; col2im: out [B, H, W, ci] = 0, then out[b, y*sh + i - top, xo*sw + j - left, :] += prod[(b, y, xo), (i, j, :)]
   ;; for every tap inside the image, in the order b, y, i, xo, j (the JS loop's).
