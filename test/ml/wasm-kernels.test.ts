@@ -186,6 +186,40 @@ describe.each(['wasm-simd', 'js'] as const)('wasm conv kernels (%s path) equal t
     await compare(() => [tf.mean(tf.tensor(v, [...shape]), [...axes], keepDims)]);
   });
 
+  it.each([
+    [
+      [3, 4, 5, 8],
+      [1, 1, 1, 8],
+    ],
+    [
+      [1, 1, 1, 8],
+      [3, 4, 5, 8],
+    ],
+    [[6, 12], [12]],
+    [
+      [6, 12],
+      [1, 12],
+    ],
+    [
+      [3, 4, 5, 6],
+      [1, 1, 1, 6],
+    ], // 6 channels: the backend's own kernel
+  ] as const)('multiply, add, subtract of %j and %j (per-channel broadcast)', async (sa, sb) => {
+    const av = randomArray(
+      sa.reduce((x: number, y: number) => x * y, 1),
+      13,
+    );
+    const bv = randomArray(
+      sb.reduce((x: number, y: number) => x * y, 1),
+      14,
+    );
+    await compare(() => {
+      const a = tf.tensor(av, [...sa]);
+      const b = tf.tensor(bv, [...sb]);
+      return [tf.mul(a, b), tf.add(a, b), tf.sub(a, b)];
+    });
+  });
+
   it('frees its intermediate buffers (no tensors or wasm data left behind)', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 9), [2, 9, 9, 3]);
@@ -202,7 +236,7 @@ describe.each(['wasm-simd', 'js'] as const)('wasm conv kernels (%s path) equal t
 });
 
 describe('wasm-conv-simd', () => {
-  it('gives the same bits as the JavaScript path (conv gradients, conv2dTranspose, transposed matMul, bias sums)', async () => {
+  it('gives the same bits as the JavaScript path (conv gradients, conv2dTranspose, transposed matMul, bias sums, per-channel broadcasts)', async () => {
     await tf.setBackend('wasm');
     const xv = randomArray(3 * 16 * 16 * 4, 21);
     const fv = randomArray(3 * 3 * 4 * 8, 22);
@@ -222,6 +256,8 @@ describe('wasm-conv-simd', () => {
           tf.sum(dy, [0, 1, 2]),
           tf.mean(dy, [0, 1, 2]),
         ];
+        const v = tf.tensor4d(fv.subarray(0, 8), [1, 1, 1, 8]);
+        outs.push(tf.mul(v, dy), tf.sub(v, dy), tf.sub(dy, v), tf.add(dy, v));
         return outs.map((t) => t.dataSync() as Float32Array);
       });
     const simd = once();

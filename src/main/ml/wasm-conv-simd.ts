@@ -54,6 +54,8 @@ export interface ConvSimd {
   /** out = column sums / div, float64 accumulators (div 1: sums; div rows: means). */
   columnSum(x: number, out: number, rows: number, inner: number, div: number): void;
   scaleU8(src: number, dst: number, n: number): void;
+  /** out[r, :] = a[r, :] op v (0 *, 1 +, 2 -; vFirst 1: v op a[r, :]); inner a multiple of 4. */
+  broadcastRows(op: number, a: number, v: number, out: number, rows: number, inner: number, vFirst: number): void;
 }
 
 interface WasmApi {

@@ -268,6 +268,35 @@
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $cloop))))
 
+;; out[r, :] = a[r, :] op v (op 0 multiply, 1 add, 2 subtract; vFirst: v op a[r, :]) for r < rows,
+  ;; a [rows, inner], v [inner], inner a multiple of 4: a per-channel broadcast (batch norm's scale
+  ;; and shift) without the backend's generic broadcasting loop. One IEEE operation per element, as there.
+  (func (export "broadcastRows") (param $op i32) (param $a i32) (param $v i32) (param $out i32)
+    (param $rows i32) (param $inner i32) (param $vFirst i32)
+    (local $r i32) (local $j i32) (local $rowBytes i32) (local $x v128) (local $w v128) (local $y v128)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 2)))
+    (block $rdone (loop $rloop
+      (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+        (local.set $x (v128.load (i32.add (local.get $a) (local.get $j))))
+        (local.set $w (v128.load (i32.add (local.get $v) (local.get $j))))
+        (if (local.get $vFirst)
+          (then (local.set $y (local.get $x)) (local.set $x (local.get $w)) (local.set $w (local.get $y))))
+        (if (i32.eqz (local.get $op))
+          (then (local.set $y (f32x4.mul (local.get $x) (local.get $w))))
+          (else (if (i32.eq (local.get $op) (i32.const 1))
+            (then (local.set $y (f32x4.add (local.get $x) (local.get $w))))
+            (else (local.set $y (f32x4.sub (local.get $x) (local.get $w)))))))
+        (v128.store (i32.add (local.get $out) (local.get $j)) (local.get $y))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $jloop)))
+      (local.set $a (i32.add (local.get $a) (local.get $rowBytes)))
+      (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rloop))))
+
   ;; dst[i] = src[i] / 255 (src uint8, dst float32), 4 at a time.
   (func (export "scaleU8") (param $src i32) (param $dst i32) (param $n i32)
     (local $i i32) (local $n4 i32) (local $k v128)
