@@ -1,8 +1,9 @@
 /**
  * Where one autoencoder training step spends its time, per tfjs kernel
- * (tf.profile; nested calls inside our wasm kernels are counted in the outer kernel).
+ * (tf.profile over --steps steps, averaged: one step's split varies with the load and GC; nested calls
+ * inside our wasm kernels are counted in the outer kernel).
  *
- *   node --import tsx bench/autoencoder-profile.ts [--backend wasm] [--size 64] [--batch 32] [--filters 8]
+ *   node --import tsx bench/autoencoder-profile.ts [--backend wasm] [--size 64] [--batch 32] [--filters 8] [--steps 5]
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/main/ml/backend.js';
@@ -26,11 +27,14 @@ const step = () => {
 };
 step();
 step();
-const prof = await tf.profile(() => step());
+const steps = Number(arg('steps', '5'));
+const prof = await tf.profile(() => {
+  for (let i = 0; i < steps; i++) step();
+});
 const agg = new Map<string, number>();
-for (const k of prof.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+for (const k of prof.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + (k.kernelTimeMs as number) / steps);
 const total = [...agg.values()].reduce((a, b) => a + b, 0);
-console.log(`backend ${backend}, ${s}px, batch ${batch}: kernel time ${total.toFixed(1)} ms per step`);
+console.log(`backend ${backend}, ${s}px, batch ${batch}: kernel time ${total.toFixed(1)} ms per step (mean of ${steps})`);
 for (const [k, v] of [...agg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12))
   console.log(`  ${k.padEnd(24)} ${v.toFixed(1).padStart(7)} ms  ${((100 * v) / total).toFixed(0)} %`);
 if (process.argv.includes('--detail'))

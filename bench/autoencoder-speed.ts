@@ -23,6 +23,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { selectBackend } from '../src/main/ml/backend.js';
 import { DEFAULT_FILTERS, encodeImages, reconstructionLoss, trainAutoencoder } from '../src/main/ml/autoencoder.js';
@@ -40,6 +41,7 @@ export interface SpeedRow {
   readonly imagesPerSecond: number;
   readonly imagesPerCpuSecond: number;
   readonly encodeImagesPerSecond: number;
+  readonly encodeImagesPerCpuSecond: number;
   readonly trainLoss: number[];
   readonly heldOutMse: number;
   readonly params: number;
@@ -107,8 +109,11 @@ export async function measure(
   encodeImages(r.encoder, test.subarray(0, 64 * per), 64); // warm-up
   // Same work as the PyTorch reference: embed all n training images in batches of 256.
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   encodeImages(r.encoder, all.subarray(0, n * per), n, 256);
   const encodeIps = n / ((performance.now() - t0) / 1000);
+  const c1 = process.cpuUsage(c0);
+  const encodeIpcs = n / ((c1.user + c1.system) / 1e6);
   const heldOutMse = reconstructionLoss(r.encoder, r.decoder, test, N_TEST);
   const row: SpeedRow = {
     backend: got,
@@ -120,6 +125,7 @@ export async function measure(
     imagesPerSecond: Math.round(ips),
     imagesPerCpuSecond: Math.round(ipcs),
     encodeImagesPerSecond: Math.round(encodeIps),
+    encodeImagesPerCpuSecond: Math.round(encodeIpcs),
     trainLoss: r.loss.map((x) => Number(x.toFixed(5))),
     heldOutMse: Number(heldOutMse.toFixed(5)),
     params: r.encoder.countParams() + r.decoder.countParams(),
@@ -137,14 +143,24 @@ function pythonWithTorch(): string | null {
   return null;
 }
 
-/** The PyTorch CPU reference, or the reason it could not run. threads 0 = PyTorch's default. */
-function torchReference(
-  size: number,
-  filters: number,
-  batch: number,
-  n: number,
-  threads = 0,
-): { train: number; encode: number; version: string; threads: number; loss: number[] } | string {
+interface TorchFigures {
+  readonly train: number;
+  readonly encode: number;
+  /** Images per CPU-second over the same spans (undefined if the script does not print them). */
+  readonly trainPerCpu?: number;
+  readonly encodePerCpu?: number;
+  readonly trainCpuSeconds?: number;
+  readonly encodeCpuSeconds?: number;
+  readonly version: string;
+  readonly threads: number;
+  readonly loss: number[];
+}
+
+/**
+ * The PyTorch CPU reference, or the reason it could not run. One thread by default: the wasm backend runs
+ * one, and on a shared 2-core machine PyTorch's default thread count measured slower anyway. 0 = PyTorch's default.
+ */
+function torchReference(size: number, filters: number, batch: number, n: number, threads = 1): TorchFigures | string {
   const py = pythonWithTorch();
   if (!py) return 'PyTorch reference not run: no python3 here imports torch (apt-get install python3-torch)';
   const script = fileURLToPath(new URL('./autoencoder-torch.py', import.meta.url));
@@ -174,8 +190,22 @@ function torchReference(
     torch: string;
     threads: number;
     loss: number[];
+    trainImagesPerCpuSecond?: number;
+    encodeImagesPerCpuSecond?: number;
+    trainCpuSeconds?: number;
+    encodeCpuSeconds?: number;
   };
-  return { train: j.trainImagesPerSecond, encode: j.encodeImagesPerSecond, version: j.torch, threads: j.threads, loss: j.loss };
+  return {
+    train: j.trainImagesPerSecond,
+    encode: j.encodeImagesPerSecond,
+    trainPerCpu: j.trainImagesPerCpuSecond,
+    encodePerCpu: j.encodeImagesPerCpuSecond,
+    trainCpuSeconds: j.trainCpuSeconds,
+    encodeCpuSeconds: j.encodeCpuSeconds,
+    version: j.torch,
+    threads: j.threads,
+    loss: j.loss,
+  };
 }
 
 /** bench/run.ts entry: the issue-4 rows, 10,000 images at 64 x 64 gray, batch 32. */
@@ -208,27 +238,39 @@ export async function run(): Promise<BenchResult[]> {
       'wasm held-out MSE': wasm.heldOutMse,
       'cpu backend images/s': cpu.imagesPerSecond,
       'PyTorch CPU images/s': typeof torch === 'string' ? 'n/a' : Math.round(torch.train),
+      'PyTorch images per CPU-s': typeof torch === 'string' || torch.trainPerCpu === undefined ? 'n/a' : Math.round(torch.trainPerCpu),
+      'PyTorch CPU-s (timed batches)': typeof torch === 'string' || torch.trainCpuSeconds === undefined ? 'n/a' : Number(torch.trainCpuSeconds.toFixed(2)),
     },
     ...(typeof torch === 'string'
       ? {}
       : { ratio: { value: wasm.imagesPerSecond / torch.train, goal: 1, description: 'ours (wasm) / PyTorch CPU training images/s, goal >= 1' } }),
     met: typeof torch === 'string' ? false : wasm.imagesPerSecond >= torch.train,
-    notes: `${common} ${torchNote} cpu backend timed on 96 images.`,
+    notes: `${common} ${torchNote} cpu backend timed on 96 images. ${load()}`,
   };
   const encodeRow: BenchResult = {
     name: `embedding extraction (${size}x${size} gray)`,
     figures: {
       'wasm images/s': wasm.encodeImagesPerSecond,
+      'wasm images per CPU-s': wasm.encodeImagesPerCpuSecond,
       'cpu backend images/s': cpu.encodeImagesPerSecond,
       'PyTorch CPU images/s': typeof torch === 'string' ? 'n/a' : Math.round(torch.encode),
+      'PyTorch images per CPU-s': typeof torch === 'string' || torch.encodePerCpu === undefined ? 'n/a' : Math.round(torch.encodePerCpu),
+      'PyTorch CPU-s': typeof torch === 'string' || torch.encodeCpuSeconds === undefined ? 'n/a' : Number(torch.encodeCpuSeconds.toFixed(3)),
     },
     ...(typeof torch === 'string'
       ? {}
       : { ratio: { value: wasm.encodeImagesPerSecond / torch.encode, goal: 1, description: 'ours (wasm) / PyTorch CPU inference images/s, goal >= 1' } }),
     met: typeof torch === 'string' ? false : wasm.encodeImagesPerSecond >= torch.encode,
-    notes: `Batches of 256, ${N_TEST} images. ${torchNote}`,
+    notes: `The ${n} training images in batches of 256, after the trained model's warm-up. ${torchNote} ${load()}`,
   };
   return [trainRow, encodeRow];
+}
+
+/** The load average when a row is made: wall figures follow it on a shared machine. */
+function load(): string {
+  return `Load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}.`;
 }
 
 function arg(name: string, def: string): string {

@@ -40,11 +40,12 @@ interface TorchFigures {
   readonly threads: number;
 }
 
+/** The PyTorch CPU reference on one thread (the wasm backend runs one), or why it could not run. */
 function torchReference(dataFile: string, n: number): TorchFigures | string {
   const py = pythonWithTorch();
   if (!py) return 'PyTorch reference not run: no python3 here imports torch (apt-get install python3-torch)';
   const script = fileURLToPath(new URL('./contrastive-torch.py', import.meta.url));
-  const p = spawnSync(py, [script, '--data', dataFile, '--n', String(n), '--size', String(SIZE), '--batch', String(BATCH), '--epochs', '1'], {
+  const p = spawnSync(py, [script, '--data', dataFile, '--n', String(n), '--size', String(SIZE), '--batch', String(BATCH), '--epochs', '1', '--threads', '1'], {
     encoding: 'utf8',
     timeout: 1_800_000,
   });

@@ -2,11 +2,17 @@
  * The wasm kernels registered by wasm-conv-kernels.ts against the cpu
  * backend's own implementations (an independent reference): gradients of
  * conv2d w.r.t. filter and input, conv2dTranspose forward and gradients,
- * matMul with transposed operands, and sums over leading axes.
+ * matMul with transposed operands, and sums over leading axes; each on both
+ * paths: the WebAssembly SIMD data movement (wasm-conv-simd.wat) and the
+ * JavaScript fallback.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import wabtInit from 'wabt';
 import { selectBackend } from '../../src/main/ml/backend.js';
+import { convSimd, scaledImageTensor, setConvSimdEnabled } from '../../src/main/ml/wasm-conv-simd.js';
+import { CONV_SIMD_WASM_BASE64 } from '../../src/main/ml/wasm-conv-simd-wasm.js';
 import { mulberry32 } from '../../src/shared/random.js';
 
 function randomArray(n: number, seed: number): Float32Array {
@@ -58,6 +64,8 @@ const cases: Case[] = [
   { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 2, pad: 'same' },
   { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 2, pad: 'valid' },
   { x: [3, 16, 16, 1], f: [3, 3, 1, 8], s: 2, pad: 'same' },
+  { x: [2, 11, 13, 1], f: [3, 3, 1, 3], s: 1, pad: 'same' },
+  { x: [2, 6, 7, 9], f: [3, 3, 9, 2], s: 1, pad: 'valid' },
   { x: [1, 7, 12, 5], f: [5, 3, 5, 2], s: [2, 1], pad: 'same' },
   { x: [2, 8, 8, 4], f: [1, 1, 4, 6], s: 2, pad: 'valid' },
   { x: [2, 10, 11, 2], f: [4, 4, 2, 3], s: 3, pad: 'same' },
@@ -65,7 +73,14 @@ const cases: Case[] = [
   { x: [2, 4, 5, 1], f: [3, 3, 1, 2], s: 4, pad: 'same' }, // stride larger than the filter
 ];
 
-describe('wasm conv kernels equal the cpu backend', () => {
+describe.each(['wasm-simd', 'js'] as const)('wasm conv kernels (%s path) equal the cpu backend', (path) => {
+  beforeAll(async () => {
+    setConvSimdEnabled(path === 'wasm-simd');
+    await tf.setBackend('wasm');
+    expect(convSimd(tf.backend()) !== null).toBe(path === 'wasm-simd');
+  });
+  afterAll(() => setConvSimdEnabled(true));
+
   it.each(cases)('conv2d gradients w.r.t. filter and input: x $x, filter $f, stride $s, $pad', async ({ x, f, s, pad }) => {
     const xv = randomArray(
       x.reduce((a, b) => a * b),
@@ -142,6 +157,7 @@ describe('wasm conv kernels equal the cpu backend', () => {
     [[4, 5, 6, 3], [0, 1, 2], true],
     [[7, 9], [0], false],
     [[7, 9], [-2], true],
+    [[33, 21], [0], false],
     [[4, 5, 6, 3], [1, 2], false], // not leading: the backend's own kernel
     [[4, 5, 6, 3], undefined, false], // all axes
   ] as const)('sum of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
@@ -157,6 +173,53 @@ describe('wasm conv kernels equal the cpu backend', () => {
     expect(await shapeOf('wasm')).toEqual(await shapeOf('cpu'));
   });
 
+  it.each([
+    [[6, 5, 4, 16], [0, 1, 2], false],
+    [[6, 5, 4, 3], [0, 1, 2], true],
+    [[7, 9], [0], false],
+    [[4, 5, 6, 3], [1, 2], false], // not leading: the backend's own kernel
+  ] as const)('mean of shape %j over axes %j (keepDims %s)', async (shape, axes, keepDims) => {
+    const v = randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      12,
+    );
+    await compare(() => [tf.mean(tf.tensor(v, [...shape]), [...axes], keepDims)]);
+  });
+
+  it.each([
+    [
+      [3, 4, 5, 8],
+      [1, 1, 1, 8],
+    ],
+    [
+      [1, 1, 1, 8],
+      [3, 4, 5, 8],
+    ],
+    [[6, 12], [12]],
+    [
+      [6, 12],
+      [1, 12],
+    ],
+    [
+      [3, 4, 5, 6],
+      [1, 1, 1, 6],
+    ], // 6 channels: the backend's own kernel
+  ] as const)('multiply, add, subtract of %j and %j (per-channel broadcast)', async (sa, sb) => {
+    const av = randomArray(
+      sa.reduce((x: number, y: number) => x * y, 1),
+      13,
+    );
+    const bv = randomArray(
+      sb.reduce((x: number, y: number) => x * y, 1),
+      14,
+    );
+    await compare(() => {
+      const a = tf.tensor(av, [...sa]);
+      const b = tf.tensor(bv, [...sb]);
+      return [tf.mul(a, b), tf.add(a, b), tf.sub(a, b)];
+    });
+  });
+
   it('frees its intermediate buffers (no tensors or wasm data left behind)', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 9), [2, 9, 9, 3]);
@@ -169,5 +232,73 @@ describe('wasm conv kernels equal the cpu backend', () => {
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
     expect(tf.engine().backend.numDataIds()).toBe(before.numDataBuffers);
     tf.dispose([x, f]);
+  });
+});
+
+describe('wasm-conv-simd', () => {
+  it('gives the same bits as the JavaScript path (conv gradients, conv2dTranspose, transposed matMul, bias sums, per-channel broadcasts)', async () => {
+    await tf.setBackend('wasm');
+    const xv = randomArray(3 * 16 * 16 * 4, 21);
+    const fv = randomArray(3 * 3 * 4 * 8, 22);
+    const dyv = randomArray(3 * 8 * 8 * 8, 23);
+    const av = randomArray(9 * 13, 24);
+    const once = (): Float32Array[] =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xv, [3, 16, 16, 4]);
+        const f = tf.tensor4d(fv, [3, 3, 4, 8]);
+        const dy = tf.tensor4d(dyv, [3, 8, 8, 8]);
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), dy)));
+        const a = tf.tensor2d(av, [9, 13]);
+        const outs = [
+          ...g([x, f]),
+          tf.conv2dTranspose(dy, f, [3, 16, 16, 4], 2, 'same'),
+          tf.matMul(a, a, true, false),
+          tf.sum(dy, [0, 1, 2]),
+          tf.mean(dy, [0, 1, 2]),
+        ];
+        const v = tf.tensor4d(fv.subarray(0, 8), [1, 1, 1, 8]);
+        outs.push(tf.mul(v, dy), tf.sub(v, dy), tf.sub(dy, v), tf.add(dy, v));
+        return outs.map((t) => t.dataSync() as Float32Array);
+      });
+    const simd = once();
+    setConvSimdEnabled(false);
+    try {
+      expect(once()).toEqual(simd);
+    } finally {
+      setConvSimdEnabled(true);
+    }
+  });
+
+  it.each(['wasm-simd', 'js', 'cpu'] as const)('scaledImageTensor (%s) holds every byte / 255', async (path) => {
+    const shape: [number, number, number, number] = [3, 5, 7, 3]; // 315 bytes: not a multiple of 4
+    const r = mulberry32(31);
+    const src = Uint8Array.from({ length: 315 }, () => Math.floor(r() * 256));
+    src[0] = 0;
+    src[1] = 255;
+    await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
+    setConvSimdEnabled(path === 'wasm-simd');
+    try {
+      const t = scaledImageTensor(src, shape);
+      expect(t.shape).toEqual(shape);
+      const got = t.dataSync();
+      t.dispose();
+      for (let i = 0; i < src.length; i++) expect(got[i]).toBe(Math.fround(src[i]! / 255));
+    } finally {
+      setConvSimdEnabled(true);
+      await tf.setBackend('wasm');
+    }
+  });
+
+  it('the committed module bytes are wasm-conv-simd.wat assembled', async () => {
+    const wabt = await wabtInit();
+    const wat = fs.readFileSync(new URL('../../src/main/ml/wasm-conv-simd.wat', import.meta.url), 'utf8');
+    const mod = wabt.parseWat('wasm-conv-simd.wat', wat, { simd: true, bulk_memory: true });
+    try {
+      mod.validate();
+      const bytes = Buffer.from(mod.toBinary({ log: false, write_debug_names: false }).buffer);
+      expect(Buffer.from(CONV_SIMD_WASM_BASE64, 'base64').equals(bytes)).toBe(true);
+    } finally {
+      mod.destroy();
+    }
   });
 });

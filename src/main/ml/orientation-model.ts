@@ -239,7 +239,13 @@ export function predictAngles(om: OrientationModel, inputs: Uint8Array, n: numbe
     for (const q of quarters) {
       const xb = new Float32Array(m * per);
       for (let j = 0; j < m; j++) rotate90Into(inputs, (start + j) * per, s, ch, q, xb, j * per, 1 / 255);
-      const pred = tf.tidy(() => predictWhole(om.model, tf.tensor4d(xb, [m, s, s, ch])).dataSync() as Float32Array);
+      const y = tf.tidy(() => predictWhole(om.model, tf.tensor4d(xb, [m, s, s, ch])));
+      let pred: Float32Array;
+      try {
+        pred = y.dataSync() as Float32Array; // read after the tidy, which only frees the input
+      } finally {
+        y.dispose();
+      }
       // Undo the rotation: the prediction is of (angle + 90 q); turn it by -90 q * k in the sin/cos plane.
       const back = (-90 * q * k * Math.PI) / 180;
       const cb = Math.cos(back);

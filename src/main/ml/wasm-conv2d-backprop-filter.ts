@@ -12,7 +12,8 @@
  * with m = (b, y, x) over all output positions, X[(i, j, c), m] the input
  * pixel x[b, y*sh + i - top, x*sw + j - left, c] that filter tap (i, j) sees
  * (0 in the padding) and dY = dy reshaped to [M, co]. X is written in the
- * [K, M] layout straight into the wasm heap by a JavaScript loop, so the
+ * [K, M] layout straight into the wasm heap (by wasm-conv-simd.wat, or a
+ * JavaScript loop where WebAssembly SIMD is missing), so the
  * product is one plain (non-transposed) BatchMatMul of the wasm backend; its
  * result [K, co] is already the filter layout [kh, kw, ci, co]. (A first
  * version used one strided slice and a transposed matMul per tap; the wasm
@@ -22,6 +23,7 @@
  * dilation 1 (tfjs's conv2d gradient itself refuses dilations > 1).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { convSimd, heapOffset } from './wasm-conv-simd.js';
 import { call, convGeometry, type ConvGradAttrs, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export const CONV2D_BACKPROP_FILTER = 'Conv2DBackpropFilter';
@@ -43,31 +45,47 @@ export function conv2dBackpropFilterWasm(params: { inputs: tf.NamedTensorInfoMap
 
   const cols = backend.makeOutput([1, k, m], 'float32');
   try {
+    const simd = convSimd(backend);
+    if (simd) {
+      const xp = heapOffset(backend, x);
+      const cp = heapOffset(backend, cols);
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          const xoLo = Math.min(ow, Math.max(0, Math.ceil((left - j) / sw)));
+          const xoHi = Math.max(xoLo, Math.min(ow, Math.floor((inW - 1 + left - j) / sw) + 1));
+          simd.im2colTap(xp, cp + (i * kw + j) * ci * m * 4, batch, inH, inW, ci, oh, ow, sh, sw, i - top, j - left, xoLo, xoHi, m);
+        }
+      }
+    } else {
+      im2colJs();
+    }
     // Views after the allocation (it may grow the heap and detach older views).
-    const xv = backend.typedArrayFromHeap(x);
-    const cv = backend.typedArrayFromHeap(cols);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        // Output columns whose tap (i, j) lands inside the input: xoLo <= xo < xoHi.
-        const xoLo = Math.min(ow, Math.max(0, Math.ceil((left - j) / sw)));
-        const xoHi = Math.max(xoLo, Math.min(ow, Math.floor((inW - 1 + left - j) / sw) + 1));
-        const step = sw * ci;
-        for (let c = 0; c < ci; c++) {
-          let p = ((i * kw + j) * ci + c) * m;
-          for (let b = 0; b < batch; b++) {
-            for (let y = 0; y < oh; y++) {
-              const iy = y * sh + i - top;
-              if (iy < 0 || iy >= inH) {
-                cv.fill(0, p, p + ow);
+    function im2colJs(): void {
+      const xv = backend.typedArrayFromHeap(x);
+      const cv = backend.typedArrayFromHeap(cols);
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          // Output columns whose tap (i, j) lands inside the input: xoLo <= xo < xoHi.
+          const xoLo = Math.min(ow, Math.max(0, Math.ceil((left - j) / sw)));
+          const xoHi = Math.max(xoLo, Math.min(ow, Math.floor((inW - 1 + left - j) / sw) + 1));
+          const step = sw * ci;
+          for (let c = 0; c < ci; c++) {
+            let p = ((i * kw + j) * ci + c) * m;
+            for (let b = 0; b < batch; b++) {
+              for (let y = 0; y < oh; y++) {
+                const iy = y * sh + i - top;
+                if (iy < 0 || iy >= inH) {
+                  cv.fill(0, p, p + ow);
+                  p += ow;
+                  continue;
+                }
+                if (xoLo > 0) cv.fill(0, p, p + xoLo);
+                let src = ((b * inH + iy) * inW + xoLo * sw + j - left) * ci + c;
+                const end = p + xoHi;
+                for (let q = p + xoLo; q < end; q++, src += step) cv[q] = xv[src]!;
+                if (xoHi < ow) cv.fill(0, end, p + ow);
                 p += ow;
-                continue;
               }
-              if (xoLo > 0) cv.fill(0, p, p + xoLo);
-              let src = ((b * inH + iy) * inW + xoLo * sw + j - left) * ci + c;
-              const end = p + xoHi;
-              for (let q = p + xoLo; q < end; q++, src += step) cv[q] = xv[src]!;
-              if (xoHi < ow) cv.fill(0, end, p + ow);
-              p += ow;
             }
           }
         }

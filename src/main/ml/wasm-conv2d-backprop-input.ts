@@ -10,13 +10,15 @@
  *   dX[b, y*sh + i - top, x*sw + j - left, c] += C[(b, y, x), (i, j, c)]
  *
  * The matMul runs in the wasm backend (plain layout: W is transposed to
- * [co, K] by a small JavaScript loop first); the scatter-add (col2im) is a
- * JavaScript loop over the wasm heap, skipping taps that fall in the padding.
+ * [co, K] first); the transpose and the scatter-add (col2im, skipping taps
+ * that fall in the padding) run on the wasm heap in wasm-conv-simd.wat, or as
+ * JavaScript loops where WebAssembly SIMD is missing.
  *
  * Supports NHWC, any strides, 'same' / 'valid' / numeric / explicit padding,
  * dilation 1.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { convSimd, heapOffset } from './wasm-conv-simd.js';
 import { call, convGeometry, type ConvGradAttrs, type WasmBackendLike } from './wasm-kernel-utils.js';
 
 export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
@@ -42,8 +44,10 @@ export function conv2dBackpropInputWasm(params: { inputs: tf.NamedTensorInfoMap;
   const wT = backend.makeOutput([1, co, k], 'float32');
   let prod: tf.TensorInfo | null = null;
   let dy3: tf.TensorInfo | null = null;
+  const simd = convSimd(backend);
   try {
-    {
+    if (simd) simd.transpose2d(heapOffset(backend, filter), heapOffset(backend, wT), k, co);
+    else {
       const wv = backend.typedArrayFromHeap(filter);
       const tv = backend.typedArrayFromHeap(wT);
       for (let r = 0; r < k; r++) for (let o = 0; o < co; o++) tv[o * k + r] = wv[r * co + o]!;
@@ -51,6 +55,10 @@ export function conv2dBackpropInputWasm(params: { inputs: tf.NamedTensorInfoMap;
     dy3 = call('Reshape', backend, { x: dy }, { shape: [1, m, co] });
     prod = call('BatchMatMul', backend, { a: dy3, b: wT }, { transposeA: false, transposeB: false }); // [1, M, K]
     const out = backend.makeOutput([batch, inH, inW, ci], 'float32');
+    if (simd) {
+      simd.col2im(heapOffset(backend, prod), heapOffset(backend, out), batch, inH, inW, ci, oh, ow, sh, sw, kh, kw, top, left);
+      return out;
+    }
     const ov = backend.typedArrayFromHeap(out);
     const pv = backend.typedArrayFromHeap(prod);
     ov.fill(0);
