@@ -83,8 +83,8 @@ function extremeScales(n: number, d: number, seed: number): Float32Array {
 
 /**
  * Small spreads far from the origin (coordinates 3e4 +- 0.5): |x|^2 + |c|^2 - 2 x.c
- * cancels almost entirely in float32, so the filter's x.c form decides nothing
- * and every row takes the float64 path.
+ * would cancel almost entirely in float32, so the kernel sums squared differences
+ * here (the other cases run its x.c form).
  */
 function farOffset(n: number, d: number, seed: number): Float32Array {
   const r = lcg(seed);
