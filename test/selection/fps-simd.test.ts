@@ -81,6 +81,18 @@ function extremeScales(n: number, d: number, seed: number): Float32Array {
   return a;
 }
 
+/**
+ * Small spreads far from the origin (coordinates 3e4 +- 0.5): |x|^2 + |c|^2 - 2 x.c
+ * would cancel almost entirely in float32, so the kernel sums squared differences
+ * here (the other cases run its x.c form).
+ */
+function farOffset(n: number, d: number, seed: number): Float32Array {
+  const r = lcg(seed);
+  const a = new Float32Array(n * d);
+  for (let i = 0; i < a.length; i++) a[i] = 3e4 + r() - 0.5;
+  return a;
+}
+
 function pickLabels(n: number, count: number, seed: number): number[] {
   const r = lcg(seed);
   const s = new Set<number>();
@@ -111,6 +123,8 @@ const cases: { name: string; gen: Gen; n: number; d: number; labels: number; k?:
   { name: 'just off the bisector of two labels', gen: bisector, n: 200, d: 16, labels: 2, fixedLabels: [0, 1], k: 40, threads: 2 },
   { name: 'just off the bisector of two labels, d = 11', gen: bisector, n: 150, d: 11, labels: 2, fixedLabels: [0, 1], k: 40 },
   { name: 'float32 overflow and underflow', gen: extremeScales, n: 120, d: 9, labels: 2 },
+  { name: 'far from the origin', gen: farOffset, n: 140, d: 20, labels: 3, k: 90, threads: 2 },
+  { name: 'clustered, d = 64', gen: clusteredData, n: 260, d: 64, labels: 0, k: 120 },
 ];
 
 describe('furthest point sampling, wasm SIMD kernel', () => {

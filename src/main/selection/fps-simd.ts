@@ -82,8 +82,12 @@ export interface SimdLayout {
   readonly mind: number;
   readonly thr: number;
   readonly cmax: number;
+  /** float32 per row: its squared norm (the float64 sum rounded), for the float32 filter's x.c form. */
+  readonly norm: number;
   /** One 16-byte result slot per thread. */
   readonly out: number;
+  /** int32 set by createSimdMemory: 1 when the filter sums squared differences instead of the x.c form. */
+  readonly flags: number;
   readonly pages: number;
   /** 1 + the relative margin of the float32 filter. */
   readonly rel: number;
@@ -98,15 +102,17 @@ export function simdLayout(n: number, d: number, slots: number): SimdLayout | nu
   const data = 0;
   const mind = data + npad * dp * 4;
   const thr = mind + npad * 8;
-  const cmax = thr + npad * 4;
+  const norm = thr + npad * 4;
+  const cmax = norm + npad * 4;
   const out = Math.ceil((cmax + Math.ceil(npad / SIMD_CHUNK) * 4) / 16) * 16;
-  const end = out + 16 * Math.max(1, slots);
+  const flags = out + 16 * Math.max(1, slots);
+  const end = flags + 16;
   const pages = Math.ceil(end / PAGE);
   if (pages > MAX_PAGES) return null;
   // float32 sums carry at most (d/4 + 5) * 2^-24 relative error (fps-simd.wat); the margin is several times that
   const rel = 1 + (dp + 16) * 2 ** -24;
   const abs = (dp + 2) * 2 ** -149;
-  return { n, d, dp, npad, data, mind, thr, cmax, out, pages, rel, abs };
+  return { n, d, dp, npad, data, mind, thr, norm, cmax, out, flags, pages, rel, abs };
 }
 
 /** The kernel to run for this input: 'js' when asked, or when wasm SIMD is missing or the data does not fit. */
@@ -131,11 +137,30 @@ export function createSimdMemory(data: Float32Array, layout: SimdLayout): WasmMe
   const { n, d, dp, npad } = layout;
   const memory = new (wasmApi()!.Memory)({ initial: layout.pages, maximum: layout.pages, shared: true });
   const f = new Float32Array(memory.buffer, layout.data, npad * dp);
+  const norm = new Float32Array(memory.buffer, layout.norm, npad);
+  const mean = new Float64Array(d);
+  let normSum = 0;
   for (let r = 0; r < n; r++) {
     const o = (r >> 2) * dp * 4 + (r & 3);
     const src = r * d;
-    for (let j = 0; j < d; j++) f[o + 4 * j] = data[src + j]!;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = data[src + j]!;
+      f[o + 4 * j] = v;
+      s += v * v;
+      mean[j] = mean[j]! + v;
+    }
+    norm[r] = s;
+    normSum += s;
   }
+  // The x.c filter's margin grows with |x|^2 + |c|^2: when the rows sit far from the
+  // origin relative to their spread (mean squared norm against the variance), it would
+  // send most rows to the float64 path, so the filter sums squared differences instead.
+  let meanSq = 0;
+  for (let j = 0; j < d; j++) meanSq += (mean[j]! / n) ** 2;
+  const spread = normSum / n - meanSq;
+  const diffForm = 2 * (layout.rel - 1) * (normSum / n) > spread / 64;
+  new Int32Array(memory.buffer, layout.flags, 1)[0] = diffForm ? 1 : 0;
   new Float64Array(memory.buffer, layout.mind, npad).fill(Infinity);
   new Float32Array(memory.buffer, layout.thr, npad).fill(Infinity);
   const k = new SimdKernel(memory, layout, 0);
@@ -148,7 +173,7 @@ let compiled: object | undefined;
 /** One instance of the module on a shared memory: this thread's view of the keys. */
 export class SimdKernel {
   private readonly exports: {
-    init: (data: number, mind: number, thr: number, cmax: number, d: number, dp: number, rel: number, abs: number) => void;
+    init: (data: number, mind: number, thr: number, cmax: number, d: number, dp: number, rel: number, abs: number, norm: number, flags: number) => void;
     setKey: (r: number, m: number) => void;
     update: (pick: number, start: number, end: number, out: number) => void;
     stream: (start: number, end: number, passes: number) => number;
@@ -168,7 +193,7 @@ export class SimdKernel {
     compiled ??= new wa.Module(moduleBytes());
     const inst = new wa.Instance(compiled, { env: { mem: memory } });
     this.exports = inst.exports as unknown as SimdKernel['exports'];
-    this.exports.init(layout.data, layout.mind, layout.thr, layout.cmax, layout.d, layout.dp, layout.rel, layout.abs);
+    this.exports.init(layout.data, layout.mind, layout.thr, layout.cmax, layout.d, layout.dp, layout.rel, layout.abs, layout.norm, layout.flags);
     this.outAddr = layout.out + 16 * slot;
     this.res = new Float64Array(memory.buffer, this.outAddr, 1);
     this.resIdx = new Int32Array(memory.buffer, this.outAddr + 8, 1);

@@ -13,19 +13,30 @@
 ;;         -1 for centres and for the padding rows up to a multiple of 4
 ;;   thr:  float32 per row, thrOf(mind): an upper bound of the key with a margin
 ;;         larger than the float32 rounding error of the SIMD sums
+;;   norm: float32 per row, its squared norm |x|^2 (the float64 sum, rounded)
+;;   flags: int32, 1 when the filter sums squared differences (set by the host)
 ;;   cmax: float32 per chunk of 64 rows, the largest thr in the chunk
 ;;
-;; Why it is exact: each lane of a vector is one row, summing its squared
-;; differences in float32 (two accumulators, even and odd columns). When that
-;; sum exceeds thr, the float64 sum is certainly >= the key (the margin covers
-;; the float32 rounding: relative (d + 16) * 2^-24 against at most (d/4 + 5) * 2^-24
-;; for the sums, plus (d + 2) * 2^-149 absolute for underflow), so the key
-;; stays. Otherwise the row's float64 sum is computed the way the JS kernel
+;; Why it is exact: each lane of a vector is one row. The float32 pass computes
+;; the dot product x.c with the new centre c (four accumulators, column mod 4)
+;; and the lower bound T = (A - 2 x.c) - (eps A + 2^-100) of |x - c|^2, with
+;; A = |x|^2 + |c|^2 and eps = (dp + 16) * 2^-24. The rounding error of A - 2 x.c
+;; in float32 is at most (dp/4 + 11) * 2^-24 * A (|x_j c_j| <= (x_j^2 + c_j^2) / 2,
+;; so the dot product's error is bounded by A, however close x is to c), plus
+;; far less than 2^-100 absolute for underflow; NaN or infinities compare false.
+;; When T exceeds thr (which is >= the key with a relative margin that covers the
+;; float64 rounding of the key), the row's float64 sum is certainly >= its key, so
+;; the key stays. Otherwise the row's float64 sum is computed the way the JS kernel
 ;; does, and the key is updated when it is smaller. So the keys are the JS
 ;; kernel's to the bit; the float32 pass only decides which rows need no update,
 ;; which on FPS is nearly all of them (a new centre takes over about n / t rows
-;; at step t). Like the JS kernel, a block of rows stops summing after 16, 32, ...
-;; columns once every lane is past its threshold (partial sums only grow).
+;; at step t). When the rows sit far from the origin relative to their spread
+;; (the host's choice, flag word at `flags`), A would dwarf the distances and the
+;; filter sums squared differences instead (margin (dp/4 + 5) * 2^-24 relative).
+;; The x.c form costs one multiply and one add per column (the
+;; difference form also subtracts, and the subtractions and adds share the FP add
+;; ports); it runs over every column with no exit branch (an exit on partial sums
+;; mispredicted often enough to cost more than the columns it saved at d = 32).
 ;;
 ;; The argmax: thr is a non-decreasing function of the key, so the rows with the
 ;; largest key are among the rows whose thr equals the largest thr. The pass
@@ -38,6 +49,10 @@
   (global $mind (mut i32) (i32.const 0))
   (global $thr (mut i32) (i32.const 0))
   (global $cmax (mut i32) (i32.const 0))
+  (global $norm (mut i32) (i32.const 0))
+  (global $eps (mut f32) (f32.const 0))
+  (global $flags (mut i32) (i32.const 0))
+  (global $diffForm (mut i32) (i32.const 0))
   (global $d (mut i32) (i32.const 0))
   (global $bstride (mut i32) (i32.const 0))
   (global $rel (mut f64) (f64.const 1))
@@ -45,7 +60,10 @@
 
   ;; dp: columns padded to a multiple of 8; rel = 1 + relative margin; abs = absolute margin
   (func (export "init") (param $data i32) (param $mind i32) (param $thr i32) (param $cmax i32)
-    (param $d i32) (param $dp i32) (param $rel f64) (param $abs f64)
+    (param $d i32) (param $dp i32) (param $rel f64) (param $abs f64) (param $norm i32) (param $flags i32)
+    (global.set $flags (local.get $flags))
+    (global.set $norm (local.get $norm))
+    (global.set $eps (f32.demote_f64 (f64.sub (local.get $rel) (f64.const 1))))
     (global.set $data (local.get $data))
     (global.set $mind (local.get $mind))
     (global.set $thr (local.get $thr))
@@ -100,8 +118,11 @@
     (local $a i32) (local $b i32) (local $j i32) (local $bits i32) (local $lane i32)
     (local $r i32) (local $m f64) (local $x f64) (local $best f64) (local $bi i32)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $s v128) (local $thrv v128) (local $vmax v128)
-    (local $t v128) (local $big f32) (local $q f32) (local $ci i32) (local $cend i32)
+    (local $t v128) (local $nc v128) (local $epsv v128) (local $big f32) (local $q f32) (local $ci i32) (local $cend i32)
     (local.set $pb (call $rowAddr (local.get $pr)))
+    (local.set $nc (v128.load32_splat (i32.add (global.get $norm) (i32.shl (local.get $pr) (i32.const 2)))))
+    (local.set $epsv (f32x4.splat (global.get $eps)))
+    (global.set $diffForm (i32.load (global.get $flags)))
     (local.set $i (local.get $start))
     (block $chunksDone
       (loop $chunks
@@ -120,35 +141,56 @@
           (local.set $acc3 (v128.const i32x4 0 0 0 0))
           (local.set $j (i32.const 0))
           (block $skip
-            (loop $cols
-              ;; 8 columns into four accumulators (column mod 4): four add chains keep the FP units busy
-              (local.set $a (i32.add (local.get $blk) (local.get $j)))
-              (local.set $b (i32.add (local.get $pb) (local.get $j)))
-              (local.set $t (f32x4.sub (v128.load offset=0 (local.get $a)) (v128.load32_splat offset=0 (local.get $b))))
-              (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $t (f32x4.sub (v128.load offset=16 (local.get $a)) (v128.load32_splat offset=16 (local.get $b))))
-              (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $t (f32x4.sub (v128.load offset=32 (local.get $a)) (v128.load32_splat offset=32 (local.get $b))))
-              (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $t (f32x4.sub (v128.load offset=48 (local.get $a)) (v128.load32_splat offset=48 (local.get $b))))
-              (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $t (f32x4.sub (v128.load offset=64 (local.get $a)) (v128.load32_splat offset=64 (local.get $b))))
-              (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $t (f32x4.sub (v128.load offset=80 (local.get $a)) (v128.load32_splat offset=80 (local.get $b))))
-              (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $t (f32x4.sub (v128.load offset=96 (local.get $a)) (v128.load32_splat offset=96 (local.get $b))))
-              (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $t (f32x4.sub (v128.load offset=112 (local.get $a)) (v128.load32_splat offset=112 (local.get $b))))
-              (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $t) (local.get $t))))
-              (local.set $j (i32.add (local.get $j) (i32.const 128)))
-              (local.set $s (f32x4.gt
-                (f32x4.add (f32x4.add (local.get $acc0) (local.get $acc1)) (f32x4.add (local.get $acc2) (local.get $acc3)))
-                (local.get $thrv)))
-              ;; the early exit every 16 columns: checking every 8 measured slower (the exit
-              ;; branch is data-dependent, and its mispredictions cost more than 8 columns)
-              (if (i32.eqz (i32.and (local.get $j) (i32.const 128)))
-                (then (br_if $skip (i32x4.all_true (local.get $s)))))
-              (br_if $cols (i32.lt_u (local.get $j) (global.get $bstride))))
+            (if (global.get $diffForm)
+              (then
+                ;; rows far from the origin relative to their spread (chosen by the host):
+                ;; squared differences, whose float32 sum errs by at most (dp/4 + 5) * 2^-24
+                ;; relative plus (dp + 2) * 2^-149, inside thr's margin
+                (loop $dcols
+                  (local.set $a (i32.add (local.get $blk) (local.get $j)))
+                  (local.set $b (i32.add (local.get $pb) (local.get $j)))
+                  (local.set $t (f32x4.sub (v128.load offset=0 (local.get $a)) (v128.load32_splat offset=0 (local.get $b))))
+                  (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $t) (local.get $t))))
+                  (local.set $t (f32x4.sub (v128.load offset=16 (local.get $a)) (v128.load32_splat offset=16 (local.get $b))))
+                  (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $t) (local.get $t))))
+                  (local.set $t (f32x4.sub (v128.load offset=32 (local.get $a)) (v128.load32_splat offset=32 (local.get $b))))
+                  (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $t) (local.get $t))))
+                  (local.set $t (f32x4.sub (v128.load offset=48 (local.get $a)) (v128.load32_splat offset=48 (local.get $b))))
+                  (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $t) (local.get $t))))
+                  (local.set $j (i32.add (local.get $j) (i32.const 64)))
+                  (br_if $dcols (i32.lt_u (local.get $j) (global.get $bstride))))
+                (local.set $s (f32x4.gt
+                  (f32x4.add (f32x4.add (local.get $acc0) (local.get $acc1)) (f32x4.add (local.get $acc2) (local.get $acc3)))
+                  (local.get $thrv))))
+              (else
+                    (loop $cols
+                      ;; 4 columns into four accumulators (column mod 4): four add chains keep the FP
+                      ;; units busy. 4, not 8, per pass: V8 hoists a pass's loads, and 8 columns (16
+                      ;; loaded vectors and 4 accumulators) exceed the 16 xmm registers, so it spilled
+                      ;; an accumulator and the store-to-load round trip lengthened its add chain
+                      ;; (measured: 8 per pass 18 ns per block of 4 rows at d = 32, 4 per pass 15 ns)
+                      (local.set $a (i32.add (local.get $blk) (local.get $j)))
+                      (local.set $b (i32.add (local.get $pb) (local.get $j)))
+                      (local.set $acc0 (f32x4.add (local.get $acc0)
+                        (f32x4.mul (v128.load offset=0 (local.get $a)) (v128.load32_splat offset=0 (local.get $b)))))
+                      (local.set $acc1 (f32x4.add (local.get $acc1)
+                        (f32x4.mul (v128.load offset=16 (local.get $a)) (v128.load32_splat offset=16 (local.get $b)))))
+                      (local.set $acc2 (f32x4.add (local.get $acc2)
+                        (f32x4.mul (v128.load offset=32 (local.get $a)) (v128.load32_splat offset=32 (local.get $b)))))
+                      (local.set $acc3 (f32x4.add (local.get $acc3)
+                        (f32x4.mul (v128.load offset=48 (local.get $a)) (v128.load32_splat offset=48 (local.get $b)))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 64)))
+                      (br_if $cols (i32.lt_u (local.get $j) (global.get $bstride))))
+                    ;; A = |x|^2 + |c|^2; lower bound of |x - c|^2: (A - 2 x.c) - (eps A + 2^-100)
+                    (local.set $t (f32x4.add (v128.load (i32.add (global.get $norm) (i32.shl (local.get $i) (i32.const 2)))) (local.get $nc)))
+                    (local.set $acc0 (f32x4.add (f32x4.add (local.get $acc0) (local.get $acc1)) (f32x4.add (local.get $acc2) (local.get $acc3))))
+                    (local.set $s (f32x4.gt
+                      (f32x4.sub
+                        (f32x4.sub (local.get $t) (f32x4.add (local.get $acc0) (local.get $acc0)))
+                        (f32x4.add (f32x4.mul (local.get $t) (local.get $epsv)) (v128.const f32x4 0x1p-100 0x1p-100 0x1p-100 0x1p-100)))
+                      (local.get $thrv)))
+              ))
+            (br_if $skip (i32x4.all_true (local.get $s)))
             ;; some lane is not past its threshold: float64 distance for those rows
             (local.set $bits (i32x4.bitmask (local.get $s)))
             (local.set $lane (i32.const 0))
