@@ -244,6 +244,8 @@ export async function run(): Promise<BenchResult[]> {
     ...(typeof torch === 'string'
       ? {}
       : { ratio: { value: wasm.imagesPerSecond / torch.train, goal: 1, description: 'ours (wasm) / PyTorch CPU training images/s, goal >= 1' } }),
+    reference: 'PyTorch 1.13 CPU, one thread (bench/autoencoder-torch.py), same network, data and batch size, same run',
+    goal: 'ours / PyTorch training images/s >= 1',
     met: typeof torch === 'string' ? false : wasm.imagesPerSecond >= torch.train,
     notes: `${common} ${torchNote} cpu backend timed on 96 images. ${load()}`,
   };
@@ -260,6 +262,8 @@ export async function run(): Promise<BenchResult[]> {
     ...(typeof torch === 'string'
       ? {}
       : { ratio: { value: wasm.encodeImagesPerSecond / torch.encode, goal: 1, description: 'ours (wasm) / PyTorch CPU inference images/s, goal >= 1' } }),
+    reference: 'PyTorch 1.13 CPU, one thread (bench/autoencoder-torch.py), same network, data and batch size, same run',
+    goal: 'ours / PyTorch embedding images/s >= 1',
     met: typeof torch === 'string' ? false : wasm.encodeImagesPerSecond >= torch.encode,
     notes: `The ${n} training images in batches of 256, after the trained model's warm-up. ${torchNote} ${load()}`,
   };

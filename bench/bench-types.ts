@@ -19,9 +19,9 @@ export interface BenchResult {
    * What the row is measured against in the same run (a tool, a bare library
    * call, a brute-force floor), or why there is none.
    */
-  readonly reference?: string;
+  readonly reference: string;
   /** The row's goal in words (the ratio's goal where there is a ratio). */
-  readonly goal?: string;
+  readonly goal: string;
   /** Whether every goal of the row was met. */
   readonly met?: boolean;
   /** Data provenance, caveats, which goals were missed and why. */

@@ -76,7 +76,14 @@ async function main(): Promise<void> {
         printResult(r);
       }
     } catch (e) {
-      const r: BenchResult = { name: key, figures: {}, met: false, notes: `failed: ${(e as Error).stack ?? String(e)}` };
+      const r: BenchResult = {
+        name: key,
+        figures: {},
+        reference: 'none (the benchmark failed)',
+        goal: 'the benchmark runs',
+        met: false,
+        notes: `failed: ${(e as Error).stack ?? String(e)}`,
+      };
       results.push({ ...r, key, seconds: (performance.now() - t0) / 1000 });
       printResult(r);
     }
