@@ -208,7 +208,7 @@ function torchReference(size: number, filters: number, batch: number, n: number,
   };
 }
 
-/** bench/run.ts entry: the issue-4 rows, 10,000 images at 64 x 64 gray, batch 32. */
+/** bench/run.ts entry: the training and embedding rows, 10,000 images at 64 x 64 gray, batch 32. */
 export async function run(): Promise<BenchResult[]> {
   const size = 64;
   const batch = 32;

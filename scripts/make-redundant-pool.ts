@@ -1,5 +1,5 @@
 /**
- * Make a REDUNDANT pool (issue 6): real images with heavy near-duplication and
+ * Make a REDUNDANT pool: real images with heavy near-duplication and
  * in-class imbalance, the way video frames or a conveyor camera repeat a scene.
  *
  *   node --import tsx scripts/make-redundant-pool.ts --out DIR [--sources 300] [--max-repeat 50] [--seed 6]

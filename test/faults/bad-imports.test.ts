@@ -1,5 +1,5 @@
 /**
- * Issue 5, Bad input: label imports (CSV) and embedding imports (.npy, CSV)
+ * Bad input: label imports (CSV) and embedding imports (.npy, CSV)
  * through the real CLI. Wrong columns, wrong dtype or shape, NaN, unknown
  * images and duplicate rows are refused with the file and the line, row or
  * field named (messages asserted exactly), and nothing is partly applied: the

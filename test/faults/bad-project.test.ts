@@ -1,5 +1,5 @@
 /**
- * Issue 5, Bad input: a file that is not a project (a text file, an SQLite
+ * Bad input: a file that is not a project (a text file, an SQLite
  * database of another application, a damaged project), a project from a newer
  * schema version, and a project whose images moved. Each gets a clear message
  * naming the file and what to do, asserted exactly, through the real CLI; the

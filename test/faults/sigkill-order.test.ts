@@ -1,5 +1,5 @@
 /**
- * Issue 5, Faults: kill -9 the real CLI while it orders 6,000 images by
+ * Faults: kill -9 the real CLI while it orders 6,000 images by
  * furthest point sampling (a few hundred would finish in milliseconds). The
  * order is written in one transaction at the end, so the previous order stays
  * the queue, whole; "order" runs again and succeeds.

@@ -1,5 +1,5 @@
 /**
- * Issue 5, Faults: kill -9 the real CLI in the middle of import and of
+ * Faults: kill -9 the real CLI in the middle of import and of
  * embedding training, and an annotator process (LabelerService) in the middle
  * of its labeling loop, on 400 real demo images. After each kill the project
  * file passes `PRAGMA integrity_check`, every acknowledged label is there, and

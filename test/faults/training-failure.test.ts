@@ -1,5 +1,5 @@
 /**
- * Issue 5, Faults: a training run that fails reports why and leaves the
+ * Faults: a training run that fails reports why and leaves the
  * previous model, embeddings, queue and learning curve in use (status and
  * queue before == after): an embed run forced on a backend that cannot load,
  * an embed run interrupted (Ctrl+C) mid-training, and an orientation-model

@@ -1,5 +1,5 @@
 /**
- * Issue 5, Faults: two processes on one project. Concurrent CLI "label"
+ * Faults: two processes on one project. Concurrent CLI "label"
  * commands, an import running while an annotator labels, and a labels import
  * while an annotator labels: every label is there, the file passes
  * `PRAGMA integrity_check`. A process that holds the project's write lock
