@@ -31,14 +31,17 @@ export function App(): React.JSX.Element {
   const [switching, setSwitching] = useState(false);
   // The project's setup; it outlives the setup view, so labeling can start before it ends.
   const [pipeline, setPipeline] = useState<SetupPipeline | null>(null);
+  const pipelineRef = useRef<SetupPipeline | null>(null);
   const setup = useSyncExternalStore(pipeline?.subscribe ?? NO_PIPELINE.subscribe, pipeline?.getState ?? NO_PIPELINE.getState);
 
   const startSetup = useCallback(
     (plan: SetupPlan) => {
-      setPipeline((old) => {
-        old?.dispose();
-        return new SetupPipeline(api, plan);
-      });
+      // Outside a state updater: React may call an updater twice, and each
+      // pipeline subscribes to progress events as it is made.
+      pipelineRef.current?.dispose();
+      const next = new SetupPipeline(api, plan);
+      pipelineRef.current = next;
+      setPipeline(next);
       setView({ name: 'setup' });
     },
     [api],
@@ -102,10 +105,9 @@ export function App(): React.JSX.Element {
       // closing an already closed project is fine
     }
     setStatus(null);
-    setPipeline((old) => {
-      old?.dispose();
-      return null;
-    });
+    pipelineRef.current?.dispose();
+    pipelineRef.current = null;
+    setPipeline(null);
     setView({ name: 'projects' });
     void loadInfo();
   };

@@ -168,10 +168,12 @@ export async function importFolder(store: ProjectStore, folder: string, opts: Im
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
+    // One transaction with the split update: another connection (the service
+    // serving the provisional queue) must never see a test image unmarked.
     store.transaction(() => {
       for (const r of batch) writeOne(r);
+      splitSeenId = store.growTestSplitDuringImport(splitSeenId, folderId, role, expectedPool, seededHashUnit);
     });
-    splitSeenId = store.growTestSplitDuringImport(splitSeenId, folderId, role, expectedPool, seededHashUnit);
   };
   const collect = (): void => {
     while (nextToWrite < total && results[nextToWrite] !== undefined) {

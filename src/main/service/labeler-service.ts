@@ -47,7 +47,10 @@ export class LabelerService implements ServiceHost {
   private readonly recent: RecentProjects;
   private lastBackend: ComputeBackend | null = null;
   private autoEvalRunning = false;
-  private reorderRunning = false;
+  /** Order jobs in flight, whoever started them. */
+  private ordersRunning = 0;
+  /** Labels there were when the latest order job started: the seeds of the order it saves. */
+  private orderSeedLabels = 0;
   private labelsAtLastReorder = 0;
   private lastAutoEvalSize = 0;
   private readonly handlers: Handlers;
@@ -136,7 +139,15 @@ export class LabelerService implements ServiceHost {
 
   /** Run a job in a worker on the open project, relaying progress as events. */
   private runJob<S extends JobSpec>(spec: S): Promise<JobResult<S>> {
-    return this.jobs.run(this.project.path, spec);
+    if (spec.kind !== 'order') return this.jobs.run(this.project.path, spec);
+    // Any order job (the setup's, a user's, the background one) holds off the
+    // background reorder, and the labels it reads as it starts are its seeds:
+    // the reorder count restarts from them when its order is saved.
+    this.ordersRunning++;
+    this.orderSeedLabels = this.store?.labelCounts().labeled ?? 0;
+    return this.jobs.run(this.project.path, spec).finally(() => {
+      this.ordersRunning--;
+    });
   }
 
   private backendChoice(given?: BackendChoice): BackendChoice {
@@ -156,7 +167,7 @@ export class LabelerService implements ServiceHost {
       close: () => this.close(),
       emit: (event, payload) => {
         // A new order is seeded with the labels made so far (e.g. while the setup ran): count from there to the next reorder.
-        if (event === 'order:changed' && this.store) this.labelsAtLastReorder = Math.max(this.labelsAtLastReorder, this.store.labelCounts().labeled);
+        if (event === 'order:changed') this.labelsAtLastReorder = this.orderSeedLabels;
         this.emit(event, payload);
       },
       runJob: (spec) => this.runJob(spec),
@@ -183,17 +194,12 @@ export class LabelerService implements ServiceHost {
    * order, skips, and the typicality strategies' re-clustering).
    */
   private maybeReorder(labels: number): void {
-    if (!this.options.autoEvaluate || this.reorderRunning || !this.store || !this.store.embeddingInfo()) return;
+    if (!this.options.autoEvaluate || this.ordersRunning > 0 || !this.store || !this.store.embeddingInfo()) return;
     // A full order costs O(n k d): at 100,000 images minutes of a worker's time, so large pools reorder less often.
     const every = Math.max(REORDER_EVERY, Math.ceil(this.store.poolSize() / REORDER_POOL_DIVISOR));
     if (labels - this.labelsAtLastReorder < every) return;
-    this.reorderRunning = true;
     this.labelsAtLastReorder = labels;
-    this.handlers['order:run']({})
-      .catch(() => undefined) // reported through job:done
-      .finally(() => {
-        this.reorderRunning = false;
-      });
+    this.handlers['order:run']({}).catch(() => undefined); // reported through job:done
   }
 
   /** In the app: retrain in the background when the labeled set has grown enough. */

@@ -114,6 +114,23 @@ export class SetupPipeline {
     this.#set({ status: st, canLabel: hasImageToShow(st) });
   }
 
+  /**
+   * On a retry the project is still open in the service, with the labels made
+   * meanwhile and their undo history: opening it again would start a new
+   * session, so its status is read instead.
+   */
+  async #open(path: string): Promise<ProjectStatus> {
+    if (this.#attempt > 0 && this.#state.status?.path === path) {
+      try {
+        const st = await this.api.invoke('project:status', {});
+        if (st.path === path) return st;
+      } catch {
+        // no project open any more: open it below
+      }
+    }
+    return this.api.invoke('project:open', { path });
+  }
+
   async #run(): Promise<void> {
     const api = this.api;
     this.#set({ error: null });
@@ -124,7 +141,7 @@ export class SetupPipeline {
       if (plan.kind === 'demo') {
         const demo = plan;
         try {
-          await api.invoke('project:open', { path: demo.projectPath });
+          await this.#open(demo.projectPath);
           plan = { kind: 'open', projectPath: demo.projectPath };
         } catch (e) {
           if (errorCode(e) !== 'not-found') throw e;
@@ -136,7 +153,7 @@ export class SetupPipeline {
         // A retry after a failed import reopens the project instead of creating it again.
         st =
           this.#attempt > 0 && status
-            ? await api.invoke('project:open', { path: status.path })
+            ? await this.#open(status.path)
             : await api.invoke('project:create', { path: plan.projectPath, settings: plan.settings, folder: plan.folder });
         this.#take(st);
         if (!report || this.#attempt === 0) {
@@ -146,7 +163,7 @@ export class SetupPipeline {
         }
         st = await api.invoke('project:status', {});
       } else {
-        st = await api.invoke('project:open', { path: plan.projectPath });
+        st = await this.#open(plan.projectPath);
       }
       this.#take(st);
       if (st.images.ready === 0) throw new Error('The project has no readable images; import a folder with images (jpg, png, webp, tiff, gif, bmp, avif).');

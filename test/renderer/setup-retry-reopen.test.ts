@@ -1,8 +1,8 @@
 /**
  * The annotator labels while the setup runs. When a step fails (here the
- * order) and Retry is pressed, the pipeline opens the project again; the
- * service's project:open replaces its store and its session, so the labels
- * made before the retry can no longer be undone.
+ * order) and Retry is pressed, the pipeline goes on with the project the
+ * service still has open: the session stays, so undo still takes back a
+ * label made before the retry.
  */
 import { describe, expect, it } from 'vitest';
 import { SetupPipeline } from '../../src/renderer/lib/setup-pipeline.js';

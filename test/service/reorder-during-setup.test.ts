@@ -1,8 +1,8 @@
 /**
- * Labeling now starts before the first order. In the app (autoEvaluate) the
+ * Labeling starts before the first order. In the app (autoEvaluate) the
  * service also reorders in the background every 20 labels once embeddings
- * exist; while the setup's own order:run is still running, a label that
- * crosses the threshold starts a second order job on the same project.
+ * exist; while the setup's own order:run runs, a label that crosses the
+ * threshold must not start a second order job on the same project.
  */
 import { describe, expect, it } from 'vitest';
 import { LabelerService } from '../../src/main/service/labeler-service.js';

@@ -1,9 +1,9 @@
 /**
  * The import runs in a job worker with its own connection; the service reads
  * the provisional queue on another. Whatever a batch's transaction commits is
- * visible to that reader at once, so the state right after each batch commit
- * (before growTestSplitDuringImport runs as a separate statement) must already
- * keep test-folder images out of the queue.
+ * visible to that reader at once, so every committed state must already keep
+ * test-folder images out of the queue (the split update shares the batch's
+ * transaction).
  */
 import fs from 'node:fs';
 import path from 'node:path';

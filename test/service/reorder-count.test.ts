@@ -1,9 +1,9 @@
 /**
  * The background reorder comes every 20 labels so the queue stays seeded with
  * every label. The order job reads the labels when it starts ("ordering ..."
- * progress); labels made while it computes are not among its seeds. The
- * service now sets its reorder count, when the order is saved, to the labels
- * made by then, so those labels wait for a later reorder than the 20th.
+ * progress); labels made while it computes are not among its seeds, so the
+ * next reorder is due 20 labels after the seeds, not after the labels made
+ * by the time the order was saved.
  */
 import { describe, expect, it } from 'vitest';
 import { LabelerService } from '../../src/main/service/labeler-service.js';
