@@ -144,10 +144,11 @@ export interface ApiOperations {
    * Store the labels of a CSV file (key column path, sha256 or id; angle): every row or none, in one transaction.
    * `split: 'test'`: only the rows of unlabeled test-split images (arm test), as a simulated annotator labels the test split.
    * `replaced`: rows that replace a different label already in the project (the label history keeps the old ones).
+   * `unchanged`: rows repeating the image's current label; that label stays as it is (annotator, source, time).
    */
   'labels:import': {
     request: { readonly file: string; readonly annotator?: string; readonly source?: LabelSource; readonly split?: 'test' };
-    response: { readonly imported: number; readonly replaced: number };
+    response: { readonly imported: number; readonly replaced: number; readonly unchanged: number };
   };
   /** The labels of a CSV file checked against the project's images, nothing stored (a simulated annotator's ground truth). */
   'labels:read': { request: { readonly file: string }; response: readonly FileLabel[] };

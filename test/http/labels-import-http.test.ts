@@ -73,7 +73,7 @@ describe('labels:import over HTTP', () => {
     // angles as an annotator might write them; the stored value is the angle wrapped by hand: -30 -> 330, 400 -> 40
     fs.writeFileSync(file, `path,angle\n${rels[0]},12.5\n${rels[1]},-30\n${rels[2]},400\n${rels[3]},none\n`);
     const r = await api.invoke('labels:import', { file });
-    expect(r).toEqual({ imported: 4, replaced: 0 });
+    expect(r).toEqual({ imported: 4, replaced: 0, unchanged: 0 });
     const stored = await storedByPath();
     expect(stored).toEqual(
       new Map<string, number | null>([
@@ -86,11 +86,14 @@ describe('labels:import over HTTP', () => {
     const labels = await api.invoke('labels:list', {});
     expect(new Set(labels.map((l) => l.source))).toEqual(new Set(['import']));
 
-    // a second file changing one of them: the change is counted as a replacement
+    // a second file changing one of them: the change is counted as a replacement; the repeated one keeps its row
+    const firstRow = labels.find((l) => svc.project.getImage(l.imageId)!.relPath === rels[0]);
     const again = path.join(tmp, 'again.csv');
     fs.writeFileSync(again, `path,angle\n${rels[0]},12.5\n${rels[1]},90\n`);
-    expect(await api.invoke('labels:import', { file: again })).toEqual({ imported: 2, replaced: 1 });
+    expect(await api.invoke('labels:import', { file: again })).toEqual({ imported: 1, replaced: 1, unchanged: 1 });
     expect((await storedByPath()).get(rels[1]!)).toBe(90);
+    const after = await api.invoke('labels:list', {});
+    expect(after.find((l) => l.imageId === firstRow!.imageId)).toEqual(firstRow);
   });
 
   it('refuses a file naming an image the project lacks, storing nothing', async () => {

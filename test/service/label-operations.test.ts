@@ -47,7 +47,7 @@ describe('label operations', () => {
     expect(testIds).toHaveLength(st.testSplit.size);
     expect(testIds.length).toBeGreaterThan(0);
     const r = await svc.invoke('labels:import', { file: subset.truthCsv, split: 'test', annotator: 'simulated', source: 'simulated' });
-    expect(r).toEqual({ imported: testIds.length, replaced: 0 });
+    expect(r).toEqual({ imported: testIds.length, replaced: 0, unchanged: 0 });
     const labels = await svc.invoke('labels:list', {});
     expect(labels.map((l) => l.imageId).sort((a, b) => a - b)).toEqual([...testIds].sort((a, b) => a - b));
     for (const l of labels) {
@@ -55,7 +55,11 @@ describe('label operations', () => {
       expect(l.value).toEqual({ kind: 'angle', angle: subset.truth.get(relOf(l.imageId)) });
     }
     // the test split is labeled now: a second pass has nothing to do
-    expect(await svc.invoke('labels:import', { file: subset.truthCsv, split: 'test', source: 'simulated' })).toEqual({ imported: 0, replaced: 0 });
+    expect(await svc.invoke('labels:import', { file: subset.truthCsv, split: 'test', source: 'simulated' })).toEqual({
+      imported: 0,
+      replaced: 0,
+      unchanged: 0,
+    });
   });
 
   it('images:resolve finds an image by id, absolute path and folder-relative path, and says when none matches', async () => {

@@ -290,10 +290,11 @@ export function buildProgram(launchers: CliLaunchers = {}): Command {
       await withProject(
         p,
         async (svc) => {
-          const { imported: n, replaced } = await svc.invoke('labels:import', { file });
+          const { imported: n, replaced, unchanged } = await svc.invoke('labels:import', { file });
           console.log(
             `imported ${n} label${n === 1 ? '' : 's'} from ${file}` +
-              (replaced > 0 ? ` (${replaced} replaced a different earlier label; the label history keeps the old ones)` : ''),
+              (replaced > 0 ? ` (${replaced} replaced a different earlier label; the label history keeps the old ones)` : '') +
+              (unchanged > 0 ? `; ${unchanged} already in the project with the same value, kept as they were` : ''),
           );
         },
         { quiet: true },

@@ -41,16 +41,15 @@ export function importLabelsFile(store: ProjectStore, { file, annotator, source,
     const value = new Map(rows.map((r) => [r.imageId, r.value]));
     const test = store.unlabeledTestImages().filter((i) => value.has(i.id));
     const imported = store.addLabels(test.map((i) => ({ imageId: i.id, value: value.get(i.id)!, annotator: who, arm: 'test' as const, source: from })));
-    return { imported, replaced: 0 };
+    return { imported, replaced: 0, unchanged: 0 };
   }
-  // Which rows replace a different label already in the project (said, never silent).
-  const before = new Map(store.currentLabels().map((l) => [l.imageId, l.value]));
-  const replaced = rows.filter((r) => {
-    const old = before.get(r.imageId);
-    return old !== undefined && JSON.stringify(old) !== JSON.stringify(r.value);
-  }).length;
-  const imported = store.addLabels(rows.map((r) => ({ imageId: r.imageId, value: r.value, annotator: who, source: from })));
-  return { imported, replaced };
+  // Which rows replace a different label already in the project (said, never silent), and which
+  // repeat it: re-importing an export must not restamp who labeled what and when.
+  const before = new Map(store.currentLabels().map((l) => [l.imageId, JSON.stringify(l.value)]));
+  const changed = rows.filter((r) => before.get(r.imageId) !== JSON.stringify(r.value));
+  const replaced = changed.filter((r) => before.has(r.imageId)).length;
+  const imported = store.addLabels(changed.map((r) => ({ imageId: r.imageId, value: r.value, annotator: who, source: from })));
+  return { imported, replaced, unchanged: rows.length - changed.length };
 }
 
 /** Store labels a program gives, all or none. */
