@@ -45,11 +45,14 @@ export function importLabelsFile(store: ProjectStore, { file, annotator, source,
   }
   // Which rows replace a different label already in the project (said, never silent), and which
   // repeat it: re-importing an export must not restamp who labeled what and when.
-  const before = new Map(store.currentLabels().map((l) => [l.imageId, JSON.stringify(l.value)]));
-  const changed = rows.filter((r) => before.get(r.imageId) !== JSON.stringify(r.value));
-  const replaced = changed.filter((r) => before.has(r.imageId)).length;
-  const imported = store.addLabels(changed.map((r) => ({ imageId: r.imageId, value: r.value, annotator: who, source: from })));
-  return { imported, replaced, unchanged: rows.length - changed.length };
+  // One write transaction: another process importing or labeling at the same time sees all of it or none.
+  return store.transaction(() => {
+    const before = new Map(store.currentLabels().map((l) => [l.imageId, JSON.stringify(l.value)]));
+    const changed = rows.filter((r) => before.get(r.imageId) !== JSON.stringify(r.value));
+    const replaced = changed.filter((r) => before.has(r.imageId)).length;
+    const imported = store.addLabels(changed.map((r) => ({ imageId: r.imageId, value: r.value, annotator: who, source: from })));
+    return { imported, replaced, unchanged: rows.length - changed.length };
+  });
 }
 
 /** Store labels a program gives, all or none. */
