@@ -97,6 +97,17 @@ export function distinctPng(seed: number): Buffer {
   );
 }
 
+/** A distinct 4 x 4 gray PNG for every k below 65,536 (k's two bytes in the first two pixels). */
+export function numberedPng(k: number): Buffer {
+  return encodePng(
+    4,
+    4,
+    GRAY,
+    8,
+    Array.from({ length: 16 }, (_, i) => (i === 0 ? k & 255 : i === 1 ? k >> 8 : (i * 29) % 256)),
+  );
+}
+
 /** Write bytes at root/rel ('/'-separated), creating folders; returns the absolute path. */
 export function putFile(root: string, rel: string, bytes: Uint8Array): string {
   const p = path.join(root, ...rel.split('/'));

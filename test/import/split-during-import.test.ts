@@ -14,7 +14,7 @@ import { importFolder } from '../../src/main/import/import-folder.js';
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import { seededHashUnit } from '../../src/shared/random.js';
 import { tempDir } from '../helpers/synthetic-project.js';
-import { GRAY, encodePng, putFile } from './png-writer.js';
+import { numberedPng as png, putFile } from './png-writer.js';
 
 const dirs: string[] = [];
 const stores: ProjectStore[] = [];
@@ -22,17 +22,6 @@ afterEach(() => {
   while (stores.length) stores.pop()!.close();
   while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
 });
-
-/** A distinct 4 x 4 gray PNG for every k below 65,536. */
-function png(k: number): Buffer {
-  return encodePng(
-    4,
-    4,
-    GRAY,
-    8,
-    Array.from({ length: 16 }, (_, i) => (i === 0 ? k & 255 : i === 1 ? k >> 8 : (i * 29) % 256)),
-  );
-}
 
 function sha(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');

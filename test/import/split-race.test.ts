@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { importFolder } from '../../src/main/import/import-folder.js';
 import { ProjectStore } from '../../src/main/store/project-store.js';
 import { tempDir } from '../helpers/synthetic-project.js';
-import { GRAY, encodePng, putFile } from '../import/png-writer.js';
+import { numberedPng as png, putFile } from './png-writer.js';
 
 const dirs: string[] = [];
 const stores: ProjectStore[] = [];
@@ -19,16 +19,6 @@ afterEach(() => {
   while (stores.length) stores.pop()!.close();
   while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
 });
-
-function png(k: number): Buffer {
-  return encodePng(
-    4,
-    4,
-    GRAY,
-    8,
-    Array.from({ length: 16 }, (_, i) => (i === 0 ? k & 255 : i === 1 ? k >> 8 : (i * 29) % 256)),
-  );
-}
 
 describe('test folder import seen from another connection', () => {
   it('no committed state queues a test folder image', async () => {
